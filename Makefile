@@ -1,0 +1,34 @@
+# The two commands of a fresh machine: `make demo` and `make test`.
+# Both create a local virtual environment (.venv) on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: venv demo test test-fast bench lexicon-check clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+demo: venv
+	$(BIN)/isic-nlp demo --out out/demo
+
+test: venv
+	$(BIN)/python -m pytest -q
+
+test-fast: venv
+	$(BIN)/python -m pytest -q -m "not slow"
+
+bench: venv
+	$(BIN)/python benchmarks/speed.py
+
+lexicon-check: venv
+	$(BIN)/isic-nlp lexicon check
+
+clean:
+	rm -rf $(VENV) out build *.egg-info

@@ -1,0 +1,1 @@
+"""The embedded demo corpus and corpus manifests (installed as ``isic_nlp.corpora``)."""

@@ -1,0 +1,16 @@
+"""isic_nlp: individual-rights and collective-action (ISIC) framing in French legal texts.
+
+Example:
+    >>> import isic_nlp
+    >>> nlp = isic_nlp.load("fast")
+    >>> doc = nlp("Le projet personnalisé respecte le libre choix de la personne.")
+    >>> sorted({span.label_ for span in doc.spans["isic"]})
+    ['individual_support', 'rights']
+"""
+
+__version__ = "0.1.0"
+
+from .pipeline import load, pipeline_info  # noqa: E402
+from .analysis import AnalysisResult, analyse, kwic  # noqa: E402
+
+__all__ = ["AnalysisResult", "__version__", "analyse", "kwic", "load", "pipeline_info"]

@@ -1,0 +1,491 @@
+"""Docs -> tidy tables: one row per document, one row per mention.
+
+:func:`analyse` runs a pipeline over a corpus and returns an
+:class:`AnalysisResult` with ``documents``, ``mentions`` and ``errors``
+DataFrames and a ``manifest``; :meth:`AnalysisResult.write` saves them.
+
+Example:
+    >>> import isic_nlp
+    >>> result = isic_nlp.analyse(
+    ...     [{"id": "a1", "text": "Le conseil de la vie sociale associe les usagers.", "year": 2002}],
+    ...     pipeline="fast",
+    ... )
+    >>> result.documents.loc[0, ["id", "year", "n_participation"]].tolist()
+    ['a1', 2002, 1]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .components.extensions import CONTEXT_FLAGS, SPANS_KEY, parse_mention_id
+from .components.profile import DocumentProfile
+from .corpus.readers import InputProblem, Record, input_files, read_records
+from .errors import Errors, IsicError
+from .output import write_atomic, write_table
+from .pipeline import load, pipeline_info
+
+RATE_PER = 10_000
+ERROR_COLUMNS = ["file", "line", "id", "severity", "code", "reason"]
+Source = str | Path | Iterable[str | Path] | pd.DataFrame | Iterable[dict] | Iterable[Record]
+
+
+@dataclass
+class AnalysisResult:
+    """The tables of one analysis.
+
+    Attributes:
+        documents: one row per document: ``id``, its metadata, ``n_tokens``,
+            and ``n_<label>`` / ``rate_<label>`` (per 10,000 tokens) for every
+            label and label group. Only counted mentions count.
+        mentions: one row per mention, counted or not, with its document,
+            offsets, label, lexicon entry and version, and context flags.
+        errors: every input record that could not be used (``severity`` is
+            ``error``) and every change made to one that was (``warning``).
+        manifest: versions, hashes, counts and duration.
+    """
+
+    documents: pd.DataFrame
+    mentions: pd.DataFrame
+    errors: pd.DataFrame
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    def write(self, out_dir: str | Path) -> dict[str, Path]:
+        """Write every table as CSV and Parquet, ``errors.csv`` and ``manifest.json``.
+
+        Each file is written to a temporary name and renamed, so a reader never
+        sees half a file; the manifest is written last, with each output's SHA-256.
+        """
+        out = Path(out_dir)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise IsicError(Errors.E005.format(path=out, reason=err)) from err
+        written: dict[str, Path] = {}
+        for name, table in (("documents", self.documents), ("mentions", self.mentions)):
+            written[f"{name}.csv"] = write_table(table, out / f"{name}.csv")
+            written[f"{name}.parquet"] = write_table(table, out / f"{name}.parquet")
+        written["errors.csv"] = write_table(self.errors, out / "errors.csv")
+        self.manifest["outputs"] = {name: _sha256(path) for name, path in written.items()}
+        written["manifest.json"] = write_atomic(
+            out / "manifest.json", json.dumps(self.manifest, indent=2, ensure_ascii=False, default=str)
+        )
+        return written
+
+    def summary(self) -> str:
+        """One line: documents, tokens, mentions, errors, time."""
+        counts = self.manifest.get("counts", {})
+        return (
+            f"Analysed {counts.get('documents', len(self.documents)):,} documents "
+            f"({counts.get('tokens', 0):,} tokens): {counts.get('mentions', len(self.mentions)):,} mentions, "
+            f"{counts.get('mentions_counted', 0):,} counted; {counts.get('errors', 0):,} records in errors, "
+            f"{counts.get('warnings', 0):,} warnings; {self.manifest.get('duration_seconds', 0):.1f} s."
+        )
+
+
+def analyse(
+    source: Source,
+    pipeline: str | Path | Language = "accurate",
+    n_process: int = 1,
+    *,
+    nlp: Language | None = None,
+    batch_size: int | None = None,
+    max_length: int | None = None,
+    text_field: str = "text",
+    id_field: str = "id",
+    progress: bool = False,
+) -> AnalysisResult:
+    """Analyse a corpus: every document's profile and every mention.
+
+    Args:
+        source: a file or folder (JSON Lines, CSV/TSV, ``.txt``), a list of
+            them, a DataFrame with a ``text`` column, or dicts with ``text``.
+        pipeline: ``"accurate"``, ``"fast"``, a saved pipeline, or a loaded
+            ``Language`` (ignored when ``nlp`` is given).
+        n_process: worker processes for spaCy.
+        nlp: an already loaded pipeline.
+        max_length: texts longer than this (characters) are processed in
+            chunks cut at line breaks; default: the pipeline's ``max_length``.
+        progress: show a progress bar.
+
+    Returns:
+        An :class:`AnalysisResult`.
+    """
+    started = time.perf_counter()
+    if n_process < 1:
+        raise IsicError(Errors.E006.format(option="n_process", expected="1 or more", value=n_process))
+    # Inputs are checked before the (slower) pipeline is loaded.
+    items, inputs = records_from_source(source, text_field, id_field)
+    nlp = _resolve_nlp(pipeline, nlp)
+    groups = label_groups(nlp)
+    problems: list[InputProblem] = []
+    documents: list[dict] = []
+    mentions: list[dict] = []
+    bar = _progress_bar(progress)
+    for record, chunks in process(items, nlp, problems, n_process=n_process, batch_size=batch_size, max_length=max_length):
+        documents.append(document_row(record, chunks, groups))
+        for offset, doc in chunks:
+            mentions.extend(mention_rows(record.id, doc, offset, groups))
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    documents_df = documents_table(documents, groups)
+    mentions_df = pd.DataFrame(mentions, columns=MENTION_COLUMNS)
+    errors_df = pd.DataFrame([_problem_row(p) for p in problems], columns=ERROR_COLUMNS)
+    n_errors = int((errors_df["severity"] == "error").sum())
+    manifest = {
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        **pipeline_info(nlp),
+        "inputs": inputs,
+        "counts": {
+            "records_read": len(documents) + n_errors,
+            "documents": len(documents),
+            "errors": n_errors,
+            "warnings": len(errors_df) - n_errors,
+            "tokens": int(documents_df["n_tokens"].sum()) if len(documents_df) else 0,
+            "mentions": len(mentions_df),
+            "mentions_counted": int(mentions_df["counted"].sum()) if len(mentions_df) else 0,
+        },
+        "definitions": {
+            "n_tokens": "tokens that are neither punctuation nor white space",
+            "rate": f"counted mentions per {RATE_PER:,} tokens",
+            "counted": "mentions not flagged by any of: " + ", ".join(_excluded_flags(nlp)),
+        },
+        "duration_seconds": round(time.perf_counter() - started, 3),
+    }
+    return AnalysisResult(documents_df, mentions_df, errors_df, manifest)
+
+
+def kwic(
+    source: Source,
+    label: str,
+    *,
+    window: int = 10,
+    pipeline: str | Path | Language = "fast",
+    nlp: Language | None = None,
+    counted_only: bool = False,
+    problems: list[InputProblem] | None = None,
+) -> pd.DataFrame:
+    """Keyword-in-context lines of every mention of a label (or a group such as ``collective``).
+
+    Args:
+        window: words of context on each side.
+        counted_only: leave out the mentions that are not counted (negated,
+            quoted, false friends...).
+        problems: if given, input problems are appended to it.
+
+    Returns:
+        One row per mention: ``doc_id``, ``left``, ``match``, ``right``,
+        ``label``, ``entry_id``, ``counted`` and ``flags`` (why it is not counted,
+        or which context applies).
+
+    Example:
+        >>> lines = kwic([{"id": "d1", "text": "Les droits et devoirs du bénéficiaire du RSA."}], "obligations")
+        >>> lines.loc[0, ["left", "match", "right"]].tolist()
+        ['Les', 'droits et devoirs', 'du bénéficiaire du RSA.']
+    """
+    items, _ = records_from_source(source)
+    nlp = _resolve_nlp(pipeline, nlp)
+    groups = label_groups(nlp)
+    if label not in groups and label not in groups.values():
+        known = ", ".join([*groups, *dict.fromkeys(groups.values())])
+        raise IsicError(Errors.E003.format(label=label, known=known))
+    rows = []
+    for record, chunks in process(items, nlp, problems if problems is not None else []):
+        for offset, doc in chunks:
+            for mention in mention_rows(record.id, doc, offset, groups):
+                if label not in (mention["label"], mention["group"]) or (counted_only and not mention["counted"]):
+                    continue
+                start, end = mention["start_char"], mention["end_char"]
+                flags = [flag for flag in (*CONTEXT_FLAGS, "false_friend") if mention[flag]]
+                rows.append(
+                    {
+                        "doc_id": record.id,
+                        "left": _words(record.text[:start], -window),
+                        "match": record.text[start:end],
+                        "right": _words(record.text[end:], window),
+                        "label": mention["label"],
+                        "entry_id": mention["entry_id"],
+                        "counted": mention["counted"],
+                        "flags": ";".join(flags) or None,
+                    }
+                )
+    return pd.DataFrame(rows, columns=["doc_id", "left", "match", "right", "label", "entry_id", "counted", "flags"])
+
+
+def _resolve_nlp(pipeline: str | Path | Language, nlp: Language | None) -> Language:
+    if nlp is not None:
+        return nlp
+    return pipeline if isinstance(pipeline, Language) else load(pipeline)
+
+
+def _words(text: str, n: int) -> str:
+    """The first ``n`` words of ``text`` (the last ``-n`` if negative), on one line."""
+    words = text.split()
+    return " ".join(words[n:] if n < 0 else words[:n])
+
+
+# --- Processing ------------------------------------------------------------------
+
+
+def process(
+    items: Iterable[Record | InputProblem],
+    nlp: Language,
+    problems: list[InputProblem],
+    *,
+    n_process: int = 1,
+    batch_size: int | None = None,
+    max_length: int | None = None,
+) -> Iterator[tuple[Record, list[tuple[int, Doc]]]]:
+    """Run ``nlp`` over records; yield each record with its ``(char offset, Doc)`` chunks.
+
+    Input problems are appended to ``problems`` as they are met. Texts over
+    ``max_length`` characters are split at line breaks (or spaces) and each
+    piece is processed, so no text is refused.
+    """
+    limit = max_length or nlp.max_length
+    pending: dict[int, tuple[Record, int, list]] = {}
+
+    def chunks() -> Iterator[tuple[str, tuple[int, int]]]:
+        for index, item in enumerate(items):
+            if isinstance(item, InputProblem):
+                problems.append(item)
+                continue
+            pieces = split_text(item.text, limit)
+            if len(pieces) > 1:
+                problems.append(
+                    InputProblem(item.file, item.line, item.id, "W202", Errors.W202.format(
+                        n_chars=len(item.text), n_chunks=len(pieces), max_length=limit), "warning")
+                )
+            pending[index] = (item, len(pieces), [])
+            for offset, piece in pieces:
+                yield piece, (index, offset)
+
+    for doc, (index, offset) in nlp.pipe(chunks(), as_tuples=True, n_process=n_process, batch_size=batch_size):
+        record, n_pieces, done = pending[index]
+        done.append((offset, doc))
+        if len(done) == n_pieces:
+            del pending[index]
+            yield record, done
+
+
+def split_text(text: str, limit: int) -> list[tuple[int, str]]:
+    """Cut ``text`` into ``(offset, piece)`` of at most ``limit`` characters, at line breaks if possible.
+
+    Example:
+        >>> split_text("ab\\ncd\\nef", 5)
+        [(0, 'ab\\ncd'), (5, '\\nef')]
+    """
+    if len(text) <= limit:
+        return [(0, text)]
+    pieces = []
+    start = 0
+    while start < len(text):
+        end = min(start + limit, len(text))
+        if end < len(text):
+            cut = text.rfind("\n", start + 1, end)
+            if cut <= start:
+                cut = text.rfind(" ", start + 1, end)
+            if cut > start:
+                end = cut
+        pieces.append((start, text[start:end]))
+        start = end
+    return pieces
+
+
+# --- Rows --------------------------------------------------------------------------
+
+MENTION_COLUMNS = [
+    "doc_id",
+    "start_char",
+    "end_char",
+    "text",
+    "lemma",
+    "label",
+    "group",
+    "lexicon",
+    "lexicon_version",
+    "entry_id",
+    "counted",
+    "false_friend",
+    "false_friend_reason",
+    *[column for flag in CONTEXT_FLAGS for column in (flag, f"{flag}_cue")],
+    "cue_ids",
+    "sentence",
+]
+
+
+def label_groups(nlp: Language) -> dict[str, str]:
+    """Every label of the pipeline with its group, from its profile component."""
+    for _, component in nlp.pipeline:
+        if isinstance(component, DocumentProfile):
+            return component.label_groups()
+    raise IsicError(Errors.E301.format(component="isic_profile"))
+
+
+def _excluded_flags(nlp: Language) -> list[str]:
+    for _, component in nlp.pipeline:
+        if isinstance(component, DocumentProfile):
+            return list(component.exclude)
+    return []
+
+
+def mention_rows(doc_id: str, doc: Doc, offset: int, groups: dict[str, str]) -> list[dict]:
+    """One dict per mention of ``doc`` (a chunk starting at ``offset`` in its document)."""
+    rows = []
+    has_sents = doc.has_annotation("SENT_START")
+    for span in doc.spans[SPANS_KEY] if SPANS_KEY in doc.spans else ():
+        lexicon, version, entry_id = parse_mention_id(span.id_)
+        context = span._.isic_context or {}
+        row = {
+            "doc_id": doc_id,
+            "start_char": span.start_char + offset,
+            "end_char": span.end_char + offset,
+            "text": span.text,
+            "lemma": " ".join(token.lemma_ for token in span),
+            "label": span.label_,
+            "group": groups.get(span.label_),
+            "lexicon": lexicon,
+            "lexicon_version": version,
+            "entry_id": entry_id,
+            "counted": bool(span._.isic_counted),
+            "false_friend": span._.isic_false_friend is not None,
+            "false_friend_reason": span._.isic_false_friend,
+        }
+        for flag in CONTEXT_FLAGS:
+            cue = context.get(flag)
+            row[flag] = cue is not None
+            row[f"{flag}_cue"] = cue[0] if cue else None
+        row["cue_ids"] = ";".join(cue[1] for cue in context.values()) or None
+        row["sentence"] = (span.sent.text if has_sents else doc.text).strip()
+        rows.append(row)
+    return rows
+
+
+def document_row(record: Record, chunks: list[tuple[int, Doc]], groups: dict[str, str]) -> dict:
+    """The profile of one document, summed over its chunks."""
+    n_tokens = 0
+    counts: dict[str, int] = {}
+    for _, doc in chunks:
+        profile = doc._.isic_profile
+        n_tokens += profile["n_tokens"]
+        for name, value in profile["counts"].items():
+            counts[name] = counts.get(name, 0) + value
+    row: dict[str, Any] = {"id": record.id}
+    for key, value in record.meta.items():
+        row[key if key not in RESERVED else f"meta_{key}"] = _flat(value)
+    row["n_chars"] = len(record.text)
+    row["n_tokens"] = n_tokens
+    for name in _count_names(groups):
+        row[f"n_{name}"] = counts.get(name, 0)
+    for name in _count_names(groups):
+        row[f"rate_{name}"] = counts.get(name, 0) / n_tokens * RATE_PER if n_tokens else math.nan
+    return row
+
+
+RESERVED = {"id", "n_chars", "n_tokens"}
+
+
+def _count_names(groups: dict[str, str]) -> list[str]:
+    return [*groups, *dict.fromkeys(groups.values())]
+
+
+def documents_table(rows: list[dict], groups: dict[str, str]) -> pd.DataFrame:
+    """Rows -> DataFrame with metadata first and a fixed set of count columns."""
+    counts = [f"{kind}_{name}" for kind in ("n", "rate") for name in _count_names(groups)]
+    meta = list(dict.fromkeys(key for row in rows for key in row if key not in counts and key not in ("id", "n_chars", "n_tokens")))
+    return pd.DataFrame(rows, columns=["id", *meta, "n_chars", "n_tokens", *counts])
+
+
+def _flat(value: Any) -> Any:
+    """Metadata cells stay scalar: lists and objects become JSON text."""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _problem_row(problem: InputProblem) -> dict:
+    return {column: getattr(problem, column) for column in ERROR_COLUMNS}
+
+
+# --- Sources -----------------------------------------------------------------------
+
+
+def records_from_source(
+    source: Source, text_field: str = "text", id_field: str = "id"
+) -> tuple[Iterable[Record | InputProblem], list[dict]]:
+    """Turn any accepted source into records and problems, and list the input files with their hashes."""
+    if isinstance(source, pd.DataFrame):
+        return _records_from_dicts(source.to_dict("records"), "<DataFrame>", text_field, id_field), []
+    if isinstance(source, (str, Path)):
+        source = [source]
+    items = list(source) if not isinstance(source, Iterator) else source
+    if isinstance(items, list) and all(isinstance(i, (str, Path)) for i in items):
+        files = input_files(items)
+        inputs = [{"file": str(f), "bytes": f.stat().st_size, "sha256": _sha256(f)} for f in files]
+        return read_records(items, text_field=text_field, id_field=id_field), inputs
+    return _records_from_items(items, text_field, id_field), []
+
+
+def _records_from_items(items: Iterable, text_field: str, id_field: str) -> Iterator[Record | InputProblem]:
+    dicts = []
+    for item in items:
+        if isinstance(item, (Record, InputProblem)):
+            yield item
+        else:
+            dicts.append(item)
+    yield from _records_from_dicts(dicts, "<records>", text_field, id_field)
+
+
+def _records_from_dicts(rows: list[dict], origin: str, text_field: str, id_field: str) -> Iterator[Record | InputProblem]:
+    """Records from in-memory dicts, with the same checks as the file readers."""
+    seen: dict[str, int] = {}
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            yield InputProblem(origin, number, None, "E209", Errors.E209.format(type=type(row).__name__), "error")
+            continue
+        raw_id = row.get(id_field)
+        record_id = str(raw_id) if raw_id is not None and not (isinstance(raw_id, float) and math.isnan(raw_id)) else str(number)
+        text = row.get(text_field)
+        if text is None or (isinstance(text, float) and math.isnan(text)):
+            yield InputProblem(origin, number, record_id, "E202", Errors.E202, "error")
+        elif not isinstance(text, str):
+            yield InputProblem(origin, number, record_id, "E204", Errors.E204.format(type=type(text).__name__), "error")
+        elif not text.strip():
+            yield InputProblem(origin, number, record_id, "E203", Errors.E203, "error")
+        elif record_id in seen:
+            first = f"{origin}:{seen[record_id]}"
+            yield InputProblem(origin, number, record_id, "E205", Errors.E205.format(id=record_id, first=first), "error")
+        else:
+            seen[record_id] = number
+            meta = {k: v for k, v in row.items() if k not in (text_field, id_field)}
+            yield Record(record_id, text, meta, origin, number)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _progress_bar(enabled: bool):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(unit=" docs", desc="analyse", leave=False)

@@ -1,0 +1,92 @@
+"""``isic-nlp analyse``, ``isic-nlp kwic`` and ``isic-nlp demo``."""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+
+import typer
+
+from ..analysis import analyse, kwic
+from ..corpus.readers import InputProblem
+from ..output import write_table
+from .app import app
+
+DEMO_CORPUS = Path(str(resources.files("isic_nlp.corpora") / "demo.jsonl.gz"))
+
+InputsArg = typer.Argument(..., help="JSON Lines (.jsonl, .gz), CSV/TSV with a 'text' column, or folders of .txt files.")
+PipelineOpt = typer.Option("accurate", "--pipeline", "-p", help="accurate (fr_core_news_sm), fast (no model), or a saved pipeline folder.")
+LexiconOpt = typer.Option(None, "--lexicon", "-l", help="A lexicon (.yaml) to use instead of the shipped framing + isic_modes; repeat for several.")
+
+
+@app.command("analyse")
+def analyse_cli(
+    inputs: list[Path] = InputsArg,
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for documents, mentions, errors and manifest."),
+    pipeline: str = PipelineOpt,
+    n_process: int = typer.Option(1, "--n-process", "-n", help="Worker processes."),
+    lexicon: list[Path] = LexiconOpt,
+    max_length: int = typer.Option(None, "--max-length", help="Split texts longer than this many characters (default: spaCy's max_length)."),
+) -> None:
+    """Find every framing and ISIC-mode mention; write documents, mentions, errors and manifest tables."""
+    result = analyse(
+        [str(p) for p in inputs],
+        pipeline=_pipeline(pipeline, lexicon),
+        n_process=n_process,
+        max_length=max_length,
+        progress=sys.stderr.isatty(),
+    )
+    written = result.write(out)
+    typer.echo(result.summary())
+    typer.echo(f"Tables in {out}/: " + ", ".join(sorted(p.name for p in written.values())))
+    if result.manifest["counts"]["errors"]:
+        typer.echo(f"See {out / 'errors.csv'} for the records that could not be used.")
+
+
+@app.command("kwic")
+def kwic_cli(
+    inputs: list[Path] = InputsArg,
+    label: str = typer.Option(..., "--label", help="A label (e.g. rights, dsl) or a group (individual, collective, isic_mode)."),
+    window: int = typer.Option(10, "--window", "-w", help="Words of context on each side."),
+    pipeline: str = typer.Option("fast", "--pipeline", "-p", help="fast, accurate, or a saved pipeline folder."),
+    counted_only: bool = typer.Option(False, "--counted-only", help="Leave out negated, quoted and false-friend mentions."),
+    lexicon: list[Path] = LexiconOpt,
+    out: Path = typer.Option(None, "--out", "-o", help="Write the lines to a .csv, .tsv or .parquet file instead of the screen."),
+) -> None:
+    """Keyword-in-context lines of a label, to check by eye what is counted."""
+    problems: list[InputProblem] = []
+    lines = kwic([str(p) for p in inputs], label, window=window, pipeline=_pipeline(pipeline, lexicon),
+                 counted_only=counted_only, problems=problems)
+    if out is not None:
+        write_table(lines, out)
+        typer.echo(f"{len(lines):,} lines written to {out}")
+    else:
+        for row in lines.itertuples():
+            mark = "" if row.counted else f"  [not counted: {row.flags}]"
+            typer.echo(f"{row.doc_id}\t{row.left:>60.60} [{row.match}] {row.right:<60.60}\t{row.entry_id}{mark}")
+        typer.echo(f"{len(lines):,} mentions of '{label}'.", err=True)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        typer.echo(f"{len(errors)} input records could not be used (first: {errors[0].file}:{errors[0].line}: {errors[0].reason}); "
+                   "run `isic-nlp analyse` to get them all in errors.csv.", err=True)
+
+
+@app.command("demo")
+def demo_cli(
+    out: Path = typer.Option(Path("out/demo"), "--out", "-o", help="Output folder."),
+    pipeline: str = typer.Option("fast", "--pipeline", "-p", help="fast or accurate."),
+) -> None:
+    """Analyse the embedded demo corpus (corpora/demo.jsonl.gz) and say where the tables are."""
+    typer.echo(f"Analysing the demo corpus {DEMO_CORPUS} with the '{pipeline}' pipeline...")
+    analyse_cli(inputs=[DEMO_CORPUS], out=out, pipeline=pipeline, n_process=1, lexicon=[], max_length=None)
+    typer.echo(f"Open {out / 'documents.csv'} (one row per document) and {out / 'mentions.csv'} (one row per mention).")
+
+
+def _pipeline(pipeline: str, lexicon: list[Path] | None):
+    """A pipeline name, or a loaded pipeline when custom lexicons are given."""
+    if not lexicon:
+        return pipeline
+    from ..pipeline import load
+
+    return load(pipeline, lexicons=[str(p) for p in lexicon])

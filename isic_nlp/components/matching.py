@@ -1,0 +1,251 @@
+"""Compile lexicons into spaCy matchers and find their (non-overlapping) matches.
+
+This is the shared machinery of the matching and context components. Phrases
+go to two ``PhraseMatcher``s (cheap whatever their number): one on ``LEMMA``,
+fed with the phrases lemmatised by the pipeline itself, and one on ``LOWER``,
+fed with the phrase and its generated number variants (*droits de la
+personne*, *droit de la personne*). Only ``tokens`` entries use the slower
+``Matcher``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy
+from spacy.attrs import LEMMA, LOWER, ORTH
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from ..lexicons import Entry, Lexicon
+
+# Words never inflected for number when variants are generated.
+FUNCTION_WORDS = frozenset(
+    "à a au aux avec d' d’ de des du en et l' l’ la le les ou par pour sans sous sur un une "
+    "dans entre chez vers leur leurs son sa ses qu' qu’ que qui".split()
+)
+MAX_VARIANTS = 64
+# Tokens on each side of an anchor where token patterns are tried.
+ANCHOR_WINDOW = 30
+
+
+@dataclass(frozen=True)
+class Match:
+    """A lexicon match: token offsets, the lexicon (by position) and the entry."""
+
+    start: int
+    end: int
+    lexicon: int
+    entry: Entry
+
+
+def plural(word: str) -> str:
+    """A French plural for a lower-case word (regular rules; good enough for patterns).
+
+    Example:
+        >>> plural("social"), plural("droit"), plural("bureau"), plural("choix")
+        ('sociaux', 'droits', 'bureaux', 'choix')
+    """
+    if word.endswith(("s", "x", "z")):
+        return word
+    if word.endswith("al") and len(word) > 3:
+        return word[:-2] + "aux"
+    if word.endswith(("eau", "au", "eu")):
+        return word + "x"
+    return word + "s"
+
+
+def phrase_variants(phrase: str) -> list[str]:
+    """The lower-case forms under which a phrase is matched literally.
+
+    Each content word may be singular or plural (most phrases are noun
+    phrases), and ``'`` and ``’`` are interchangeable.
+
+    Example:
+        >>> phrase_variants("droit de la personne")
+        ['droit de la personne', 'droit de la personnes', 'droits de la personne', 'droits de la personnes']
+    """
+    words = phrase.lower().split()
+    options = []
+    for word in words:
+        if word in FUNCTION_WORDS or len(word) < 3 or not word.isalpha():
+            options.append((word,))
+        else:
+            options.append(tuple(dict.fromkeys((word, plural(word)))))
+    forms = [" ".join(combo) for combo in itertools.islice(itertools.product(*options), MAX_VARIANTS)]
+    out = []
+    for form in forms:
+        for variant in (form, form.replace("'", "’"), form.replace("’", "'")):
+            if variant not in out:
+                out.append(variant)
+    return out
+
+
+# Attributes whose {IN: [...]} sets are expanded into plain alternatives.
+EXPANDABLE_ATTRS = ("LOWER", "ORTH", "TEXT", "LEMMA", "NORM")
+MAX_EXPANDED = 256
+
+
+def expand_in_sets(pattern: list[dict]) -> list[list[dict]]:
+    """Rewrite ``{ATTR: {IN: [a, b]}}`` token specs as alternative patterns with ``{ATTR: a}``.
+
+    The Matcher checks plain attribute values in C, but calls a Python
+    predicate (creating a ``Token``) for every ``IN`` set on every token, which
+    made token patterns the costliest part of matching. The expansion keeps the
+    meaning and is skipped when it would exceed ``MAX_EXPANDED`` patterns.
+
+    Example:
+        >>> expand_in_sets([{"LOWER": {"IN": ["ne", "n'"]}}, {"LOWER": "pas"}])
+        [[{'LOWER': 'ne'}, {'LOWER': 'pas'}], [{'LOWER': "n'"}, {'LOWER': 'pas'}]]
+    """
+    options: list[list[dict]] = []
+    total = 1
+    for spec in pattern:
+        alternatives = [spec]
+        for attr in EXPANDABLE_ATTRS:
+            value = spec.get(attr)
+            if isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
+                alternatives = [{**spec, attr: item} for item in value["IN"]]
+                break
+        options.append(alternatives)
+        total *= len(alternatives)
+    if total > MAX_EXPANDED:
+        return [pattern]
+    return [list(combo) for combo in itertools.product(*options)]
+
+
+class CompiledLexicons:
+    """Matchers for a list of lexicons, with longest-match overlap resolution per lexicon.
+
+    Args:
+        nlp: the pipeline whose vocab the matchers use.
+        lexicons: the lexicons, in order.
+        lemmatise: turns phrases into Docs with lemmas (the pipeline up to the
+            matching component); ``None`` matches phrases on lower-case forms only.
+    """
+
+    def __init__(
+        self,
+        nlp: Language,
+        lexicons: list[Lexicon],
+        lemmatise: Callable[[list[str]], Iterable[Doc]] | None,
+    ):
+        self.lexicons = lexicons
+        self.lemma_matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self.lower_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.token_matcher = Matcher(nlp.vocab, validate=True)
+        self.n_token_patterns = 0
+        # Anchors: values that every token pattern must contain, by attribute.
+        # The Matcher runs only around them (see `_token_matches`).
+        self._anchors: dict[int, set[int]] = {}
+        self._unanchored = False
+        self._entries: dict[int, tuple[int, Entry]] = {}
+        lemma_phrases: list[tuple[str, str]] = []
+        for index, lexicon in enumerate(lexicons):
+            for entry in lexicon.entries:
+                key = f"{lexicon.name}@{lexicon.version}:{entry.id}"
+                self._entries[nlp.vocab.strings.add(key)] = (index, entry)
+                if entry.tokens is not None:
+                    self.token_matcher.add(key, expand_in_sets(list(entry.tokens)))
+                    self.n_token_patterns += 1
+                    self._add_anchor(nlp, entry.tokens)
+                    continue
+                lower_docs = [
+                    nlp.make_doc(form) for phrase in entry.phrases for form in phrase_variants(phrase)
+                ]
+                self.lower_matcher.add(key, lower_docs)
+                if entry.match == "lemma" and lemmatise is not None:
+                    lemma_phrases.extend((key, phrase) for phrase in entry.phrases)
+        self._anchor_arrays = {
+            attr: numpy.fromiter(values, dtype="uint64") for attr, values in self._anchors.items()
+        }
+        if lemma_phrases:
+            docs = lemmatise([phrase for _, phrase in lemma_phrases])
+            for (key, _), doc in zip(lemma_phrases, docs):
+                self.lemma_matcher.add(key, [doc])
+
+    def __call__(self, doclike: Doc | Span) -> list[Match]:
+        """All matches in a Doc or Span, overlaps resolved within each lexicon, in text order.
+
+        Token offsets are always offsets in the Doc.
+        """
+        by_lexicon: dict[int, list[Match]] = {}
+        for match in self.candidates(doclike):
+            by_lexicon.setdefault(match.lexicon, []).append(match)
+        matches: list[Match] = []
+        for candidates in by_lexicon.values():
+            matches.extend(longest_first(candidates))
+        matches.sort(key=lambda m: (m.start, m.lexicon, m.end))
+        return matches
+
+    def candidates(self, doclike: Doc | Span) -> list[Match]:
+        """Every match of every entry, before overlaps are resolved."""
+        found: dict[tuple[int, int, int], None] = {}
+        for matcher in (self.lemma_matcher, self.lower_matcher):
+            for key, start, end in matcher(doclike):
+                found[(key, start, end)] = None
+        if self.n_token_patterns:
+            for key, start, end in self._token_matches(doclike):
+                found[(key, start, end)] = None
+        out = []
+        for key, start, end in found:
+            index, entry = self._entries[key]
+            out.append(Match(start, end, index, entry))
+        return out
+
+    def _add_anchor(self, nlp: Language, tokens: tuple[dict, ...]) -> None:
+        """Remember the values of the first required token of a pattern."""
+        for spec in tokens:
+            if spec.get("OP", "1") not in ("1", "+"):
+                continue
+            for attr_name in ("LOWER", "LEMMA", "ORTH"):
+                value = spec.get(attr_name)
+                values = value["IN"] if isinstance(value, dict) and set(value) == {"IN"} else [value]
+                if all(isinstance(v, str) for v in values):
+                    attr = {"LOWER": LOWER, "LEMMA": LEMMA, "ORTH": ORTH}[attr_name]
+                    self._anchors.setdefault(attr, set()).update(nlp.vocab.strings.add(v) for v in values)
+                    return
+        self._unanchored = True
+
+    def _token_matches(self, doclike: Doc | Span) -> Iterator[tuple[int, int, int]]:
+        """Token-pattern matches, with the Matcher run only near anchor tokens.
+
+        The Matcher tries every pattern at every token; most texts have few
+        anchors, so running it on small windows around them is much cheaper.
+        """
+        shift = doclike.start if isinstance(doclike, Span) else 0
+        if self._unanchored:
+            windows = [(0, len(doclike))]
+        else:
+            hits = numpy.zeros(len(doclike), dtype=bool)
+            for attr, values in self._anchor_arrays.items():
+                hits |= numpy.isin(doclike.to_array([attr]).reshape(-1), values)
+            windows = []
+            for i in numpy.flatnonzero(hits).tolist():
+                start, end = max(0, i - ANCHOR_WINDOW), min(len(doclike), i + ANCHOR_WINDOW)
+                if windows and start <= windows[-1][1]:
+                    windows[-1] = (windows[-1][0], end)
+                else:
+                    windows.append((start, end))
+        for start, end in windows:
+            # Matcher offsets are relative to the Span it is given.
+            base = shift + start
+            for key, m_start, m_end in self.token_matcher(doclike[start:end]):
+                yield key, m_start + base, m_end + base
+
+
+def longest_first(matches: Iterable[Match]) -> Iterator[Match]:
+    """Keep non-overlapping matches: longest first, then earliest, then file order.
+
+    Same policy as ``spacy.util.filter_spans``, on matches rather than spans.
+    """
+    taken: set[int] = set()
+    ordered = sorted(matches, key=lambda m: (-(m.end - m.start), m.start, m.entry.line))
+    for match in ordered:
+        positions = range(match.start, match.end)
+        if not taken.intersection(positions):
+            taken.update(positions)
+            yield match

@@ -1,0 +1,106 @@
+"""The message catalogue: every user-facing error and warning, with its code.
+
+Codes are grouped by area, and a code never changes meaning:
+
+* ``E0xx``  invocation (CLI arguments, missing files, unknown pipelines)
+* ``E1xx``  lexicons (loading and validating lexicon files)
+* ``E2xx``  input records (reading corpora; these go to ``errors.csv``)
+* ``E3xx``  pipelines and components
+* ``W...``  warnings, same areas
+
+Every message says what is wrong and what to do next.
+
+Example:
+    >>> from isic_nlp.errors import Errors
+    >>> Errors.E001.format(path="corpus.jsonl")  # doctest: +ELLIPSIS
+    '[isic:E001] Input not found: corpus.jsonl. ...'
+"""
+
+from __future__ import annotations
+
+
+class _Catalogue(type):
+    """Prefix every message with its code when it is looked up."""
+
+    def __getattribute__(cls, code: str) -> str:
+        msg = type.__getattribute__(cls, code)
+        if code.startswith(("E", "W")) and isinstance(msg, str):
+            return f"[isic:{code}] {msg}"
+        return msg
+
+
+class Errors(metaclass=_Catalogue):
+    # --- E0xx: invocation -------------------------------------------------
+    E001 = "Input not found: {path}. Check the path, or run `ls` on its folder."
+    E002 = (
+        "Unknown pipeline '{name}'. Use one of: {known}, or the path of a pipeline "
+        "saved with `nlp.to_disk`."
+    )
+    E003 = "Unknown label '{label}'. Known labels: {known}."
+    E004 = "Nothing to read in {path}: it is a folder with no .txt, .jsonl, .csv or .tsv file."
+    E005 = "Could not write {path}: {reason}. Check that the folder is writable and has space."
+    E006 = "{option} must be {expected}, got {value!r}."
+    E007 = "Input format of {path} not recognised: {reason}."
+
+    # --- E1xx: lexicons ---------------------------------------------------
+    E101 = "{file}:{line}: {message}"
+    E102 = (
+        "{count} problem(s) in lexicon files; nothing was loaded. Fix them, then run "
+        "`isic-nlp lexicon check {files}`:\n{problems}"
+    )
+    E103 = "Unknown lexicon '{name}'. Shipped lexicons: {known}; or give the path of a .yaml file."
+
+    # --- E2xx: input records (rows of errors.csv) -------------------------
+    E201 = "malformed JSON: {reason}"
+    E202 = "no 'text' field"
+    E203 = "empty text"
+    E204 = "'text' is not a string but {type}"
+    E205 = "duplicate id '{id}' (first seen in {first}); this record was skipped"
+    E206 = "binary file (NUL bytes or undecodable content); skipped"
+    E207 = "CSV/TSV row could not be parsed: {reason}"
+    E208 = "CSV/TSV file has no '{column}' column (columns: {columns})"
+    E209 = "record is not a JSON object but {type}"
+    E210 = "could not read file: {reason}"
+
+    # --- E3xx: pipelines and components -----------------------------------
+    E301 = (
+        "The component '{component}' has no lexicons loaded. Call `nlp.initialize()` or "
+        "build the pipeline with `isic_nlp.load()`."
+    )
+    E302 = (
+        "The pipeline needs the model '{model}', which is not installed. Install it with "
+        "`pip install {package}` (it is a dependency of isic_nlp: reinstall with `make venv`)."
+    )
+
+    # --- Warnings ---------------------------------------------------------
+    W201 = "decoded as {encoding} (not UTF-8)"
+    W202 = "text of {n_chars} characters split into {n_chunks} chunks of at most {max_length}"
+    W203 = "no 'id' field: id '{id}' was made from the file name and line"
+    W204 = "UTF-8 byte-order mark removed"
+    W205 = (
+        "'id' is {value}, not a non-empty string or an integer: id '{id}' was made from the "
+        "file name and line"
+    )
+    W206 = "empty file: there is nothing to read in it"
+    W207 = (
+        "no '{column}' column: ids were made from the file name and line (<name>:<line>); "
+        "add an '{column}' column to get stable ids"
+    )
+    W301 = (
+        "Lexicon '{name}' in the saved pipeline is version {saved}, the shipped one is "
+        "{shipped}: results follow the saved version."
+    )
+
+
+class IsicError(Exception):
+    """An error caused by the user's input or invocation, with a coded message.
+
+    The CLI prints the message and exits with ``exit_code``, without a traceback.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, exit_code: int | None = None):
+        super().__init__(message)
+        if exit_code is not None:
+            self.exit_code = exit_code

@@ -1,0 +1,409 @@
+"""Lexicon files: parse, validate (every problem at once, as ``file:line``) and describe.
+
+A lexicon is a commented YAML file (format: ``lexicons/README.md``). This module
+turns one into a :class:`Lexicon`, an immutable value with its name, semantic
+version, SHA-256 and entries, each entry remembering the line it came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from spacy.schemas import validate_token_pattern
+
+SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$")
+NAME = re.compile(r"^[a-z0-9_]+$")
+ENTRY_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
+DIRECTIONS = ("forward", "backward", "both")
+MATCH_MODES = ("lemma", "lower")
+SENSES = ("false_friend",)
+# Token attributes that the `fast` pipeline (no statistical model) does not set.
+MODEL_ONLY_ATTRS = {"POS", "TAG", "MORPH", "DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID", "ENT_KB_ID", "HEAD", "SENT_START", "IS_SENT_START"}
+TOP_KEYS = {"name", "version", "description", "sources", "labels", "entries"}
+LABEL_KEYS = {"group", "description", "direction", "max_scope"}
+ENTRY_KEYS = {
+    "id",
+    "label",
+    "pattern",
+    "variants",
+    "tokens",
+    "match",
+    "sense",
+    "unless_sentence",
+    "weight",
+    "note",
+    "direction",
+    "max_scope",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a lexicon file."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Label:
+    """A label declared by a lexicon, with its group (e.g. ``individual``)."""
+
+    name: str
+    group: str
+    description: str = ""
+    direction: str | None = None
+    max_scope: int | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One lexicon entry: what to match, under which label, and why."""
+
+    id: str
+    label: str
+    phrases: tuple[str, ...] = ()
+    tokens: tuple[dict, ...] | None = None
+    match: str = "lemma"
+    sense: str | None = None
+    unless_sentence: tuple[str, ...] = ()
+    weight: float = 1.0
+    note: str = ""
+    direction: str | None = None
+    max_scope: int | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """A parsed, validated lexicon file.
+
+    Example:
+        >>> from isic_nlp.lexicons import load_lexicon
+        >>> lexicon = load_lexicon("framing")
+        >>> lexicon.name, lexicon.labels["rights"].group
+        ('framing', 'individual')
+    """
+
+    name: str
+    version: str
+    description: str
+    sources: tuple[str, ...]
+    labels: dict[str, Label]
+    entries: tuple[Entry, ...]
+    file: str
+    text: str = field(repr=False)
+    sha256: str = ""
+
+    @property
+    def entries_by_id(self) -> dict[str, Entry]:
+        return {entry.id: entry for entry in self.entries}
+
+    def info(self) -> dict[str, Any]:
+        """Name, version, hash and size, as recorded in every output."""
+        return {
+            "name": self.name,
+            "version": self.version,
+            "sha256": self.sha256,
+            "file": self.file,
+            "n_entries": len(self.entries),
+        }
+
+
+# --- YAML with line numbers ---------------------------------------------------
+
+
+class _LineDict(dict):
+    """A mapping that remembers the line of itself and of each of its keys."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+    duplicate_keys: list[tuple[str, int]]
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
+    mapping = _LineDict(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    mapping.duplicate_keys = []
+    for key_node, _ in node.value:
+        key = str(key_node.value)
+        line = key_node.start_mark.line + 1
+        if key in mapping.key_lines:
+            mapping.duplicate_keys.append((key, line))
+        else:
+            mapping.key_lines[key] = line
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _line_of(mapping: Any, key: str | None = None, default: int = 1) -> int:
+    if isinstance(mapping, _LineDict):
+        if key is not None and key in mapping.key_lines:
+            return mapping.key_lines[key]
+        return mapping.line
+    return default
+
+
+def normalise_phrase(phrase: str) -> str:
+    """Lower-case a phrase and fold its white space (used to compare patterns)."""
+    return " ".join(phrase.lower().replace("’", "'").split())
+
+
+# --- Parsing and validation -----------------------------------------------------
+
+
+def parse_lexicon(text: str, file: str) -> tuple[Lexicon | None, list[Problem]]:
+    """Parse and validate the text of a lexicon file.
+
+    Returns the lexicon (``None`` when the file cannot be used at all) and every
+    problem found; a lexicon with problems must not be used.
+
+    Example:
+        >>> lexicon, problems = parse_lexicon("name: x\\nversion: 1.0\\n", "x.yaml")
+        >>> [str(p) for p in problems][:1]
+        ["x.yaml:2: 'version' must be a semantic version MAJOR.MINOR.PATCH, got '1.0'"]
+    """
+    problems: list[Problem] = []
+
+    def problem(line: int, message: str) -> None:
+        problems.append(Problem(file, line, message))
+
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        reason = getattr(err, "problem", None) or str(err)
+        problem(line, f"not valid YAML: {reason}")
+        return None, problems
+    if not isinstance(data, dict):
+        problem(1, "a lexicon file must be a mapping with name, version, labels and entries")
+        return None, problems
+
+    for key, line in data.duplicate_keys:
+        problem(line, f"duplicate key '{key}'")
+    for key in data:
+        if key not in TOP_KEYS:
+            problem(_line_of(data, key), f"unknown key '{key}' (known: {', '.join(sorted(TOP_KEYS))})")
+
+    name = data.get("name")
+    if not isinstance(name, str) or not NAME.match(name):
+        problem(_line_of(data, "name"), f"'name' must be lower-case letters, digits or _, got {name!r}")
+    version = data.get("version")
+    if not isinstance(version, str) or not SEMVER.match(version):
+        problem(
+            _line_of(data, "version"),
+            f"'version' must be a semantic version MAJOR.MINOR.PATCH, got {str(version)!r}",
+        )
+    description = data.get("description") or ""
+    sources = data.get("sources") or []
+    if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+        problem(_line_of(data, "sources"), "'sources' must be a list of texts")
+        sources = []
+
+    labels = _parse_labels(data, problem)
+    entries = _parse_entries(data, labels, problem)
+    if problems:
+        return None, problems
+    lexicon = Lexicon(
+        name=name,
+        version=version,
+        description=str(description).strip(),
+        sources=tuple(sources),
+        labels=labels,
+        entries=tuple(entries),
+        file=file,
+        text=text,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )
+    return lexicon, problems
+
+
+def _parse_labels(data: _LineDict, problem) -> dict[str, Label]:
+    raw = data.get("labels")
+    if not isinstance(raw, dict) or not raw:
+        problem(_line_of(data, "labels"), "'labels' must map each label to its group, e.g. rights: {group: individual}")
+        return {}
+    labels: dict[str, Label] = {}
+    for key, line in getattr(raw, "duplicate_keys", []):
+        problem(line, f"label '{key}' declared twice")
+    for name, spec in raw.items():
+        line = _line_of(raw, name)
+        if not isinstance(name, str) or not NAME.match(name):
+            problem(line, f"label name must be lower-case letters, digits or _, got {name!r}")
+            continue
+        if not isinstance(spec, dict):
+            problem(line, f"label '{name}' must be a mapping like {{group: individual}}")
+            continue
+        for key in spec:
+            if key not in LABEL_KEYS:
+                problem(_line_of(spec, key, line), f"unknown key '{key}' in label '{name}'")
+        group = spec.get("group")
+        if not isinstance(group, str) or not NAME.match(group):
+            problem(line, f"label '{name}' needs a 'group' (lower-case word)")
+            continue
+        direction = spec.get("direction")
+        if direction is not None and direction not in DIRECTIONS:
+            problem(line, f"label '{name}': direction must be one of {', '.join(DIRECTIONS)}")
+        max_scope = spec.get("max_scope")
+        if max_scope is not None and (not isinstance(max_scope, int) or max_scope < 0):
+            problem(line, f"label '{name}': max_scope must be a whole number of tokens")
+        labels[name] = Label(name, group, str(spec.get("description", "")), direction, max_scope)
+    return labels
+
+
+def _parse_entries(data: _LineDict, labels: dict[str, Label], problem) -> list[Entry]:
+    raw = data.get("entries")
+    if not isinstance(raw, list):
+        problem(_line_of(data, "entries"), "'entries' must be a list of entries ('- id: ...')")
+        return []
+    entries: list[Entry] = []
+    seen_ids: dict[str, int] = {}
+    seen_phrases: dict[str, tuple[str, str, int]] = {}
+    for item in raw:
+        line = _line_of(item, None, _line_of(data, "entries"))
+        if not isinstance(item, dict):
+            problem(line, "an entry must be a mapping with at least id, label and pattern")
+            continue
+        entry = _parse_entry(item, line, labels, problem)
+        if entry is None:
+            continue
+        if entry.id in seen_ids:
+            problem(line, f"duplicate id '{entry.id}' (first at line {seen_ids[entry.id]})")
+            continue
+        seen_ids[entry.id] = line
+        for phrase in entry.phrases:
+            key = normalise_phrase(phrase)
+            if key in seen_phrases:
+                other_id, other_label, other_line = seen_phrases[key]
+                where = f"entry '{other_id}' at line {other_line}"
+                if other_label != entry.label:
+                    problem(line, f"pattern '{phrase}' is under two labels: '{entry.label}' here and '{other_label}' in {where}")
+                else:
+                    problem(line, f"duplicate pattern '{phrase}' (also in {where})")
+            else:
+                seen_phrases[key] = (entry.id, entry.label, line)
+        entries.append(entry)
+    return entries
+
+
+def _parse_entry(item: dict, line: int, labels: dict[str, Label], problem) -> Entry | None:
+    ok = True
+
+    def bad(key: str, message: str) -> None:
+        nonlocal ok
+        ok = False
+        problem(_line_of(item, key, line), message)
+
+    for key, key_line in getattr(item, "duplicate_keys", []):
+        bad(key, f"duplicate key '{key}' in entry")
+    for key in item:
+        if key not in ENTRY_KEYS:
+            bad(key, f"unknown key '{key}' in entry (known: {', '.join(sorted(ENTRY_KEYS))})")
+
+    entry_id = item.get("id")
+    if not isinstance(entry_id, str) or not ENTRY_ID.match(entry_id):
+        bad("id", f"entry needs an 'id' of letters, digits, '.', '_' or '-', got {entry_id!r}")
+        entry_id = None
+    label = item.get("label")
+    if label not in labels:
+        known = ", ".join(labels) or "none declared"
+        bad("label", f"unknown label {label!r} (labels of this file: {known})")
+
+    phrases: list[str] = []
+    has_pattern = "pattern" in item
+    has_tokens = "tokens" in item
+    if has_pattern == has_tokens:
+        bad("id", "an entry needs exactly one of 'pattern' (a phrase) or 'tokens' (a token pattern)")
+    if has_pattern:
+        for value in [item["pattern"], *_as_list(item.get("variants"))]:
+            if not isinstance(value, str) or not value.split():
+                bad(
+                    "pattern",
+                    f"malformed pattern {value!r}: a phrase must be non-empty text (quote it if YAML "
+                    "reads it as a number or yes/no)",
+                )
+            else:
+                phrases.append(" ".join(value.split()))
+        if "variants" in item and not isinstance(item["variants"], list):
+            bad("variants", "'variants' must be a list of phrases")
+    elif "variants" in item:
+        bad("variants", "'variants' goes with 'pattern', not with 'tokens'")
+    tokens = None
+    if has_tokens:
+        tokens = item["tokens"]
+        errors = validate_token_pattern(tokens) if isinstance(tokens, list) and tokens else ["must be a non-empty list"]
+        model_only = sorted({str(k).upper() for t in tokens if isinstance(t, dict) for k in t} & MODEL_ONLY_ATTRS) if not errors else []
+        if model_only:
+            errors = [f"uses {', '.join(model_only)}, which the fast pipeline does not set; use LOWER, LEMMA or IS_* attributes"]
+        if errors:
+            bad("tokens", f"malformed token pattern: {'; '.join(str(e) for e in errors)}")
+            tokens = None
+        else:
+            tokens = tuple(tokens)
+
+    match = item.get("match", "lemma")
+    if match not in MATCH_MODES:
+        bad("match", f"'match' must be one of {', '.join(MATCH_MODES)}, got {match!r}")
+    sense = item.get("sense")
+    if sense is not None and sense not in SENSES:
+        bad("sense", f"'sense' must be one of {', '.join(SENSES)}, got {sense!r}")
+    unless = _as_list(item.get("unless_sentence"))
+    if not all(isinstance(u, str) and u.strip() for u in unless):
+        bad("unless_sentence", "'unless_sentence' must be a list of words or phrases")
+    weight = item.get("weight", 1.0)
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
+        bad("weight", f"'weight' must be a positive number, got {weight!r}")
+    direction = item.get("direction")
+    if direction is not None and direction not in DIRECTIONS:
+        bad("direction", f"'direction' must be one of {', '.join(DIRECTIONS)}, got {direction!r}")
+    max_scope = item.get("max_scope")
+    if max_scope is not None and (isinstance(max_scope, bool) or not isinstance(max_scope, int) or max_scope < 0):
+        bad("max_scope", f"'max_scope' must be a whole number of tokens, got {max_scope!r}")
+    if not ok or entry_id is None:
+        return None
+    return Entry(
+        id=entry_id,
+        label=label,
+        phrases=tuple(phrases),
+        tokens=tokens,
+        match=match,
+        sense=sense,
+        unless_sentence=tuple(normalise_phrase(u) for u in unless),
+        weight=float(weight),
+        note=str(item.get("note") or ""),
+        direction=direction,
+        max_scope=max_scope,
+        line=line,
+    )
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def read_lexicon_file(path: Path) -> tuple[Lexicon | None, list[Problem]]:
+    """Read and parse one lexicon file from disk."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        return None, [Problem(str(path), 1, f"cannot read the file: {err}")]
+    return parse_lexicon(text, str(path))
