@@ -29,6 +29,8 @@ def write_atomic(path: str | Path, content: str | bytes | None = None, *, writer
                 Path(tmp).write_bytes(content)
             else:
                 Path(tmp).write_text(content or "", encoding="utf-8")
+            # mkstemp creates the file private (0600); give it the usual mode.
+            os.chmod(tmp, 0o666 & ~_umask())
             os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):
@@ -48,3 +50,9 @@ def write_table(table: pd.DataFrame, path: str | Path) -> Path:
         sep = "\t" if suffix == ".tsv" else ","
         return write_atomic(path, writer=lambda tmp: table.to_csv(tmp, index=False, sep=sep))
     raise IsicError(Errors.E006.format(option="output file", expected="a .csv, .tsv or .parquet name", value=str(path)))
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -5,7 +5,7 @@ go to two ``PhraseMatcher``s (cheap whatever their number): one on ``LEMMA``,
 fed with the phrases lemmatised by the pipeline itself, and one on ``LOWER``,
 fed with the phrase and its generated number variants (*droits de la
 personne*, *droit de la personne*). Only ``tokens`` entries use the slower
-``Matcher``.
+``Matcher``, and only in small windows around their anchor words.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ FUNCTION_WORDS = frozenset(
     "dans entre chez vers leur leurs son sa ses qu' qu’ que qui".split()
 )
 MAX_VARIANTS = 64
-# Tokens on each side of an anchor where token patterns are tried.
-ANCHOR_WINDOW = 30
+# Longest run of tokens assumed for an unbounded operator (*, +) around an anchor.
+UNBOUNDED_SPAN = 30
 
 
 @dataclass(frozen=True)
@@ -84,37 +84,17 @@ def phrase_variants(phrase: str) -> list[str]:
     return out
 
 
-# Attributes whose {IN: [...]} sets are expanded into plain alternatives.
-EXPANDABLE_ATTRS = ("LOWER", "ORTH", "TEXT", "LEMMA", "NORM")
-MAX_EXPANDED = 256
-
-
-def expand_in_sets(pattern: list[dict]) -> list[list[dict]]:
-    """Rewrite ``{ATTR: {IN: [a, b]}}`` token specs as alternative patterns with ``{ATTR: a}``.
-
-    The Matcher checks plain attribute values in C, but calls a Python
-    predicate (creating a ``Token``) for every ``IN`` set on every token, which
-    made token patterns the costliest part of matching. The expansion keeps the
-    meaning and is skipped when it would exceed ``MAX_EXPANDED`` patterns.
-
-    Example:
-        >>> expand_in_sets([{"LOWER": {"IN": ["ne", "n'"]}}, {"LOWER": "pas"}])
-        [[{'LOWER': 'ne'}, {'LOWER': 'pas'}], [{'LOWER': "n'"}, {'LOWER': 'pas'}]]
-    """
-    options: list[list[dict]] = []
-    total = 1
-    for spec in pattern:
-        alternatives = [spec]
-        for attr in EXPANDABLE_ATTRS:
-            value = spec.get(attr)
-            if isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
-                alternatives = [{**spec, attr: item} for item in value["IN"]]
-                break
-        options.append(alternatives)
-        total *= len(alternatives)
-    if total > MAX_EXPANDED:
-        return [pattern]
-    return [list(combo) for combo in itertools.product(*options)]
+def _max_repeats(spec: dict) -> int:
+    """How many tokens one token spec can match at most."""
+    op = str(spec.get("OP", "1"))
+    if op in ("1", "?"):
+        return 1
+    if op == "!":
+        return 0
+    if op.startswith("{") and op.endswith("}"):  # {n}, {n,m}, {,m}, {n,}
+        high = op[1:-1].split(",")[-1].strip()
+        return int(high) if high else UNBOUNDED_SPAN
+    return UNBOUNDED_SPAN  # * and +
 
 
 class CompiledLexicons:
@@ -141,6 +121,7 @@ class CompiledLexicons:
         # Anchors: values that every token pattern must contain, by attribute.
         # The Matcher runs only around them (see `_token_matches`).
         self._anchors: dict[int, set[int]] = {}
+        self._window = (0, 1)  # tokens a pattern may span before / from its anchor
         self._unanchored = False
         self._entries: dict[int, tuple[int, Entry]] = {}
         lemma_phrases: list[tuple[str, str]] = []
@@ -149,7 +130,7 @@ class CompiledLexicons:
                 key = f"{lexicon.name}@{lexicon.version}:{entry.id}"
                 self._entries[nlp.vocab.strings.add(key)] = (index, entry)
                 if entry.tokens is not None:
-                    self.token_matcher.add(key, expand_in_sets(list(entry.tokens)))
+                    self.token_matcher.add(key, [list(entry.tokens)])
                     self.n_token_patterns += 1
                     self._add_anchor(nlp, entry.tokens)
                     continue
@@ -197,8 +178,10 @@ class CompiledLexicons:
         return out
 
     def _add_anchor(self, nlp: Language, tokens: tuple[dict, ...]) -> None:
-        """Remember the values of the first required token of a pattern."""
-        for spec in tokens:
+        """Remember the values of the first required token of a pattern, and how
+        many tokens the pattern can span before and after it."""
+        lengths = [_max_repeats(spec) for spec in tokens]
+        for position, spec in enumerate(tokens):
             if spec.get("OP", "1") not in ("1", "+"):
                 continue
             for attr_name in ("LOWER", "LEMMA", "ORTH"):
@@ -207,6 +190,9 @@ class CompiledLexicons:
                 if all(isinstance(v, str) for v in values):
                     attr = {"LOWER": LOWER, "LEMMA": LEMMA, "ORTH": ORTH}[attr_name]
                     self._anchors.setdefault(attr, set()).update(nlp.vocab.strings.add(v) for v in values)
+                    before = sum(lengths[:position])
+                    after = sum(lengths[position:])
+                    self._window = (max(self._window[0], before), max(self._window[1], after))
                     return
         self._unanchored = True
 
@@ -224,8 +210,9 @@ class CompiledLexicons:
             for attr, values in self._anchor_arrays.items():
                 hits |= numpy.isin(doclike.to_array([attr]).reshape(-1), values)
             windows = []
+            before, after = self._window
             for i in numpy.flatnonzero(hits).tolist():
-                start, end = max(0, i - ANCHOR_WINDOW), min(len(doclike), i + ANCHOR_WINDOW)
+                start, end = max(0, i - before), min(len(doclike), i + after)
                 if windows and start <= windows[-1][1]:
                     windows[-1] = (windows[-1][0], end)
                 else:

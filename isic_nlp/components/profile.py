@@ -44,18 +44,27 @@ class DocumentProfile:
         self.name = name
         self.exclude = tuple(exclude)
         self.spans_key = spans_key
+        self._groups: dict[str, str] = {}
+        self._groups_key: tuple | None = None
 
     def label_groups(self) -> dict[str, str]:
         """Every label of the pipeline's matcher, with its group."""
-        # Looked up on every call (a few microseconds): the matcher's lexicons may be reloaded.
-        groups: dict[str, str] = {}
-        for _, component in self.nlp.pipeline:
-            if isinstance(component, LexiconMatcher) and component.spans_key == self.spans_key:
-                groups.update({name: label.group for name, label in component.labels.items()})
-        clash = set(groups) & set(groups.values())
-        if clash:
-            raise ValueError(f"a label has the name of a group: {sorted(clash)}")
-        return groups
+        matchers = [
+            component
+            for _, component in self.nlp.pipeline
+            if isinstance(component, LexiconMatcher) and component.spans_key == self.spans_key
+        ]
+        # Cached until a matcher's lexicons are reloaded (each load compiles anew).
+        key = tuple(id(matcher.compiled) for matcher in matchers)
+        if key != self._groups_key:
+            groups: dict[str, str] = {}
+            for matcher in matchers:
+                groups.update({name: label.group for name, label in matcher.labels.items()})
+            clash = set(groups) & set(groups.values())
+            if clash:
+                raise ValueError(f"a label has the name of a group: {sorted(clash)}")
+            self._groups, self._groups_key = groups, key
+        return self._groups
 
     def __call__(self, doc: Doc) -> Doc:
         groups = self.label_groups()
