@@ -82,6 +82,8 @@ def load(
         for source in sorted({c["source"] for c in config["components"].values() if "source" in c})
     }
     nlp.meta["isic_nlp"] = {"pipeline": str(pipeline), "models": models}
+    # Saved in meta.json by nlp.to_disk (each component's folder has the lexicons themselves).
+    nlp.meta["isic_nlp"]["lexicons"] = pipeline_info(nlp)["lexicons"]
     return nlp
 
 

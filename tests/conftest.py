@@ -8,9 +8,11 @@ in tests marked ``@pytest.mark.slow``.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -92,3 +94,95 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subpro
 @pytest.fixture
 def cli():
     return run_cli
+
+
+# --------------------------------------------------------------------------- a corpus with every kind of bad input
+
+# Real short texts (CASF), each with what the test lexicon finds in it.
+GOOD_RECORDS = {
+    "casf:L311-3": "Le projet personnalisé est élaboré avec la personne accueillie.",
+    "casf:L311-6": (
+        "Afin d'associer les personnes bénéficiaires des prestations au fonctionnement de "
+        "l'établissement, il est institué un conseil de la vie sociale."
+    ),
+}
+# Five alinéas, 429 characters: more than max_length=200, so split at line breaks.
+LONG_TEXT = "\n".join(
+    ["Le conseil de la vie sociale donne son avis sur le fonctionnement de l'établissement."] * 5
+)
+# CASF L116-1, with the "œ" and "’" that cp1252 has and latin-1 has not.
+CP1252_TEXT = (
+    "Elle est mise en œuvre par l’Etat, les collectivités territoriales et leurs établissements publics."
+)
+BOM_TEXT = "Toute personne a le droit à l'information sur les prestations."
+
+
+@dataclass
+class BadCorpus:
+    """A folder of inputs with every kind of bad record, and what analysing it must give."""
+
+    folder: Path
+    texts: dict[str, str] = field(default_factory=dict)
+    n_records: int = 0
+    documents: list[str] = field(default_factory=list)
+    # (file name, line, id, code) of every record that cannot be used
+    errors: list[tuple[str, int | None, str | None, str]] = field(default_factory=list)
+    warnings: list[tuple[str, int | None, str | None, str]] = field(default_factory=list)
+    # (doc id, text, label, counted) of every mention with the test lexicon
+    mentions: list[tuple[str, str, str, bool]] = field(default_factory=list)
+
+
+def make_bad_corpus(folder: Path) -> BadCorpus:
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = [
+        json.dumps({"id": "casf:L311-3", "text": GOOD_RECORDS["casf:L311-3"], "year": 2002}, ensure_ascii=False),
+        '{"id": "casf:broken", "text": "Le projet personnalisé',  # malformed JSON
+        json.dumps({"id": "casf:L311-4", "title": "Article L311-4"}),  # no text
+        json.dumps({"id": "casf:L311-5", "text": "", "year": 2002}),  # empty text
+        json.dumps({"id": "casf:L311-6", "text": GOOD_RECORDS["casf:L311-6"], "year": 2002}, ensure_ascii=False),
+        json.dumps({"id": "casf:L311-3", "text": "Un doublon.", "year": 2015}),  # duplicate id
+        json.dumps({"id": "casf:long", "text": LONG_TEXT, "year": 2010}, ensure_ascii=False),
+        json.dumps({"id": "casf:L311-7", "text": 311}),  # text is not a string
+    ]
+    (folder / "corpus.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "cp1252.jsonl").write_bytes(
+        (json.dumps({"id": "casf:L116-1", "text": CP1252_TEXT}, ensure_ascii=False) + "\n").encode("cp1252")
+    )
+    (folder / "bom.jsonl").write_bytes(
+        b"\xef\xbb\xbf" + (json.dumps({"id": "casf:L311-3-1", "text": BOM_TEXT}, ensure_ascii=False) + "\n").encode()
+    )
+    (folder / "binary.jsonl").write_bytes(b"PK\x03\x04\x00\x00\x08\x00" * 32)
+    return BadCorpus(
+        folder=folder,
+        texts={**GOOD_RECORDS, "casf:long": LONG_TEXT, "casf:L116-1": CP1252_TEXT, "casf:L311-3-1": BOM_TEXT},
+        # 8 lines of corpus.jsonl, one record in each of cp1252 and bom, one binary file
+        n_records=11,
+        # files are read in name order: binary, bom, corpus, cp1252
+        documents=["casf:L311-3-1", "casf:L311-3", "casf:L311-6", "casf:long", "casf:L116-1"],
+        errors=[
+            ("binary.jsonl", None, None, "E206"),
+            ("corpus.jsonl", 2, None, "E201"),
+            ("corpus.jsonl", 3, "casf:L311-4", "E202"),
+            ("corpus.jsonl", 4, "casf:L311-5", "E203"),
+            ("corpus.jsonl", 6, "casf:L311-3", "E205"),
+            ("corpus.jsonl", 8, "casf:L311-7", "E204"),
+        ],
+        warnings=[
+            ("bom.jsonl", None, None, "W204"),
+            ("corpus.jsonl", 7, "casf:long", "W202"),
+            ("cp1252.jsonl", None, None, "W201"),
+        ],
+        mentions=[
+            ("casf:L311-3-1", "droit à l'information", "rights", True),
+            ("casf:L311-3", "projet personnalisé", "individual_support", True),
+            ("casf:L311-6", "associer", "participation", True),
+            ("casf:L311-6", "conseil de la vie sociale", "participation", True),
+            *[("casf:long", "conseil de la vie sociale", "participation", True)] * 5,
+            ("casf:L116-1", "collectivités territoriales", "territorial", False),
+        ],
+    )
+
+
+@pytest.fixture(scope="session")
+def bad_corpus(tmp_path_factory) -> BadCorpus:
+    return make_bad_corpus(tmp_path_factory.mktemp("inputs") / "corpus")

@@ -97,16 +97,8 @@ class LexiconComponent:
         """Restore the lexicons saved by ``to_disk`` (not the shipped ones)."""
         path = Path(path)
         index = json.loads((path / INDEX_FILE).read_text(encoding="utf-8"))
-        lexicons = []
-        for info in index["lexicons"]:
-            file = path / f"{info['name']}.yaml"
-            lexicon, problems = parse_lexicon(file.read_text(encoding="utf-8"), info["file"])
-            if lexicon is None:
-                raise IsicError(Errors.E102.format(count=len(problems), files=file, problems="\n".join(map(str, problems))))
-            lexicons.append(lexicon)
-        self.lexicon_names = index["lexicon_names"]
-        self.set_lexicons(lexicons)
-        return self
+        saved = [(info["file"], (path / f"{info['name']}.yaml").read_text(encoding="utf-8")) for info in index["lexicons"]]
+        return self._restore(index["lexicon_names"], saved)
 
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
         data = {"lexicon_names": self.lexicon_names, "lexicons": [[lx.file, lx.text] for lx in self.lexicons]}
@@ -114,12 +106,16 @@ class LexiconComponent:
 
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> LexiconComponent:
         loaded = json.loads(data.decode("utf-8"))
+        return self._restore(loaded["lexicon_names"], [tuple(pair) for pair in loaded["lexicons"]])
+
+    def _restore(self, names: list[str], saved: list[tuple[str, str]]) -> LexiconComponent:
+        """Parse saved lexicon texts (``(file, text)`` pairs) and compile them."""
         lexicons = []
-        for file, text in loaded["lexicons"]:
+        for file, text in saved:
             lexicon, problems = parse_lexicon(text, file)
             if lexicon is None:
                 raise IsicError(Errors.E102.format(count=len(problems), files=file, problems="\n".join(map(str, problems))))
             lexicons.append(lexicon)
-        self.lexicon_names = loaded["lexicon_names"]
+        self.lexicon_names = list(names)
         self.set_lexicons(lexicons)
         return self

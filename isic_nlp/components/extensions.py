@@ -29,14 +29,38 @@ def parse_mention_id(mention_id: str) -> tuple[str, str, str]:
     return name, version, entry_id
 
 
+MENTIONS_DATA = "isic_mentions"
+
+
+def _mention_key(span: Span) -> str:
+    # spaCy keys span extension values by character offsets only, so a framing
+    # mention and a mode mention on the same words would share their flags.
+    # Ours are keyed by offsets, label and entry.
+    return f"{span.start_char}:{span.end_char}:{span.label_}:{span.id_}"
+
+
+def _getter(name: str):
+    def get(span: Span):
+        return span.doc.user_data.get(MENTIONS_DATA, {}).get(_mention_key(span), {}).get(name)
+
+    return get
+
+
+def _setter(name: str):
+    def set_(span: Span, value) -> None:
+        span.doc.user_data.setdefault(MENTIONS_DATA, {}).setdefault(_mention_key(span), {})[name] = value
+
+    return set_
+
+
 def register_extensions() -> None:
-    """Declare the extension attributes (idempotent)."""
-    for name, default in (
-        ("isic_false_friend", None),
-        ("isic_context", None),
-        ("isic_counted", None),
-    ):
+    """Declare the extension attributes (idempotent).
+
+    Mention attributes live in ``doc.user_data["isic_mentions"]`` (so they
+    travel with ``Doc.to_bytes`` and multiprocessing), one entry per mention.
+    """
+    for name in ("isic_false_friend", "isic_context", "isic_counted"):
         if not Span.has_extension(name):
-            Span.set_extension(name, default=default)
+            Span.set_extension(name, getter=_getter(name), setter=_setter(name))
     if not Doc.has_extension("isic_profile"):
         Doc.set_extension("isic_profile", default=None)

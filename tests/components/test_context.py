@@ -1,0 +1,190 @@
+"""``isic_context``: negation, exception, hypothesis, quoted amendments, repeal, scope.
+
+Mentions come from the frozen test lexicon; cues from the shipped
+``context.yaml``. Phrases are taken or adapted from the CASF, the Code de la
+sécurité sociale and their amending formulas (/work/shared/corpora).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+
+TEST_LEXICON = Path(__file__).resolve().parents[1] / "fixtures" / "lexicons" / "test_framing.yaml"
+
+PIPELINES = ["nlp_test_fast", pytest.param("nlp_test_accurate", marks=pytest.mark.slow)]
+
+
+@pytest.fixture(params=PIPELINES)
+def nlp(request):
+    return request.getfixturevalue(request.param)
+
+
+CASES = [
+    # --- negation
+    pytest.param(
+        "La personne ne bénéficie pas d'un projet personnalisé.",
+        [("projet personnalisé", {"negation": "neg.ne_particle"}, False)],
+        id="ne-pas",
+    ),
+    pytest.param(
+        "Nul ne peut refuser le projet personnalisé.",
+        [("projet personnalisé", {"negation": "neg.nul_ne"}, False)],
+        id="nul-ne",
+    ),
+    pytest.param(
+        "L'aide est accordée sans projet personnalisé.",
+        [("projet personnalisé", {"negation": "neg.sans"}, False)],
+        id="sans",
+    ),
+    # the cue governs what follows it, not what precedes it
+    pytest.param(
+        "Le projet personnalisé n'est pas élaboré.",
+        [("projet personnalisé", None, True)],
+        id="negation-is-forward",
+    ),
+    # negation scope stops at the end of the sentence
+    pytest.param(
+        "La personne ne signe pas. Le projet personnalisé est élaboré.",
+        [("projet personnalisé", None, True)],
+        id="negation-stops-at-sentence",
+    ),
+    # --- pseudo-negation: claims its words, so "sans" does not fire
+    pytest.param(
+        "Sans préjudice du droit à l'information de la personne, le directeur statue.",
+        [("droit à l'information", None, True)],
+        id="sans-prejudice",
+    ),
+    pytest.param(
+        "Nul ne peut être privé du droit à l'information.",
+        [("droit à l'information", None, True)],
+        id="nul-ne-prive-de",
+    ),
+    # "ne ... que" restricts: an exception, counted
+    pytest.param(
+        "L'aide n'est accordée qu'au vu du projet personnalisé.",
+        [("projet personnalisé", {"exception": "exc.ne_que"}, True)],
+        id="ne-que",
+    ),
+    # --- exception and hypothesis: flagged, counted
+    pytest.param(
+        "Sauf dérogation, le projet personnalisé est élaboré avec la personne.",
+        [("projet personnalisé", {"exception": "exc.sauf"}, True)],
+        id="sauf",
+    ),
+    pytest.param(
+        "La demande est accompagnée, le cas échéant, des éléments d'un projet personnalisé.",
+        [("projet personnalisé", {"hypothesis": "hyp.le_cas_echeant"}, True)],
+        id="le-cas-echeant-forward",
+    ),
+    pytest.param(
+        "Le projet personnalisé est révisé, le cas échéant.",
+        [("projet personnalisé", {"hypothesis": "hyp.le_cas_echeant"}, True)],
+        id="le-cas-echeant-backward",
+    ),
+    # --- quoted amendment text: not counted
+    pytest.param(
+        "Au 7°, les mots : « projet personnalisé » sont remplacés par les mots : « conseil de la vie sociale ».",
+        [
+            ("projet personnalisé", {"quotation": "quote.les_mots"}, False),
+            # the first cue within reach of the « introduces it
+            ("conseil de la vie sociale", {"quotation": "quote.remplaces_par"}, False),
+        ],
+        id="les-mots",
+    ),
+    pytest.param(
+        "Au 7°, le projet personnalisé est remplacé par « un conseil de la vie sociale ».",
+        [
+            ("projet personnalisé", None, True),
+            ("conseil de la vie sociale", {"quotation": "quote.remplaces_par"}, False),
+        ],
+        id="remplace-par",
+    ),
+    # legislative drafting: every quoted paragraph opens with «, only the last closes
+    pytest.param(
+        "L'article L. 311-3 est ainsi rédigé :\n"
+        "« Art. L. 311-3. – Le projet personnalisé est élaboré avec la personne.\n"
+        "« Le conseil de la vie sociale est consulté.",
+        [
+            ("projet personnalisé", {"quotation": "quote.ainsi_redige"}, False),
+            ("conseil de la vie sociale", {"quotation": "quote.ainsi_redige"}, False),
+        ],
+        id="multi-paragraph-without-closing",
+    ),
+    # « … » with no quotation cue before it is a citation, not amendment text
+    pytest.param(
+        "Le document intitulé « projet personnalisé » est remis à la personne.",
+        [("projet personnalisé", None, True)],
+        id="guillemets-without-cue",
+    ),
+    # --- repeal: the mention precedes "est abrogé"
+    pytest.param(
+        "L'article L. 311-6 relatif au conseil de la vie sociale est abrogé.",
+        [("conseil de la vie sociale", {"abrogation": "abr.abroge"}, False)],
+        id="est-abroge",
+    ),
+    pytest.param(
+        "Le conseil de la vie sociale est supprimé.",
+        [("conseil de la vie sociale", {"abrogation": "abr.supprime"}, False)],
+        id="est-supprime",
+    ),
+    # --- termination: "mais" ends the scope of a cue
+    pytest.param(
+        "La personne ne signe pas le contrat mais le projet personnalisé est élaboré.",
+        [("projet personnalisé", None, True)],
+        id="mais-terminates",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, expected", CASES)
+def test_context_flags_and_counted(nlp, as_context, text, expected):
+    assert as_context(nlp(text)) == expected
+
+
+def test_cue_text_is_recorded(nlp_test_fast):
+    doc = nlp_test_fast("Sauf dérogation, le projet personnalisé est élaboré avec la personne.")
+    [span] = doc.spans["isic"]
+    assert span._.isic_context == {"exception": ("Sauf", "exc.sauf")}
+
+
+def test_negation_scope_is_limited(nlp_test_fast, as_context):
+    # neg.ne_particle: scope 8 tokens; here 12 tokens lie between "pas" and the mention.
+    text = "La personne ne signe pas le contrat proposé par le directeur de l'établissement et son projet personnalisé."
+    assert as_context(nlp_test_fast(text)) == [("projet personnalisé", None, True)]
+
+
+@pytest.fixture(scope="module")
+def nlp_no_semicolon_sentences():
+    """A blank French pipeline whose sentences do not end at ';', to test ';' as a termination cue."""
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("isic_lookup_lemmatizer")
+    nlp.add_pipe("isic_sentencizer", config={"punct_chars": [".", "!", "?", "\n"]})
+    nlp.add_pipe("isic_matcher", config={"lexicons": [str(TEST_LEXICON)]})
+    nlp.add_pipe("isic_context")
+    nlp.add_pipe("isic_profile")
+    nlp.initialize()
+    return nlp
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Il n'est pas tenu compte des ressources ; le projet personnalisé est élaboré.",
+         [("projet personnalisé", None, True)]),
+        ("Il n'est pas tenu compte des ressources , le projet personnalisé est élaboré.",
+         [("projet personnalisé", {"negation": "neg.ne_particle"}, False)]),
+    ],
+)
+def test_semicolon_blocks_scope_within_a_sentence(nlp_no_semicolon_sentences, as_context, text, expected):
+    doc = nlp_no_semicolon_sentences(text)
+    assert len(list(doc.sents)) == 1
+    assert as_context(doc) == expected
+
+
+def test_quotation_cue_too_far_from_the_passage_does_not_quote(nlp_test_fast, as_context):
+    # quote.les_mots has max_scope 6 (tokens between the cue and the «).
+    text = "Les mots utilisés dans le présent code pour désigner cette instance sont « conseil de la vie sociale »."
+    assert as_context(nlp_test_fast(text)) == [("conseil de la vie sociale", None, True)]
