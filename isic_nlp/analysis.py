@@ -10,8 +10,9 @@ Example:
     ...     [{"id": "a1", "text": "Le conseil de la vie sociale associe les usagers.", "year": 2002}],
     ...     pipeline="fast",
     ... )
-    >>> result.documents.loc[0, ["id", "year", "n_participation"]].tolist()
-    ['a1', 2002, 1]
+    >>> row = result.documents.iloc[0]
+    >>> row["id"], int(row["year"]), int(row["n_participation"])
+    ('a1', 2002, 1)
 """
 
 from __future__ import annotations
@@ -296,9 +297,10 @@ def split_text(text: str, limit: int) -> list[tuple[int, str]]:
     while start < len(text):
         end = min(start + limit, len(text))
         if end < len(text):
-            cut = text.rfind("\n", start + 1, end)
+            # A break right at the limit starts the next piece, so look up to end + 1.
+            cut = text.rfind("\n", start + 1, end + 1)
             if cut <= start:
-                cut = text.rfind(" ", start + 1, end)
+                cut = text.rfind(" ", start + 1, end + 1)
             if cut > start:
                 end = cut
         pieces.append((start, text[start:end]))

@@ -3,7 +3,7 @@
 Example:
     >>> from isic_nlp.lexicon_usage import lexicon_usage
     >>> usage = lexicon_usage([{"id": "1", "text": "Le conseil de la vie sociale."}], pipeline="fast")
-    >>> usage.set_index("entry_id").loc["participation.conseil_vie_sociale", "n_won"]
+    >>> int(usage.set_index("entry_id").loc["participation.conseil_vie_sociale", "n_won"])
     1
 """
 

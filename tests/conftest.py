@@ -24,6 +24,7 @@ import isic_nlp
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TEST_LEXICON = FIXTURES / "lexicons" / "test_framing.yaml"
 TEST_MODES = FIXTURES / "lexicons" / "test_modes.yaml"
+TEST_CONTEXT = FIXTURES / "lexicons" / "test_context.yaml"
 # The console script installed next to the interpreter running the tests.
 ISIC_NLP = Path(sys.executable).parent / "isic-nlp"
 
@@ -42,20 +43,22 @@ def nlp_accurate() -> Language:
 
 @pytest.fixture(scope="session")
 def nlp_test_fast() -> Language:
-    """``fast`` with the frozen test lexicon instead of the shipped framing and modes."""
-    return isic_nlp.load("fast", lexicons=[str(TEST_LEXICON)])
+    """``fast`` with the frozen test lexicons instead of the shipped framing, modes and context."""
+    return isic_nlp.load("fast", lexicons=[str(TEST_LEXICON)], context_lexicons=[str(TEST_CONTEXT)])
 
 
 @pytest.fixture(scope="session")
 def nlp_test_accurate() -> Language:
-    """``accurate`` with the frozen test lexicon: slow tests only."""
-    return isic_nlp.load("accurate", lexicons=[str(TEST_LEXICON)])
+    """``accurate`` with the frozen test lexicons: slow tests only."""
+    return isic_nlp.load("accurate", lexicons=[str(TEST_LEXICON)], context_lexicons=[str(TEST_CONTEXT)])
 
 
 @pytest.fixture(scope="session")
 def nlp_two_lexicons() -> Language:
     """``fast`` with the two test lexicons, which share some phrases."""
-    return isic_nlp.load("fast", lexicons=[str(TEST_LEXICON), str(TEST_MODES)])
+    return isic_nlp.load(
+        "fast", lexicons=[str(TEST_LEXICON), str(TEST_MODES)], context_lexicons=[str(TEST_CONTEXT)]
+    )
 
 
 def mentions(doc: Doc) -> list[tuple[str, str, str]]:

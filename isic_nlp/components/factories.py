@@ -8,9 +8,11 @@ component whose behaviour changes incompatibly gets a new name.
 Example:
     >>> import spacy
     >>> nlp = spacy.blank("fr")
+    >>> _ = nlp.add_pipe("isic_lookup_lemmatizer")  # the lexicons match on lemmas
     >>> _ = nlp.add_pipe("isic_matcher", config={"lexicons": ["framing"]})
-    >>> nlp.initialize()  # loads the lexicons
-    >>> [span.label_ for span in nlp("Le droit à l'information de l'usager.").spans["isic"]]
+    >>> _ = nlp.initialize()  # loads the lexicons
+    >>> doc = nlp("Le droit à l'information de l'usager.")
+    >>> [span.label_ for span in doc.spans["isic"]]
     ['rights']
 """
 

@@ -144,7 +144,8 @@ class CompiledLexicons:
             attr: numpy.fromiter(values, dtype="uint64") for attr, values in self._anchors.items()
         }
         if lemma_phrases:
-            docs = lemmatise([phrase for _, phrase in lemma_phrases])
+            # None when the pipeline has no lemmatizer: phrases then match on their forms only.
+            docs = lemmatise([phrase for _, phrase in lemma_phrases]) or []
             for (key, _), doc in zip(lemma_phrases, docs):
                 self.lemma_matcher.add(key, [doc])
 
@@ -165,7 +166,9 @@ class CompiledLexicons:
     def candidates(self, doclike: Doc | Span) -> list[Match]:
         """Every match of every entry, before overlaps are resolved."""
         found: dict[tuple[int, int, int], None] = {}
-        for matcher in (self.lemma_matcher, self.lower_matcher):
+        # The lemma matcher is empty when the pipeline has no lemmatizer.
+        matchers = (self.lemma_matcher, self.lower_matcher) if len(self.lemma_matcher) else (self.lower_matcher,)
+        for matcher in matchers:
             for key, start, end in matcher(doclike):
                 found[(key, start, end)] = None
         if self.n_token_patterns:

@@ -1,7 +1,7 @@
 """``isic_context``: negation, exception, hypothesis, quoted amendments, repeal, scope.
 
-Mentions come from the frozen test lexicon; cues from the shipped
-``context.yaml``. Phrases are taken or adapted from the CASF, the Code de la
+Mentions and cues come from the frozen test lexicons (``tests/fixtures/lexicons``),
+plus a few checks of the shipped ``context.yaml`` on core cases. Phrases are taken or adapted from the CASF, the Code de la
 sécurité sociale and their amending formulas (/work/shared/corpora).
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-TEST_LEXICON = Path(__file__).resolve().parents[1] / "fixtures" / "lexicons" / "test_framing.yaml"
+LEXICONS = Path(__file__).resolve().parents[1] / "fixtures" / "lexicons"
 
 PIPELINES = ["nlp_test_fast", pytest.param("nlp_test_accurate", marks=pytest.mark.slow)]
 
@@ -150,10 +150,19 @@ def test_cue_text_is_recorded(nlp_test_fast):
     assert span._.isic_context == {"exception": ("Sauf", "exc.sauf")}
 
 
-def test_negation_scope_is_limited(nlp_test_fast, as_context):
-    # neg.ne_particle: scope 8 tokens; here 12 tokens lie between "pas" and the mention.
-    text = "La personne ne signe pas le contrat proposé par le directeur de l'établissement et son projet personnalisé."
-    assert as_context(nlp_test_fast(text)) == [("projet personnalisé", None, True)]
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # negation: scope 3 tokens after the cue
+        ("La personne ne signe pas son projet personnalisé.", [("projet personnalisé", {"negation": "neg.ne_particle"}, False)]),
+        ("La personne ne signe pas le contrat et son projet personnalisé.", [("projet personnalisé", None, True)]),
+        # exception: scope 15
+        ("Sauf décision contraire du directeur de l'établissement prise après avis, le projet personnalisé est élaboré.",
+         [("projet personnalisé", {"exception": "exc.sauf"}, True)]),
+    ],
+)
+def test_cue_scope_is_limited(nlp_test_fast, as_context, text, expected):
+    assert as_context(nlp_test_fast(text)) == expected
 
 
 @pytest.fixture(scope="module")
@@ -162,8 +171,8 @@ def nlp_no_semicolon_sentences():
     nlp = spacy.blank("fr")
     nlp.add_pipe("isic_lookup_lemmatizer")
     nlp.add_pipe("isic_sentencizer", config={"punct_chars": [".", "!", "?", "\n"]})
-    nlp.add_pipe("isic_matcher", config={"lexicons": [str(TEST_LEXICON)]})
-    nlp.add_pipe("isic_context")
+    nlp.add_pipe("isic_matcher", config={"lexicons": [str(LEXICONS / "test_framing.yaml")]})
+    nlp.add_pipe("isic_context", config={"lexicons": [str(LEXICONS / "test_context.yaml")]})
     nlp.add_pipe("isic_profile")
     nlp.initialize()
     return nlp
@@ -172,10 +181,10 @@ def nlp_no_semicolon_sentences():
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("Il n'est pas tenu compte des ressources ; le projet personnalisé est élaboré.",
+        ("L'aide est accordée sans condition ; le projet personnalisé est élaboré.",
          [("projet personnalisé", None, True)]),
-        ("Il n'est pas tenu compte des ressources , le projet personnalisé est élaboré.",
-         [("projet personnalisé", {"negation": "neg.ne_particle"}, False)]),
+        ("L'aide est accordée sans condition, le projet personnalisé est élaboré.",
+         [("projet personnalisé", {"negation": "neg.sans"}, False)]),
     ],
 )
 def test_semicolon_blocks_scope_within_a_sentence(nlp_no_semicolon_sentences, as_context, text, expected):
@@ -188,3 +197,30 @@ def test_quotation_cue_too_far_from_the_passage_does_not_quote(nlp_test_fast, as
     # quote.les_mots has max_scope 6 (tokens between the cue and the «).
     text = "Les mots utilisés dans le présent code pour désigner cette instance sont « conseil de la vie sociale »."
     assert as_context(nlp_test_fast(text)) == [("conseil de la vie sociale", None, True)]
+
+
+# --------------------------------------------------------------------------- the shipped context lexicon
+
+
+@pytest.mark.parametrize("pipeline", ["nlp_fast", pytest.param("nlp_accurate", marks=pytest.mark.slow)])
+@pytest.mark.parametrize(
+    "text, words, flags, counted",
+    [
+        # CASF L211-1: "sans préjudice" affirms, it does not negate
+        ("Sans préjudice des droits de l'usager, l'union départementale des associations familiales est habilitée.",
+         "droits de l'usager", set(), True),
+        ("Sauf dérogation, le projet personnalisé est élaboré avec la personne.", "projet personnalisé", {"exception"}, True),
+        ("Au 7°, les mots : « projet personnalisé » sont remplacés par les mots : « projet d'accompagnement ».",
+         "projet personnalisé", {"quotation"}, False),
+        ("L'article L. 311-6 relatif au conseil de la vie sociale est abrogé.", "conseil de la vie sociale",
+         {"abrogation"}, False),
+    ],
+)
+def test_shipped_context_core_cases(request, pipeline, text, words, flags, counted):
+    nlp = request.getfixturevalue(pipeline)
+    doc = nlp(text)
+    spans = [span for span in doc.spans["isic"] if span.text == words]
+    assert spans, [span.text for span in doc.spans["isic"]]
+    for span in spans:
+        assert set(span._.isic_context or {}) == flags
+        assert span._.isic_counted is counted
