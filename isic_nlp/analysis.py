@@ -146,6 +146,8 @@ def analyse(
     documents_df = documents_table(documents, groups)
     mentions_df = pd.DataFrame(mentions, columns=MENTION_COLUMNS)
     errors_df = pd.DataFrame([_problem_row(p) for p in problems], columns=ERROR_COLUMNS)
+    # Whole-file problems have no line: keep whole numbers, not 2.0.
+    errors_df["line"] = errors_df["line"].astype("Int64")
     n_errors = int((errors_df["severity"] == "error").sum())
     manifest = {
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -257,7 +259,10 @@ def process(
     ``max_length`` characters are split at line breaks (or spaces) and each
     piece is processed, so no text is refused.
     """
-    limit = max_length or nlp.max_length
+    if max_length is not None and max_length < 1:
+        raise IsicError(Errors.E006.format(option="max_length", expected="a whole number of characters, 1 or more", value=max_length))
+    # Never above the pipeline's own limit, which spaCy enforces with an error.
+    limit = min(max_length or nlp.max_length, nlp.max_length)
     pending: dict[int, tuple[Record, int, list]] = {}
 
     def chunks() -> Iterator[tuple[str, tuple[int, int]]]:
@@ -268,8 +273,9 @@ def process(
             pieces = split_text(item.text, limit)
             if len(pieces) > 1:
                 problems.append(
-                    InputProblem(item.file, item.line, item.id, "W202", Errors.W202.format(
-                        n_chars=len(item.text), n_chunks=len(pieces), max_length=limit), "warning")
+                    InputProblem.from_code(
+                        item.file, item.line, item.id, "W202", n_chars=len(item.text), n_chunks=len(pieces), max_length=limit
+                    )
                 )
             pending[index] = (item, len(pieces), [])
             for offset, piece in pieces:
@@ -457,20 +463,19 @@ def _records_from_dicts(rows: list[dict], origin: str, text_field: str, id_field
     seen: dict[str, int] = {}
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
-            yield InputProblem(origin, number, None, "E209", Errors.E209.format(type=type(row).__name__), "error")
+            yield InputProblem.from_code(origin, number, None, "E209", type=type(row).__name__)
             continue
         raw_id = row.get(id_field)
         record_id = str(raw_id) if raw_id is not None and not (isinstance(raw_id, float) and math.isnan(raw_id)) else str(number)
         text = row.get(text_field)
         if text is None or (isinstance(text, float) and math.isnan(text)):
-            yield InputProblem(origin, number, record_id, "E202", Errors.E202, "error")
+            yield InputProblem.from_code(origin, number, record_id, "E202")
         elif not isinstance(text, str):
-            yield InputProblem(origin, number, record_id, "E204", Errors.E204.format(type=type(text).__name__), "error")
+            yield InputProblem.from_code(origin, number, record_id, "E204", type=type(text).__name__)
         elif not text.strip():
-            yield InputProblem(origin, number, record_id, "E203", Errors.E203, "error")
+            yield InputProblem.from_code(origin, number, record_id, "E203")
         elif record_id in seen:
-            first = f"{origin}:{seen[record_id]}"
-            yield InputProblem(origin, number, record_id, "E205", Errors.E205.format(id=record_id, first=first), "error")
+            yield InputProblem.from_code(origin, number, record_id, "E205", id=record_id, first=f"{origin}:{seen[record_id]}")
         else:
             seen[record_id] = number
             meta = {k: v for k, v in row.items() if k not in (text_field, id_field)}

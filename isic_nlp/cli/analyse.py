@@ -38,10 +38,10 @@ def analyse_cli(
         progress=sys.stderr.isatty(),
     )
     written = result.write(out)
-    typer.echo(result.summary())
     typer.echo(f"Tables in {out}/: " + ", ".join(sorted(p.name for p in written.values())))
     if result.manifest["counts"]["errors"]:
         typer.echo(f"See {out / 'errors.csv'} for the records that could not be used.")
+    typer.echo(result.summary())
 
 
 @app.command("kwic")
@@ -68,7 +68,9 @@ def kwic_cli(
         typer.echo(f"{len(lines):,} mentions of '{label}'.", err=True)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
-        typer.echo(f"{len(errors)} input records could not be used (first: {errors[0].file}:{errors[0].line}: {errors[0].reason}); "
+        first = errors[0]
+        where = f"{first.file}:{first.line}" if first.line is not None else first.file
+        typer.echo(f"{len(errors)} input records could not be used (first: {where}: {first.reason}); "
                    "run `isic-nlp analyse` to get them all in errors.csv.", err=True)
 
 
@@ -79,8 +81,8 @@ def demo_cli(
 ) -> None:
     """Analyse the embedded demo corpus (corpora/demo.jsonl.gz) and say where the tables are."""
     typer.echo(f"Analysing the demo corpus {DEMO_CORPUS} with the '{pipeline}' pipeline...")
-    analyse_cli(inputs=[DEMO_CORPUS], out=out, pipeline=pipeline, n_process=1, lexicon=[], max_length=None)
     typer.echo(f"Open {out / 'documents.csv'} (one row per document) and {out / 'mentions.csv'} (one row per mention).")
+    analyse_cli(inputs=[DEMO_CORPUS], out=out, pipeline=pipeline, n_process=1, lexicon=[], max_length=None)
 
 
 def _pipeline(pipeline: str, lexicon: list[Path] | None):

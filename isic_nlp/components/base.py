@@ -5,6 +5,7 @@ with the pipeline (``to_disk`` / ``from_disk``)."""
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..errors import Errors, IsicError
-from ..lexicons import Lexicon, load_lexicons, parse_lexicon
+from ..lexicons import Lexicon, load_lexicons, parse_lexicon, read_lexicon_file, shipped_lexicon_paths
 from .matching import CompiledLexicons
 
 INDEX_FILE = "lexicons.json"
@@ -116,6 +117,21 @@ class LexiconComponent:
             if lexicon is None:
                 raise IsicError(Errors.E102.format(count=len(problems), files=file, problems="\n".join(map(str, problems))))
             lexicons.append(lexicon)
+        _warn_if_shipped_differs(lexicons)
         self.lexicon_names = list(names)
         self.set_lexicons(lexicons)
         return self
+
+
+def _warn_if_shipped_differs(lexicons: list[Lexicon]) -> None:
+    """Say when a saved lexicon is not the version shipped with this isic_nlp."""
+    shipped = shipped_lexicon_paths()
+    for lexicon in lexicons:
+        if lexicon.name in shipped:
+            current, _ = read_lexicon_file(shipped[lexicon.name])
+            if current is not None and current.version != lexicon.version:
+                warnings.warn(
+                    Errors.W301.format(name=lexicon.name, saved=lexicon.version, shipped=current.version),
+                    UserWarning,
+                    stacklevel=3,
+                )

@@ -137,6 +137,14 @@ class InputProblem:
     reason: str
     severity: str
 
+    @classmethod
+    def from_code(cls, file: str, line: int | None, rid: str | None, code: str, **fields: Any) -> InputProblem:
+        """A problem with the catalogue message of ``code`` (``E...`` is an error, ``W...`` a warning)."""
+        # The raw template, without the "[isic:CODE]" prefix the catalogue adds on lookup.
+        reason = vars(Errors)[code].format(**fields)
+        severity = "warning" if code.startswith("W") else "error"
+        return cls(file, line, rid, code, reason, severity)
+
 
 # --------------------------------------------------------------------------- #
 # Public API
@@ -274,7 +282,7 @@ def _read_files(
             if isinstance(item, Record):
                 where = first_seen.get(item.id)
                 if where is not None:
-                    yield _problem(item.file, item.line, item.id, "E205", id=item.id, first=where)
+                    yield InputProblem.from_code(item.file, item.line, item.id, "E205", id=item.id, first=where)
                     continue
                 first_seen[item.id] = item.file if item.line is None else f"{item.file}:{item.line}"
             yield item
@@ -307,14 +315,14 @@ def _read_jsonl(path: Path, text_field: str, id_field: str) -> Iterator[Record |
                     reason = "nested too deeply"
                 else:
                     reason = str(err)
-                yield _problem(file, line, None, "E201", reason=reason)
+                yield InputProblem.from_code(file, line, None, "E201", reason=reason)
                 continue
             if not isinstance(obj, dict):
-                yield _problem(file, line, None, "E209", type=_json_type(obj))
+                yield InputProblem.from_code(file, line, None, "E209", type=_json_type(obj))
                 continue
             yield from _make_record(obj, text_field, id_field, file, line, stem)
     except _Unreadable as err:
-        yield _problem(file, err.line, None, "E210", reason=err.reason)
+        yield InputProblem.from_code(file, err.line, None, "E210", reason=err.reason)
 
 
 def _read_table(
@@ -332,13 +340,13 @@ def _read_table(
         lines = (text for _, text in _lines(path, probe))
         header_line = next(lines, None)
         if header_line is None:  # only a BOM
-            yield _problem(file, None, None, "W206")
+            yield InputProblem.from_code(file, None, None, "W206")
             return
         delimiter = "\t" if fmt == "tsv" else _sniff_delimiter(header_line, text_field)
         reader = csv.reader(itertools.chain([header_line], lines), delimiter=delimiter)
         header = [name.strip() for name in next(reader)]
         if text_field not in header:
-            yield _problem(
+            yield InputProblem.from_code(
                 file, 1, None, "E208", column=text_field, columns=", ".join(header) or "none"
             )
             return
@@ -346,7 +354,7 @@ def _read_table(
         if id_field not in header:
             # One warning for the file, not one per row: a CSV without ids is a
             # choice of its author, not a defect of each row.
-            yield _problem(file, 1, None, "W207", column=id_field)
+            yield InputProblem.from_code(file, 1, None, "W207", column=id_field)
             missing_id = _MADE_SILENTLY
         # The text and id cells stay strings, so that an empty one gets E203/W205.
         meta_columns = [name for name in header if name not in (text_field, id_field)]
@@ -360,7 +368,7 @@ def _read_table(
                 break
             except csv.Error as err:
                 done = reader.line_num
-                yield _problem(file, start, None, "E207", reason=str(err))
+                yield InputProblem.from_code(file, start, None, "E207", reason=str(err))
                 continue
             done = reader.line_num
             if not row:
@@ -369,7 +377,7 @@ def _read_table(
                 reason = f"expected {n_fields} fields, found {len(row)}"
                 if done > start:
                     reason += f" in lines {start}-{done} (check for an unclosed quote)"
-                yield _problem(file, start, None, "E207", reason=reason)
+                yield InputProblem.from_code(file, start, None, "E207", reason=reason)
                 continue
             values: dict[str, Any] = dict(zip(header, row))
             for name in meta_columns:
@@ -379,7 +387,7 @@ def _read_table(
                 values, text_field, id_field, file, start, stem, missing_id=missing_id
             )
     except _Unreadable as err:
-        yield _problem(file, err.line, None, "E210", reason=err.reason)
+        yield InputProblem.from_code(file, err.line, None, "E210", reason=err.reason)
 
 
 def _read_txt(path: Path) -> Iterator[Record | InputProblem]:
@@ -389,7 +397,7 @@ def _read_txt(path: Path) -> Iterator[Record | InputProblem]:
     try:
         data = _read_all_bytes(path)
     except _Unreadable as err:
-        yield _problem(file, None, stem, "E210", reason=err.reason)
+        yield InputProblem.from_code(file, None, stem, "E210", reason=err.reason)
         return
     if isinstance(data, InputProblem):
         yield data
@@ -397,7 +405,7 @@ def _read_txt(path: Path) -> Iterator[Record | InputProblem]:
     warnings: list[InputProblem] = []
     if data.startswith(_UTF8_BOM):
         data = data[len(_UTF8_BOM) :]
-        warnings.append(_problem(file, None, stem, "W204"))
+        warnings.append(InputProblem.from_code(file, None, stem, "W204"))
     for encoding in ("utf-8", "cp1252", "latin-1"):
         try:
             text = data.decode(encoding)
@@ -405,10 +413,10 @@ def _read_txt(path: Path) -> Iterator[Record | InputProblem]:
         except UnicodeDecodeError:
             continue
     if encoding != "utf-8":
-        warnings.append(_problem(file, None, stem, "W201", encoding=encoding))
+        warnings.append(InputProblem.from_code(file, None, stem, "W201", encoding=encoding))
     yield from warnings
     if not text.strip():
-        yield _problem(file, None, stem, "E203")
+        yield InputProblem.from_code(file, None, stem, "E203")
         return
     yield Record(stem, _normalise_newlines(text), {"filename": path.name}, file, None)
 
@@ -439,32 +447,23 @@ def _make_record(
     else:
         rid = None
     if text_field not in obj:
-        yield _problem(file, line, rid, "E202")
+        yield InputProblem.from_code(file, line, rid, "E202")
         return
     text = obj[text_field]
     if not isinstance(text, str):
-        yield _problem(file, line, rid, "E204", type=_json_type(text))
+        yield InputProblem.from_code(file, line, rid, "E204", type=_json_type(text))
         return
     if not text or text.isspace():
-        yield _problem(file, line, rid, "E203")
+        yield InputProblem.from_code(file, line, rid, "E203")
         return
     if rid is None:
         rid = f"{stem}:{line}"
         if raw_id is _MISSING:
-            yield _problem(file, line, rid, "W203", id=rid)
+            yield InputProblem.from_code(file, line, rid, "W203", id=rid)
         elif raw_id is not _MADE_SILENTLY:
-            yield _problem(file, line, rid, "W205", id=rid, value=_short_repr(raw_id))
+            yield InputProblem.from_code(file, line, rid, "W205", id=rid, value=_short_repr(raw_id))
     meta = {k: v for k, v in obj.items() if k != text_field and k != id_field}
     yield Record(rid, _normalise_newlines(text), meta, file, line)
-
-
-def _problem(
-    file: str, line: int | None, rid: str | None, code: str, **fields: Any
-) -> InputProblem:
-    # The raw template, without the "[isic:CODE]" prefix the catalogue adds on lookup.
-    reason = vars(Errors)[code].format(**fields)
-    severity = "warning" if code.startswith("W") else "error"
-    return InputProblem(file, line, rid, code, reason, severity)
 
 
 def _normalise_newlines(text: str) -> str:
@@ -527,11 +526,11 @@ def _gzip_state(path: Path) -> bool | InputProblem:
     with open(path, "rb") as raw:
         magic = raw.read(2)
     if not magic:
-        return _problem(file, None, None, "W206")
+        return InputProblem.from_code(file, None, None, "W206")
     if magic == _GZIP_MAGIC:
         return True
     if path.name.lower().endswith(".gz"):
-        return _problem(file, None, None, "E206")
+        return InputProblem.from_code(file, None, None, "E206")
     return False
 
 
@@ -546,7 +545,7 @@ def _probe(path: Path) -> _Probe | InputProblem:
     try:
         gz = _gzip_state(path)
     except OSError as err:
-        return _problem(file, None, None, "E210", reason=_describe(err))
+        return InputProblem.from_code(file, None, None, "E210", reason=_describe(err))
     if isinstance(gz, InputProblem):
         return gz
     head = b""
@@ -558,9 +557,9 @@ def _probe(path: Path) -> _Probe | InputProblem:
         with _open_binary(path, gz) as stream:
             head = stream.read(_BINARY_PROBE)
             if not head:
-                return _problem(file, None, None, "W206")
+                return InputProblem.from_code(file, None, None, "W206")
             if b"\x00" in head:
-                return _problem(file, None, None, "E206")
+                return InputProblem.from_code(file, None, None, "E206")
             bom = head.startswith(_UTF8_BOM)
             chunk = head[len(_UTF8_BOM) :] if bom else head
             while chunk and utf8_ok:
@@ -572,7 +571,7 @@ def _probe(path: Path) -> _Probe | InputProblem:
                 chunk = stream.read(_CHUNK)
     except OSError as err:
         if not head:  # could not even start: the reading pass would fail the same way
-            return _problem(file, 1, None, "E210", reason=_describe(err))
+            return InputProblem.from_code(file, 1, None, "E210", reason=_describe(err))
         complete = False
     except (EOFError, zlib.error):
         complete = False
@@ -581,13 +580,13 @@ def _probe(path: Path) -> _Probe | InputProblem:
             utf8.decode(b"", final=True)  # a sequence cut at the very end of the file
         except UnicodeDecodeError:
             utf8_ok = False
-    warnings = [_problem(file, None, None, "W204")] if bom else []
+    warnings = [InputProblem.from_code(file, None, None, "W204")] if bom else []
     encoding = "utf-8"
     if not utf8_ok:
         encoding = "latin-1"  # decodes any byte
         if _decodes_as(path, gz, bom, "cp1252"):
             encoding = "cp1252"
-        warnings.append(_problem(file, None, None, "W201", encoding=encoding))
+        warnings.append(InputProblem.from_code(file, None, None, "W201", encoding=encoding))
     return _Probe(gz=gz, encoding=encoding, bom=bom, warnings=warnings)
 
 
@@ -646,7 +645,7 @@ def _read_all_bytes(path: Path) -> bytes | InputProblem:
     except _READ_ERRORS as err:
         raise _Unreadable(None, _describe(err)) from err
     if b"\x00" in data[:_BINARY_PROBE]:
-        return _problem(file, None, None, "E206")
+        return InputProblem.from_code(file, None, None, "E206")
     return data
 
 

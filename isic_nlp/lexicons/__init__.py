@@ -26,6 +26,7 @@ __all__ = [
     "load_lexicons",
     "normalise_phrase",
     "parse_lexicon",
+    "read_lexicon_file",
     "shipped_lexicon_names",
     "shipped_lexicon_paths",
 ]

@@ -34,7 +34,7 @@ def test_sentencizer_on_an_empty_text(nlp_sentences):
     assert len(nlp_sentences("")) == 0
 
 
-def test_custom_punctuation(nlp_sentences):
+def test_custom_punctuation():
     nlp = spacy.blank("fr")
     nlp.add_pipe("isic_sentencizer", config={"punct_chars": ["."]})
     assert [s.text for s in nlp("Les usagers ; les familles.\nLe conseil.").sents] == [
