@@ -73,23 +73,44 @@ def mode_figures(documents: pd.DataFrame) -> pd.DataFrame:
 def show_errors(documents: pd.DataFrame, mentions: pd.DataFrame, limit: int) -> None:
     """Print missed and spurious units (dev half only), with what fired."""
     by_doc = mentions[mentions["counted"]].groupby("doc_id")
-    fired = {doc_id: "; ".join(f"{r.text}[{r.entry_id}]" for r in group.itertuples()) for doc_id, group in by_doc}
+    fired = {
+        doc_id: "; ".join(f"{r.text}[{r.entry_id}]" for r in group.itertuples())
+        for doc_id, group in by_doc
+    }
     checks = [
-        ("MISSED individual", (documents["frame"] == "individual") & (documents["n_individual"] == 0)),
-        ("MISSED collective", (documents["frame"] == "collective") & (documents["n_collective"] == 0)),
-        ("SPURIOUS on none", (documents["frame"] == "none") & ((documents["n_individual"] + documents["n_collective"]) > 0)),
+        (
+            "MISSED individual",
+            (documents["frame"] == "individual") & (documents["n_individual"] == 0),
+        ),
+        (
+            "MISSED collective",
+            (documents["frame"] == "collective") & (documents["n_collective"] == 0),
+        ),
+        (
+            "SPURIOUS on none",
+            (documents["frame"] == "none")
+            & ((documents["n_individual"] + documents["n_collective"]) > 0),
+        ),
     ]
     for title, mask in checks:
         subset = documents[mask & (documents["half"] == "even")].head(limit)
-        print(f"\n=== {title} (dev half, {int((mask & (documents['half'] == 'even')).sum())} units) ===")
+        print(
+            f"\n=== {title} (dev half, {int((mask & (documents['half'] == 'even')).sum())} units) ==="
+        )
         for row in subset.itertuples():
             print(f"- {row.id}: {row.text[:300]!r}\n    fired: {fired.get(row.id, '')}")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--pipeline", default="fast")
-    parser.add_argument("--lexicon", action="append", help="lexicon file(s) instead of the shipped framing + isic_modes")
+    parser.add_argument(
+        "--lexicon",
+        action="append",
+        help="lexicon file(s) instead of the shipped framing + isic_modes",
+    )
     parser.add_argument("--half", choices=["even", "odd", "all"], default="all")
     parser.add_argument("--show-errors", type=int, default=0, metavar="N")
     args = parser.parse_args(argv)
@@ -102,12 +123,24 @@ def main(argv: list[str] | None = None) -> int:
         documents["text"] = [row["text"] for row in gold]
         print(f"\n## {name} ({args.half}, {len(documents)} units, pipeline {args.pipeline})")
         if name != "modes_constructed_train":
-            for half in (["even", "odd"] if args.half == "all" else [args.half]):
+            for half in ["even", "odd"] if args.half == "all" else [args.half]:
                 figures = framing_figures(documents[documents["half"] == half])
-                print(f"framing [{half}]: " + ", ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()))
+                print(
+                    f"framing [{half}]: "
+                    + ", ".join(
+                        f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
+                        for k, v in figures.items()
+                    )
+                )
             if args.half == "all":
                 figures = framing_figures(documents)
-                print("framing [all]: " + ", ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()))
+                print(
+                    "framing [all]: "
+                    + ", ".join(
+                        f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
+                        for k, v in figures.items()
+                    )
+                )
         if name != "framing_train":
             print(mode_figures(documents).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
         if args.show_errors and name == "framing_train":

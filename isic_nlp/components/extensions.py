@@ -48,7 +48,9 @@ def _getter(name: str):
 
 def _setter(name: str):
     def set_(span: Span, value) -> None:
-        span.doc.user_data.setdefault(MENTIONS_DATA, {}).setdefault(_mention_key(span), {})[name] = value
+        span.doc.user_data.setdefault(MENTIONS_DATA, {}).setdefault(_mention_key(span), {})[
+            name
+        ] = value
 
     return set_
 

@@ -32,9 +32,11 @@ from .sentencizer import DEFAULT_PUNCT, FastSentencizer
     "isic_matcher",
     default_config={"lexicons": ["framing", "isic_modes"], "spans_key": SPANS_KEY},
     requires=["token.lemma"],
-    assigns=[f"doc.spans"],
+    assigns=["doc.spans"],
 )
-def make_lexicon_matcher(nlp: Language, name: str, lexicons: list[str], spans_key: str) -> LexiconMatcher:
+def make_lexicon_matcher(
+    nlp: Language, name: str, lexicons: list[str], spans_key: str
+) -> LexiconMatcher:
     """Mentions of the framing and ISIC-mode lexicons (shipped names or .yaml paths)."""
     return LexiconMatcher(nlp, name, lexicons=lexicons, spans_key=spans_key)
 
@@ -66,7 +68,9 @@ def make_profile(nlp: Language, name: str, exclude: list[str], spans_key: str) -
     default_config={"model": None, "mode": "lookup_lower", "overwrite": False},
     assigns=["token.lemma"],
 )
-def make_lookup_lemmatizer(nlp: Language, name: str, model, mode: str, overwrite: bool) -> LookupLemmatizer:
+def make_lookup_lemmatizer(
+    nlp: Language, name: str, model, mode: str, overwrite: bool
+) -> LookupLemmatizer:
     """spaCy's lookup lemmatizer with a lower-case fallback (for the ``fast`` pipeline)."""
     return LookupLemmatizer(nlp.vocab, model, name, mode=mode, overwrite=overwrite)
 

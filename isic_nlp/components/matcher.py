@@ -26,7 +26,9 @@ class LexiconMatcher(LexiconComponent):
         [('conseil de la vie sociale', 'participation')]
     """
 
-    def __init__(self, nlp: Language, name: str, *, lexicons: list[str], spans_key: str = SPANS_KEY):
+    def __init__(
+        self, nlp: Language, name: str, *, lexicons: list[str], spans_key: str = SPANS_KEY
+    ):
         register_extensions()
         super().__init__(nlp, name, lexicons=lexicons)
         self.spans_key = spans_key

@@ -75,7 +75,9 @@ def phrase_variants(phrase: str) -> list[str]:
             options.append((word,))
         else:
             options.append(tuple(dict.fromkeys((word, plural(word)))))
-    forms = [" ".join(combo) for combo in itertools.islice(itertools.product(*options), MAX_VARIANTS)]
+    forms = [
+        " ".join(combo) for combo in itertools.islice(itertools.product(*options), MAX_VARIANTS)
+    ]
     out = []
     for form in forms:
         for variant in (form, form.replace("'", "’"), form.replace("’", "'")):
@@ -135,7 +137,9 @@ class CompiledLexicons:
                     self._add_anchor(nlp, entry.tokens)
                     continue
                 lower_docs = [
-                    nlp.make_doc(form) for phrase in entry.phrases for form in phrase_variants(phrase)
+                    nlp.make_doc(form)
+                    for phrase in entry.phrases
+                    for form in phrase_variants(phrase)
                 ]
                 self.lower_matcher.add(key, lower_docs)
                 if entry.match == "lemma" and lemmatise is not None:
@@ -167,7 +171,11 @@ class CompiledLexicons:
         """Every match of every entry, before overlaps are resolved."""
         found: dict[tuple[int, int, int], None] = {}
         # The lemma matcher is empty when the pipeline has no lemmatizer.
-        matchers = (self.lemma_matcher, self.lower_matcher) if len(self.lemma_matcher) else (self.lower_matcher,)
+        matchers = (
+            (self.lemma_matcher, self.lower_matcher)
+            if len(self.lemma_matcher)
+            else (self.lower_matcher,)
+        )
         for matcher in matchers:
             for key, start, end in matcher(doclike):
                 found[(key, start, end)] = None
@@ -189,10 +197,14 @@ class CompiledLexicons:
                 continue
             for attr_name in ("LOWER", "LEMMA", "ORTH"):
                 value = spec.get(attr_name)
-                values = value["IN"] if isinstance(value, dict) and set(value) == {"IN"} else [value]
+                values = (
+                    value["IN"] if isinstance(value, dict) and set(value) == {"IN"} else [value]
+                )
                 if all(isinstance(v, str) for v in values):
                     attr = {"LOWER": LOWER, "LEMMA": LEMMA, "ORTH": ORTH}[attr_name]
-                    self._anchors.setdefault(attr, set()).update(nlp.vocab.strings.add(v) for v in values)
+                    self._anchors.setdefault(attr, set()).update(
+                        nlp.vocab.strings.add(v) for v in values
+                    )
                     before = sum(lengths[:position])
                     after = sum(lengths[position:])
                     self._window = (max(self._window[0], before), max(self._window[1], after))

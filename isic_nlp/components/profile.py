@@ -35,7 +35,14 @@ class DocumentProfile:
             ``abrogation`` and ``false_friend``.
     """
 
-    def __init__(self, nlp: Language, name: str, *, exclude: list[str] = list(DEFAULT_EXCLUDE), spans_key: str = SPANS_KEY):
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        *,
+        exclude: tuple[str, ...] | list[str] = DEFAULT_EXCLUDE,
+        spans_key: str = SPANS_KEY,
+    ):
         register_extensions()
         unknown = set(exclude) - set(EXCLUDABLE)
         if unknown:

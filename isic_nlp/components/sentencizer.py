@@ -30,7 +30,9 @@ class FastSentencizer:
     def __init__(self, nlp: Language, name: str, *, punct_chars: list[str]):
         self.name = name
         self.punct_chars = list(punct_chars)
-        self._hashes = numpy.array([nlp.vocab.strings.add(p) for p in self.punct_chars], dtype="uint64")
+        self._hashes = numpy.array(
+            [nlp.vocab.strings.add(p) for p in self.punct_chars], dtype="uint64"
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):

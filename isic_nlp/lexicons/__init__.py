@@ -14,7 +14,15 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import Errors, IsicError
-from .model import Entry, Label, Lexicon, Problem, normalise_phrase, parse_lexicon, read_lexicon_file
+from .model import (
+    Entry,
+    Label,
+    Lexicon,
+    Problem,
+    normalise_phrase,
+    parse_lexicon,
+    read_lexicon_file,
+)
 
 __all__ = [
     "Entry",

@@ -23,7 +23,19 @@ DIRECTIONS = ("forward", "backward", "both")
 MATCH_MODES = ("lemma", "lower")
 SENSES = ("false_friend",)
 # Token attributes that the `fast` pipeline (no statistical model) does not set.
-MODEL_ONLY_ATTRS = {"POS", "TAG", "MORPH", "DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID", "ENT_KB_ID", "HEAD", "SENT_START", "IS_SENT_START"}
+MODEL_ONLY_ATTRS = {
+    "POS",
+    "TAG",
+    "MORPH",
+    "DEP",
+    "ENT_TYPE",
+    "ENT_IOB",
+    "ENT_ID",
+    "ENT_KB_ID",
+    "HEAD",
+    "SENT_START",
+    "IS_SENT_START",
+}
 TOP_KEYS = {"name", "version", "description", "sources", "labels", "entries"}
 LABEL_KEYS = {"group", "description", "direction", "max_scope"}
 ENTRY_KEYS = {
@@ -200,11 +212,15 @@ def parse_lexicon(text: str, file: str) -> tuple[Lexicon | None, list[Problem]]:
         problem(line, f"duplicate key '{key}'")
     for key in data:
         if key not in TOP_KEYS:
-            problem(_line_of(data, key), f"unknown key '{key}' (known: {', '.join(sorted(TOP_KEYS))})")
+            problem(
+                _line_of(data, key), f"unknown key '{key}' (known: {', '.join(sorted(TOP_KEYS))})"
+            )
 
     name = data.get("name")
     if not isinstance(name, str) or not NAME.match(name):
-        problem(_line_of(data, "name"), f"'name' must be lower-case letters, digits or _, got {name!r}")
+        problem(
+            _line_of(data, "name"), f"'name' must be lower-case letters, digits or _, got {name!r}"
+        )
     version = data.get("version")
     if not isinstance(version, str) or not SEMVER.match(version):
         problem(
@@ -238,7 +254,10 @@ def parse_lexicon(text: str, file: str) -> tuple[Lexicon | None, list[Problem]]:
 def _parse_labels(data: _LineDict, problem) -> dict[str, Label]:
     raw = data.get("labels")
     if not isinstance(raw, dict) or not raw:
-        problem(_line_of(data, "labels"), "'labels' must map each label to its group, e.g. rights: {group: individual}")
+        problem(
+            _line_of(data, "labels"),
+            "'labels' must map each label to its group, e.g. rights: {group: individual}",
+        )
         return {}
     labels: dict[str, Label] = {}
     for key, line in getattr(raw, "duplicate_keys", []):
@@ -294,7 +313,10 @@ def _parse_entries(data: _LineDict, labels: dict[str, Label], problem) -> list[E
                 other_id, other_label, other_line = seen_phrases[key]
                 where = f"entry '{other_id}' at line {other_line}"
                 if other_label != entry.label:
-                    problem(line, f"pattern '{phrase}' is under two labels: '{entry.label}' here and '{other_label}' in {where}")
+                    problem(
+                        line,
+                        f"pattern '{phrase}' is under two labels: '{entry.label}' here and '{other_label}' in {where}",
+                    )
                 else:
                     problem(line, f"duplicate pattern '{phrase}' (also in {where})")
             else:
@@ -312,7 +334,8 @@ def _parse_entry(item: dict, line: int, labels: dict[str, Label], problem) -> En
         problem(_line_of(item, key, line), message)
 
     for key, key_line in getattr(item, "duplicate_keys", []):
-        bad(key, f"duplicate key '{key}' in entry")
+        ok = False
+        problem(key_line, f"duplicate key '{key}' in entry")
     for key in item:
         if key not in ENTRY_KEYS:
             bad(key, f"unknown key '{key}' in entry (known: {', '.join(sorted(ENTRY_KEYS))})")
@@ -330,7 +353,9 @@ def _parse_entry(item: dict, line: int, labels: dict[str, Label], problem) -> En
     has_pattern = "pattern" in item
     has_tokens = "tokens" in item
     if has_pattern == has_tokens:
-        bad("id", "an entry needs exactly one of 'pattern' (a phrase) or 'tokens' (a token pattern)")
+        bad(
+            "id", "an entry needs exactly one of 'pattern' (a phrase) or 'tokens' (a token pattern)"
+        )
     if has_pattern:
         for value in [item["pattern"], *_as_list(item.get("variants"))]:
             if not isinstance(value, str) or not value.split():
@@ -348,10 +373,23 @@ def _parse_entry(item: dict, line: int, labels: dict[str, Label], problem) -> En
     tokens = None
     if has_tokens:
         tokens = item["tokens"]
-        errors = validate_token_pattern(tokens) if isinstance(tokens, list) and tokens else ["must be a non-empty list"]
-        model_only = sorted({str(k).upper() for t in tokens if isinstance(t, dict) for k in t} & MODEL_ONLY_ATTRS) if not errors else []
+        errors = (
+            validate_token_pattern(tokens)
+            if isinstance(tokens, list) and tokens
+            else ["must be a non-empty list"]
+        )
+        model_only = (
+            sorted(
+                {str(k).upper() for t in tokens if isinstance(t, dict) for k in t}
+                & MODEL_ONLY_ATTRS
+            )
+            if not errors
+            else []
+        )
         if model_only:
-            errors = [f"uses {', '.join(model_only)}, which the fast pipeline does not set; use LOWER, LEMMA or IS_* attributes"]
+            errors = [
+                f"uses {', '.join(model_only)}, which the fast pipeline does not set; use LOWER, LEMMA or IS_* attributes"
+            ]
         if errors:
             bad("tokens", f"malformed token pattern: {'; '.join(str(e) for e in errors)}")
             tokens = None
@@ -374,7 +412,9 @@ def _parse_entry(item: dict, line: int, labels: dict[str, Label], problem) -> En
     if direction is not None and direction not in DIRECTIONS:
         bad("direction", f"'direction' must be one of {', '.join(DIRECTIONS)}, got {direction!r}")
     max_scope = item.get("max_scope")
-    if max_scope is not None and (isinstance(max_scope, bool) or not isinstance(max_scope, int) or max_scope < 0):
+    if max_scope is not None and (
+        isinstance(max_scope, bool) or not isinstance(max_scope, int) or max_scope < 0
+    ):
         bad("max_scope", f"'max_scope' must be a whole number of tokens, got {max_scope!r}")
     if not ok or entry_id is None:
         return None

@@ -128,3 +128,18 @@ def test_component_without_lexicons_says_to_initialize():
     nlp.add_pipe("isic_matcher")
     with pytest.raises(Exception, match=r"\[isic:E301\] The component 'isic_matcher' has no lexicons loaded"):
         nlp("Le conseil de la vie sociale.")
+
+
+def test_saved_lexicon_of_another_version_than_the_shipped_one_warns(nlp_fast, tmp_path):
+    # A pipeline saved with framing 0.9.0 and loaded next to a newer shipped framing.yaml.
+    folder = tmp_path / "pipeline"
+    nlp_fast.to_disk(folder)
+    saved = folder / "isic_matcher" / "framing.yaml"
+    shipped_version = load_lexicon("framing").version
+    saved.write_text(
+        saved.read_text(encoding="utf-8").replace(f"version: {shipped_version}", "version: 0.9.0", 1),
+        encoding="utf-8",
+    )
+    with pytest.warns(UserWarning, match=r"\[isic:W301\] Lexicon 'framing' in the saved pipeline is version 0.9.0"):
+        nlp = spacy.load(folder)
+    assert [info["version"] for info in pipeline_info(nlp)["lexicons"] if info["name"] == "framing"] == ["0.9.0"]

@@ -261,3 +261,22 @@ def test_cli_check_corpus_lists_never_firing_and_shadowed_entries(cli, tmp_path)
         f"{lexicon}:14: entry 'participation.conseil_citoyen' never fires (0 matches, 0 kept)",
         "On the corpus: 1 entries fire, 1 never fire, 1 are always shadowed by another entry.",
     ]
+
+
+def test_duplicate_key_in_an_entry_is_reported_on_its_own_line():
+    text = textwrap.dedent(
+        """\
+        name: dup
+        version: 1.0.0
+        labels:
+          rights: {group: individual}
+        entries:
+          - id: rights.a
+            label: rights
+            pattern: libre choix
+            pattern: droit à l'information
+        """
+    )
+    lexicon, problems = parse_lexicon(text, "dup.yaml")
+    assert lexicon is None
+    assert [str(p) for p in problems] == ["dup.yaml:9: duplicate key 'pattern' in entry"]
