@@ -27,13 +27,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .components.extensions import CONTEXT_FLAGS, SPANS_KEY, parse_mention_id
 from .components.profile import DocumentProfile
 from .corpus.readers import InputProblem, Record, input_files, read_records
+from .corpus.units import Unit, check_unit, legal_units, units_at
 from .errors import Errors, IsicError
 from .output import write_atomic, write_table
 from .pipeline import load, pipeline_info
@@ -48,7 +51,8 @@ class AnalysisResult:
     """The tables of one analysis.
 
     Attributes:
-        documents: one row per document: ``id``, its metadata, ``n_tokens``,
+        documents: one row per document (or article, or alinéa: ``unit``):
+            ``id`` (= ``unit_id``), ``doc_id``, ``unit_type``, its metadata, ``n_tokens``,
             and ``n_<label>`` / ``rate_<label>`` (per 10,000 tokens) for every
             label and label group. Only counted mentions count.
         mentions: one row per mention, counted or not, with its document,
@@ -92,7 +96,8 @@ class AnalysisResult:
             f"Analysed {counts.get('documents', len(self.documents)):,} documents "
             f"({counts.get('tokens', 0):,} tokens): {counts.get('mentions', len(self.mentions)):,} mentions, "
             f"{counts.get('mentions_counted', 0):,} counted; {counts.get('errors', 0):,} records in errors, "
-            f"{counts.get('warnings', 0):,} warnings; {self.manifest.get('duration_seconds', 0):.1f} s."
+            + (f"{counts['filtered']:,} filtered out, {counts['duplicates']:,} duplicates, " if "filtered" in counts else "")
+            + f"{counts.get('warnings', 0):,} warnings; {self.manifest.get('duration_seconds', 0):.1f} s."
         )
 
 
@@ -107,6 +112,7 @@ def analyse(
     text_field: str = "text",
     id_field: str = "id",
     progress: bool = False,
+    unit: str = "document",
 ) -> AnalysisResult:
     """Analyse a corpus: every document's profile and every mention.
 
@@ -120,11 +126,15 @@ def analyse(
         max_length: texts longer than this (characters) are processed in
             chunks cut at line breaks; default: the pipeline's ``max_length``.
         progress: show a progress bar.
+        unit: one row of ``documents`` per ``"document"``, ``"article"`` or
+            ``"alinea"`` (see :mod:`isic_nlp.corpus.units`). Whatever the unit,
+            each mention carries its ``unit_id`` (alinéa, else article) and ``article_id``.
 
     Returns:
         An :class:`AnalysisResult`.
     """
     started = time.perf_counter()
+    check_unit(unit)
     if n_process < 1:
         raise IsicError(Errors.E006.format(option="n_process", expected="1 or more", value=n_process))
     # Inputs are checked before the (slower) pipeline is loaded.
@@ -135,10 +145,15 @@ def analyse(
     documents: list[dict] = []
     mentions: list[dict] = []
     bar = _progress_bar(progress)
+    n_documents = n_tokens = 0
     for record, chunks in process(items, nlp, problems, n_process=n_process, batch_size=batch_size, max_length=max_length):
-        documents.append(document_row(record, chunks, groups))
-        for offset, doc in chunks:
-            mentions.extend(mention_rows(record.id, doc, offset, groups))
+        units = record_units(record)
+        rows = [row for offset, doc in chunks for row in mention_rows(record.id, doc, offset, groups)]
+        assign_units(rows, units)
+        documents.extend(unit_rows(record, chunks, groups, units_at(units, unit, record.id, record.text), rows))
+        mentions.extend(rows)
+        n_documents += 1
+        n_tokens += sum(doc._.isic_profile["n_tokens"] for _, doc in chunks)
         if bar is not None:
             bar.update(1)
     if bar is not None:
@@ -149,16 +164,21 @@ def analyse(
     # Whole-file problems have no line: keep whole numbers, not 2.0.
     errors_df["line"] = errors_df["line"].astype("Int64")
     n_errors = int((errors_df["severity"] == "error").sum())
+    selection = getattr(items, "selection", None) or {}
+    n_skipped = selection.get("filtered", 0) + selection.get("duplicates", 0)
     manifest = {
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         **pipeline_info(nlp),
         "inputs": inputs,
         "counts": {
-            "records_read": len(documents) + n_errors,
-            "documents": len(documents),
+            "records_read": n_documents + n_errors + n_skipped,
+            "documents": n_documents,
             "errors": n_errors,
+            # With a corpus manifest: records left out by its filters and deduplication.
+            **({"filtered": selection["filtered"], "duplicates": selection["duplicates"]} if selection else {}),
             "warnings": len(errors_df) - n_errors,
-            "tokens": int(documents_df["n_tokens"].sum()) if len(documents_df) else 0,
+            # Whole documents, whatever the unit (alinéas leave out headings alone on their line).
+            "tokens": n_tokens,
             "mentions": len(mentions_df),
             "mentions_counted": int(mentions_df["counted"].sum()) if len(mentions_df) else 0,
         },
@@ -169,6 +189,9 @@ def analyse(
         },
         "duration_seconds": round(time.perf_counter() - started, 3),
     }
+    manifest["unit"] = {"level": unit, "rows": len(documents)}
+    if selection:
+        manifest["corpus_manifests"] = selection["corpus_manifests"]
     return AnalysisResult(documents_df, mentions_df, errors_df, manifest)
 
 
@@ -318,6 +341,8 @@ def split_text(text: str, limit: int) -> list[tuple[int, str]]:
 
 MENTION_COLUMNS = [
     "doc_id",
+    "unit_id",
+    "article_id",
     "start_char",
     "end_char",
     "text",
@@ -383,28 +408,65 @@ def mention_rows(doc_id: str, doc: Doc, offset: int, groups: dict[str, str]) -> 
     return rows
 
 
-def document_row(record: Record, chunks: list[tuple[int, Doc]], groups: dict[str, str]) -> dict:
-    """The profile of one document, summed over its chunks."""
-    n_tokens = 0
-    counts: dict[str, int] = {}
-    for _, doc in chunks:
-        profile = doc._.isic_profile
-        n_tokens += profile["n_tokens"]
-        for name, value in profile["counts"].items():
-            counts[name] = counts.get(name, 0) + value
-    row: dict[str, Any] = {"id": record.id}
-    for key, value in record.meta.items():
-        row[key if key not in RESERVED else f"meta_{key}"] = _flat(value)
-    row["n_chars"] = len(record.text)
-    row["n_tokens"] = n_tokens
-    for name in _count_names(groups):
-        row[f"n_{name}"] = counts.get(name, 0)
-    for name in _count_names(groups):
-        row[f"rate_{name}"] = counts.get(name, 0) / n_tokens * RATE_PER if n_tokens else math.nan
-    return row
+def record_units(record: Record) -> list[Unit]:
+    """The articles and alinéas of a record (a ``CODE_ARTICLE`` record is one article)."""
+    number = record.meta.get("article_num")
+    return legal_units(record.id, record.text, doc_type=record.meta.get("doc_type"), article_num=number)
 
 
-RESERVED = {"id", "n_chars", "n_tokens"}
+def assign_units(mentions: list[dict], units: list[Unit]) -> None:
+    """Set each mention's ``unit_id`` (its alinéa, else its article) and ``article_id``, by its start offset."""
+    levels = {}
+    for kind in ("article", "alinea"):
+        chosen = [u for u in units if u.type == kind]
+        levels[kind] = (np.array([u.start for u in chosen], dtype=np.int64), np.array([u.end for u in chosen], dtype=np.int64), chosen)
+    for row in mentions:
+        found = {}
+        for kind, (starts, ends, chosen) in levels.items():
+            i = int(np.searchsorted(starts, row["start_char"], side="right")) - 1
+            found[kind] = chosen[i] if i >= 0 and row["start_char"] < ends[i] else None
+        row["article_id"] = found["article"].id if found["article"] else None
+        row["unit_id"] = found["alinea"].id if found["alinea"] else row["article_id"]
+
+
+def unit_rows(record: Record, chunks: list[tuple[int, Doc]], groups: dict[str, str], units: list[Unit], mentions: list[dict]) -> list[dict]:
+    """One row per unit: its metadata, tokens, and counted mentions per label and group.
+
+    Tokens (neither punctuation nor white space) and mentions belong to the
+    unit that contains their first character.
+    """
+    starts = [doc.to_array([IDX, IS_PUNCT, IS_SPACE]) for _, doc in chunks]
+    token_starts = np.sort(np.concatenate([
+        array[(array[:, 1] == 0) & (array[:, 2] == 0), 0] + offset for (offset, _), array in zip(chunks, starts) if len(array)
+    ] or [np.zeros(0, dtype=np.uint64)]).astype(np.int64))
+    unit_starts = np.array([unit.start for unit in units], dtype=np.int64)
+    per_unit: list[dict[str, int]] = [{} for _ in units]
+    for mention in mentions:
+        i = int(np.searchsorted(unit_starts, mention["start_char"], side="right")) - 1
+        if mention["counted"] and i >= 0 and mention["start_char"] < units[i].end:
+            counts = per_unit[i]
+            for name in (mention["label"], mention["group"]):
+                if name is not None:
+                    counts[name] = counts.get(name, 0) + 1
+    meta = {key if key not in RESERVED else f"meta_{key}": _flat(value) for key, value in record.meta.items()}
+    names = _count_names(groups)
+    rows = []
+    for unit, counts in zip(units, per_unit):
+        n_tokens = int(np.searchsorted(token_starts, unit.end) - np.searchsorted(token_starts, unit.start))
+        row: dict[str, Any] = {"id": unit.id, "doc_id": record.id, "unit_id": unit.id, "unit_type": unit.type,
+                               "unit_label": unit.label, "start_char": unit.start, **meta}
+        row["n_chars"] = unit.end - unit.start
+        row["n_tokens"] = n_tokens
+        for name in names:
+            row[f"n_{name}"] = counts.get(name, 0)
+        for name in names:
+            row[f"rate_{name}"] = counts.get(name, 0) / n_tokens * RATE_PER if n_tokens else math.nan
+        rows.append(row)
+    return rows
+
+
+RESERVED = {"id", "doc_id", "unit_id", "unit_type", "unit_label", "start_char", "n_chars", "n_tokens"}
+UNIT_COLUMNS = ["doc_id", "unit_id", "unit_type", "unit_label", "start_char"]
 
 
 def _count_names(groups: dict[str, str]) -> list[str]:
@@ -414,8 +476,8 @@ def _count_names(groups: dict[str, str]) -> list[str]:
 def documents_table(rows: list[dict], groups: dict[str, str]) -> pd.DataFrame:
     """Rows -> DataFrame with metadata first and a fixed set of count columns."""
     counts = [f"{kind}_{name}" for kind in ("n", "rate") for name in _count_names(groups)]
-    meta = list(dict.fromkeys(key for row in rows for key in row if key not in counts and key not in ("id", "n_chars", "n_tokens")))
-    return pd.DataFrame(rows, columns=["id", *meta, "n_chars", "n_tokens", *counts])
+    meta = list(dict.fromkeys(key for row in rows for key in row if key not in counts and key not in RESERVED))
+    return pd.DataFrame(rows, columns=["id", *UNIT_COLUMNS, *meta, "n_chars", "n_tokens", *counts])
 
 
 def _flat(value: Any) -> Any:

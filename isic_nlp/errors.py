@@ -61,6 +61,7 @@ class Errors(metaclass=_Catalogue):
     E208 = "CSV/TSV file has no '{column}' column (columns: {columns})"
     E209 = "record is not a JSON object but {type}"
     E210 = "could not read file: {reason}"
+    E211 = "LEGI article without an 'id' (num {num!r}, cid {cid!r}); skipped"
 
     # --- E3xx: pipelines and components -----------------------------------
     E301 = (
@@ -86,9 +87,33 @@ class Errors(metaclass=_Catalogue):
         "no '{column}' column: ids were made from the file name and line (<name>:<line>); "
         "add an '{column}' column to get stable ids"
     )
+    W208 = (
+        "HTML in the text: {n_tags} tag(s) removed (block tags became line breaks) and "
+        "{n_entities} entit(y/ies) decoded"
+    )
+    W209 = "{count} NUL character(s) removed from the text"
+    W210 = (
+        "'{field}' is {value!r}, LEGI's \"no date\" sentinel (year 2900 or later): set to null{also}"
+    )
     W301 = (
         "Lexicon '{name}' in the saved pipeline is version {saved}, the shipped one is "
         "{shipped}: results follow the saved version."
+    )
+
+    # --- E4xx: corpora, units, exports ------------------------------------
+    E401 = "Unknown unit '{unit}'. Use one of: {known}."
+    E402 = "{file}: {problems}\nFix the manifest (its format is described in isic_nlp/corpus/manifest.py)."
+    E403 = (
+        "Source '{source}' of manifest {file} not found (looked in: {looked}). Paths are relative "
+        "to the manifest's folder, or to its 'base' folder when it has one."
+    )
+    E404 = "TXM corpus: metadata.csv names '{id}' but there is no {name}; skipped"
+    E405 = "IRaMuTeQ corpus: text '{id}' has no text after its **** line; skipped"
+    E406 = "TXM corpus {path}: metadata.csv has no 'id' column (columns: {columns})."
+    E407 = "{option} must be one of {known}, got {value!r}."
+    W401 = "TXM corpus: no row for '{id}' in metadata.csv; read with its file name only"
+    W402 = (
+        "IRaMuTeQ variable '{token}' has no '_' between name and value; kept as '{name}' with an empty value"
     )
 
 

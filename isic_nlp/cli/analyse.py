@@ -28,6 +28,7 @@ def analyse_cli(
     n_process: int = typer.Option(1, "--n-process", "-n", help="Worker processes."),
     lexicon: list[Path] = LexiconOpt,
     max_length: int = typer.Option(None, "--max-length", help="Split texts longer than this many characters (default: spaCy's max_length)."),
+    unit: str = typer.Option("document", "--unit", "-u", help="One row of documents.csv per document, article or alinea."),
 ) -> None:
     """Find every framing and ISIC-mode mention; write documents, mentions, errors and manifest tables."""
     result = analyse(
@@ -36,6 +37,7 @@ def analyse_cli(
         n_process=n_process,
         max_length=max_length,
         progress=sys.stderr.isatty(),
+        unit=unit,
     )
     written = result.write(out)
     typer.echo(f"Tables in {out}/: " + ", ".join(sorted(p.name for p in written.values())))
@@ -82,7 +84,7 @@ def demo_cli(
     """Analyse the embedded demo corpus (corpora/demo.jsonl.gz) and say where the tables are."""
     typer.echo(f"Analysing the demo corpus {DEMO_CORPUS} with the '{pipeline}' pipeline...")
     typer.echo(f"Open {out / 'documents.csv'} (one row per document) and {out / 'mentions.csv'} (one row per mention).")
-    analyse_cli(inputs=[DEMO_CORPUS], out=out, pipeline=pipeline, n_process=1, lexicon=[], max_length=None)
+    analyse_cli(inputs=[DEMO_CORPUS], out=out, pipeline=pipeline, n_process=1, lexicon=[], max_length=None, unit="document")
 
 
 def _pipeline(pipeline: str, lexicon: list[Path] | None):

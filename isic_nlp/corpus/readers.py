@@ -23,8 +23,18 @@ recognised by its content even without the ``.gz`` suffix):
   other column becomes metadata (strings, the empty string becomes ``None``).
 * Plain text (``.txt``): one document per file, id = file stem.
 
+* LEGI code trees (a ``.json``/``.json.gz`` whose top level is a ``code`` node of
+  ``@socialgouv/legi-data``): one record per article, see :mod:`isic_nlp.corpus.legi`.
+  In a folder, such files are read; other ``.json`` files are not.
+
 Encodings are decided per file: strict UTF-8 (a byte-order mark is removed),
 else cp1252, else latin-1. CRLF and CR line breaks inside texts become ``\\n``.
+Hygiene, each change reported as a warning: HTML tags removed and entities
+decoded (W208), NUL characters removed (W209; many NUL bytes still mean a
+binary file, E206), a ``date`` of LEGI's "no date" 2999-01-01 set to null
+(W210). A record with a ``title`` and no ``doc_type``/``date``/``year`` gets them
+from the title (:func:`isic_nlp.corpus.titles.fill_from_title`, with
+``<field>_derived_from``).
 
 ``InputProblem.reason`` is the catalogue message *without* its ``[isic:CODE]``
 prefix: the code is in ``InputProblem.code`` (both go to ``errors.csv``).
@@ -46,18 +56,30 @@ from __future__ import annotations
 import codecs
 import csv
 import gzip
+import html
 import itertools
 import json
 import os
+import re
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Union
 
+from isic_nlp.corpus.titles import fill_from_title
 from isic_nlp.errors import Errors, IsicError
 
-__all__ = ["Record", "InputProblem", "read_records", "input_files", "FORMATS"]
+__all__ = [
+    "Record",
+    "InputProblem",
+    "read_records",
+    "input_files",
+    "file_format",
+    "clean_text",
+    "clean_dates",
+    "FORMATS",
+]
 
 PathArg = Union[str, "os.PathLike[str]"]  # a str or a pathlib.Path
 
@@ -76,7 +98,8 @@ _FOLDER_SUFFIXES = frozenset({".jsonl", ".ndjson", ".csv", ".tsv", ".txt"})
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _UTF8_BOM = codecs.BOM_UTF8
-_BINARY_PROBE = 8192  # NUL bytes in the first 8 KiB mean "binary", as in git and grep.
+_BINARY_PROBE = 8192  # NUL bytes in the first 8 KiB mean "binary", as in git and grep,
+_STRAY_NULS = 8  # ... unless they are a few stray ones (< 8 and < 1 % of the bytes): W209.
 _CHUNK = 1 << 20  # read size for the encoding scan: bounded memory on large files
 # Exceptions a damaged or vanished file can raise while being read: truncated gzip
 # (EOFError), corrupt deflate data (zlib.error), bad gzip header or I/O error (OSError).
@@ -184,6 +207,10 @@ def input_files(paths: PathArg | Iterable[PathArg]) -> list[Path]:
         raise IsicError(
             Errors.E006.format(option="paths", expected="at least one file or folder", value=[])
         )
+    from isic_nlp.corpus.sources import special_files  # manifests, IRaMuTeQ, TXM; imports this module
+
+    if (special := special_files(given)) is not None:
+        return special
     files: list[Path] = []
     seen: set[Path] = set()
     for path in given:
@@ -198,8 +225,8 @@ def input_files(paths: PathArg | Iterable[PathArg]) -> list[Path]:
                 child
                 for child in children
                 if not child.name.startswith(".")
-                and _suffix(child) in _FOLDER_SUFFIXES
                 and not child.is_dir()
+                and (_suffix(child) in _FOLDER_SUFFIXES or (_suffix(child) == ".json" and _is_legi(child)))
             ]
             if not found:
                 raise IsicError(Errors.E004.format(path=path))
@@ -257,8 +284,33 @@ def read_records(
         >>> [(r.id, r.meta) for r in read_records(path)]
         [('L113-1', {'nota': None})]
     """
+    from isic_nlp.corpus.sources import read_special  # manifests, IRaMuTeQ, TXM; imports this module
+
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    if (special := read_special([Path(p) for p in paths], text_field, id_field)) is not None:
+        return special  # type: ignore[return-value]
     files = input_files(paths)
     return _read_files(files, text_field, id_field)
+
+
+def file_format(path: PathArg) -> str:
+    """The reader used for a file: ``"jsonl"``, ``"csv"``, ``"tsv"``, ``"txt"`` or ``"legi"``.
+
+    A ``.json`` (or ``.json.gz``) file whose top level is a LEGI code tree
+    (``@socialgouv/legi-data``, see :mod:`isic_nlp.corpus.legi`) is read as
+    one record per article; any other ``.json`` file as JSON Lines.
+    """
+    path = Path(path)
+    suffix = _suffix(path)
+    if suffix == ".json" and _is_legi(path):
+        return "legi"
+    return FORMATS[suffix]
+
+
+def _is_legi(path: Path) -> bool:
+    from isic_nlp.corpus.legi import is_legi_tree  # legi imports this module
+
+    return is_legi_tree(path)
 
 
 # --------------------------------------------------------------------------- #
@@ -271,8 +323,12 @@ def _read_files(
 ) -> Iterator[Record | InputProblem]:
     first_seen: dict[str, str] = {}  # id -> "file:line" of its first record
     for path in files:
-        fmt = FORMATS[_suffix(path)]
-        if fmt == "txt":
+        fmt = file_format(path)
+        if fmt == "legi":
+            from isic_nlp.corpus.legi import read_legi  # legi imports this module
+
+            items = read_legi(path)
+        elif fmt == "txt":
             items = _read_txt(path)
         elif fmt == "jsonl":
             items = _read_jsonl(path, text_field, id_field)
@@ -306,6 +362,9 @@ def _read_jsonl(path: Path, text_field: str, id_field: str) -> Iterator[Record |
         for line, raw in _lines(path, probe):
             if not raw or raw.isspace():
                 continue  # blank lines (often a trailing one) are not records
+            nuls = raw.count("\x00")
+            if nuls:  # a raw NUL is not valid JSON: removed, and reported with the record (W209)
+                raw = raw.replace("\x00", "")
             try:
                 obj = decode(raw)
             except (ValueError, RecursionError) as err:  # JSONDecodeError, NaN, deep nesting
@@ -320,7 +379,7 @@ def _read_jsonl(path: Path, text_field: str, id_field: str) -> Iterator[Record |
             if not isinstance(obj, dict):
                 yield InputProblem.from_code(file, line, None, "E209", type=_json_type(obj))
                 continue
-            yield from _make_record(obj, text_field, id_field, file, line, stem)
+            yield from _make_record(obj, text_field, id_field, file, line, stem, nuls=nuls)
     except _Unreadable as err:
         yield InputProblem.from_code(file, err.line, None, "E210", reason=err.reason)
 
@@ -414,6 +473,8 @@ def _read_txt(path: Path) -> Iterator[Record | InputProblem]:
             continue
     if encoding != "utf-8":
         warnings.append(InputProblem.from_code(file, None, stem, "W201", encoding=encoding))
+    text, problems = clean_text(text)
+    warnings.extend(InputProblem.from_code(file, None, stem, code, **fields) for code, fields in problems)
     yield from warnings
     if not text.strip():
         yield InputProblem.from_code(file, None, stem, "E203")
@@ -437,8 +498,12 @@ def _make_record(
     line: int,
     stem: str,
     missing_id: Any = _MISSING,
+    nuls: int = 0,
 ) -> Iterator[Record | InputProblem]:
-    """Check one parsed record and yield it, preceded by a warning if needed."""
+    """Check one parsed record and yield it, preceded by its warnings.
+
+    ``nuls`` is the number of NUL characters already removed from the raw line.
+    """
     raw_id = obj.get(id_field, missing_id)
     if isinstance(raw_id, str) and raw_id.strip():
         rid: str | None = raw_id
@@ -463,7 +528,107 @@ def _make_record(
         elif raw_id is not _MADE_SILENTLY:
             yield InputProblem.from_code(file, line, rid, "W205", id=rid, value=_short_repr(raw_id))
     meta = {k: v for k, v in obj.items() if k != text_field and k != id_field}
+    text, problems = clean_text(text, nuls=nuls)
+    if not text.strip():  # nothing left once the markup is gone
+        yield from (InputProblem.from_code(file, line, rid, code, **fields) for code, fields in problems)
+        yield InputProblem.from_code(file, line, rid, "E203")
+        return
+    meta, date_problems = clean_dates(meta)
+    if isinstance(meta.get("title"), str):  # a missing doc_type/date/year from the title
+        meta = fill_from_title(meta)
+    for code, fields in problems + date_problems:
+        yield InputProblem.from_code(file, line, rid, code, **fields)
     yield Record(rid, _normalise_newlines(text), meta, file, line)
+
+
+# --------------------------------------------------------------------------- #
+# Hygiene: HTML remnants, NUL characters, LEGI's "no date"
+# --------------------------------------------------------------------------- #
+
+# Only tags of HTML's usual vocabulary: "R < 6,5" or "<nom du demandeur>" are text.
+_TAG_NAMES = (
+    "p|br|div|span|b|i|u|s|em|strong|li|ul|ol|dl|dt|dd|table|thead|tbody|tfoot|tr|td|th|caption|"
+    "h[1-6]|sup|sub|font|a|blockquote|pre|hr|center|small|big|img|abbr|cite|code|section|article|"
+    "header|footer|nav|html|head|body|title|meta|link|style|script"
+)
+_HTML_TAG = re.compile(r"</?(?:" + _TAG_NAMES + r")\b[^<>]*?/?>", re.IGNORECASE)
+_BLOCK_TAG = re.compile(r"</?(?:p|br|div|li|dt|dd|tr|table|h[1-6]|blockquote|pre|hr|center|section|article)\b", re.IGNORECASE)
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_DATE_VALUE = re.compile(r"^\s*(\d{4})-\d{2}-\d{2}")
+_NO_DATE_YEAR = 2900  # LEGI writes "no date" as 2999-01-01
+
+
+def clean_text(text: str, *, nuls: int = 0) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
+    """Remove NUL characters and HTML remnants from a text; say what was done.
+
+    NUL characters are removed (W209, with ``nuls`` already removed upstream
+    added to the count). Tags of HTML's usual vocabulary are removed, block
+    tags (``p``, ``br``, ``div``, ``li``, ``tr``…) becoming a line break, then
+    character references (``&amp;``, ``&nbsp;``, ``&#233;``, only with their
+    ``;``) are decoded (W208, with both counts). Anything else is left as it is.
+
+    Returns:
+        The cleaned text and a list of ``(code, fields)`` warnings.
+
+    Example:
+        >>> clean_text("Les droits<br/>des usagers &amp; des familles")
+        ('Les droits\\ndes usagers & des familles', [('W208', {'n_tags': 1, 'n_entities': 1})])
+    """
+    problems: list[tuple[str, dict[str, Any]]] = []
+    count = text.count("\x00")
+    if count:
+        text = text.replace("\x00", "")
+    if count + nuls:
+        problems.append(("W209", {"count": count + nuls}))
+    n_tags = n_entities = 0
+    if "<" in text:
+
+        def tag(match: re.Match[str]) -> str:
+            nonlocal n_tags
+            n_tags += 1
+            return "\n" if _BLOCK_TAG.match(match.group()) else ""
+
+        text = _HTML_TAG.sub(tag, text)
+        if n_tags:
+            text = text.strip("\n")  # the line breaks of an opening or closing <p>
+    if "&" in text:
+
+        def entity(match: re.Match[str]) -> str:
+            nonlocal n_entities
+            decoded = html.unescape(match.group())
+            if decoded != match.group():
+                n_entities += 1
+            return decoded
+
+        text = _ENTITY.sub(entity, text)
+    if n_tags or n_entities:
+        problems.append(("W208", {"n_tags": n_tags, "n_entities": n_entities}))
+    return text, problems
+
+
+def clean_dates(meta: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]]]:
+    """Set a ``date`` in year 2900 or later (LEGI's ``2999-01-01`` "no date") to null, with a W210.
+
+    A ``year`` equal to that date's year is set to null too (said in the same warning).
+
+    Example:
+        >>> clean_dates({"date": "2999-01-01", "year": 2999})
+        ({'date': None, 'year': None}, [('W210', {'field': 'date', 'value': '2999-01-01', 'also': "; 'year' 2999 set to null too"})])
+    """
+    value = meta.get("date")
+    if not isinstance(value, str):
+        return meta, []
+    match = _DATE_VALUE.match(value)
+    if not match or int(match.group(1)) < _NO_DATE_YEAR:
+        return meta, []
+    out = dict(meta)
+    out["date"] = None
+    also = ""
+    year = meta.get("year")
+    if year is not None and str(year).strip() == match.group(1):
+        out["year"] = None
+        also = f"; 'year' {year} set to null too"
+    return out, [("W210", {"field": "date", "value": value, "also": also})]
 
 
 def _normalise_newlines(text: str) -> str:
@@ -558,7 +723,7 @@ def _probe(path: Path) -> _Probe | InputProblem:
             head = stream.read(_BINARY_PROBE)
             if not head:
                 return InputProblem.from_code(file, None, None, "W206")
-            if b"\x00" in head:
+            if _looks_binary(head):
                 return InputProblem.from_code(file, None, None, "E206")
             bom = head.startswith(_UTF8_BOM)
             chunk = head[len(_UTF8_BOM) :] if bom else head
@@ -644,9 +809,15 @@ def _read_all_bytes(path: Path) -> bytes | InputProblem:
             data = stream.read()
     except _READ_ERRORS as err:
         raise _Unreadable(None, _describe(err)) from err
-    if b"\x00" in data[:_BINARY_PROBE]:
+    if _looks_binary(data[:_BINARY_PROBE]):
         return InputProblem.from_code(file, None, None, "E206")
     return data
+
+
+def _looks_binary(head: bytes) -> bool:
+    """Many NUL bytes (UTF-16, images, archives); a few stray ones are removed from texts (W209)."""
+    nuls = head.count(b"\x00")
+    return nuls >= _STRAY_NULS or nuls * 100 >= len(head)
 
 
 def _describe(err: BaseException) -> str:
