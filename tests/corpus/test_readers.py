@@ -14,7 +14,7 @@ from isic_nlp.corpus.readers import InputProblem, Record, input_files, read_reco
 from isic_nlp.errors import IsicError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "inputs"
-CORPORA = Path("/work/shared/corpora")
+CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
 
 # CASF, art. L311-3 (heading and first sentence). No ";" in it: it goes into ";" CSV files.
 CASF_L311_3 = (

@@ -10,7 +10,7 @@ import pytest
 
 from isic_nlp.corpus.titles import DOC_TYPES, LegalTitle, fill_from_title, find_date, normalise_doc_type, parse_title
 
-CORPORA = Path("/work/shared/corpora")
+CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
 
 
 @pytest.mark.parametrize(
