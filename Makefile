@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test test-fast bench lexicon-check clean
+.PHONY: venv demo test test-fast bench lexicon-check clean model
 
 venv: $(STAMP)
 
@@ -32,3 +32,7 @@ lexicon-check: venv
 
 clean:
 	rm -rf $(VENV) out build *.egg-info
+
+# Rebuild the shipped classifier from the shipped training data (deterministic, seed 0; a few minutes on 2 cores).
+model: venv
+	$(BIN)/isic-nlp train isic_nlp/models/training/framing_train.jsonl isic_nlp/models/training/paragraphs_train.jsonl isic_nlp/models/training/modes_constructed_train.jsonl --out isic_nlp/models/default --pipeline fast --seed 0

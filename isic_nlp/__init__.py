@@ -12,5 +12,6 @@ __version__ = "0.1.0"
 
 from .pipeline import load, pipeline_info  # noqa: E402
 from .analysis import AnalysisResult, analyse, kwic  # noqa: E402
+from .classify import Classifier  # noqa: E402
 
-__all__ = ["AnalysisResult", "__version__", "analyse", "kwic", "load", "pipeline_info"]
+__all__ = ["AnalysisResult", "Classifier", "__version__", "analyse", "kwic", "load", "pipeline_info"]

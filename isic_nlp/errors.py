@@ -116,6 +116,62 @@ class Errors(metaclass=_Catalogue):
         "IRaMuTeQ variable '{token}' has no '_' between name and value; kept as '{name}' with an empty value"
     )
 
+    # --- E5xx: classifier -------------------------------------------------
+    E501 = (
+        "No model file in {path}: expected model.skops and model.json. Give the folder "
+        "written by `isic-nlp train --out`, or leave out --model to use the shipped model."
+    )
+    E502 = (
+        "The model file {path} was changed after it was saved (SHA-256 {actual}, the sidecar "
+        "model.json records {expected}). Do not use it: retrain with `isic-nlp train`."
+    )
+    E503 = (
+        "{path} is not an isic_nlp model file: {reason}. Use a folder written by "
+        "`isic-nlp train --out`."
+    )
+    E504 = (
+        "The model file {path} contains types that are not trusted: {types}. It was not "
+        "loaded; only files written by `isic-nlp train` can be loaded."
+    )
+    E505 = (
+        "Not enough labelled units to train: {reason}. Add labelled units (JSON Lines or CSV "
+        "with 'text' and 'frame'), at least {minimum} per frame."
+    )
+    E506 = "frame is {value!r}: expected one of {known}; this unit was skipped"
+    E507 = "unknown mode(s) {value!r}: expected among {known}; this unit was skipped"
+    E508 = "This classifier is not trained yet: call `fit` or `Classifier.load` first."
+    E509 = (
+        "No usable labelled unit in the inputs ({problems} problem(s), first: {first}). "
+        "Labels need a 'text' and a 'frame' field."
+    )
+    E510 = (
+        "Weak labelling gave too few units to train on ({reason}). Give a larger corpus "
+        "with framing vocabulary, or label some units by hand."
+    )
+
+    # --- W5xx: classifier warnings ----------------------------------------
+    W501 = (
+        "The model in {path} was made with {package} {saved}; this is {current}. Its "
+        "predictions may differ: retrain with `isic-nlp train` (or `make model` for the shipped one)."
+    )
+    W502 = (
+        "The model in {path} was trained on features of lexicon '{name}' {saved_version} "
+        "(SHA-256 {saved}…); the pipeline now uses {current_version} ({current}…): retrain for "
+        "consistent features."
+    )
+    W503 = (
+        "mode '{mode}' has only {count} labelled example(s) (at least {minimum} needed): it is "
+        "not learned and its probability is 0."
+    )
+    W504 = (
+        "The model was trained on features of the '{saved}' pipeline and is applied with "
+        "'{current}': probabilities may be off. Use --pipeline {saved}."
+    )
+    W505 = (
+        "frame '{frame}' has only {count} labelled example(s) (at least {minimum} needed): it "
+        "is not learned and its probability is 0."
+    )
+
 
 class IsicError(Exception):
     """An error caused by the user's input or invocation, with a coded message.

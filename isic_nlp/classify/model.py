@@ -1,0 +1,412 @@
+"""The frame and ISIC-mode classifier: scikit-learn models on text + document profile.
+
+Two scikit-learn ``Pipeline`` objects, each ``make_features`` (word and
+character TF-IDF n-grams + the scaled document profile) followed by a linear
+SVM whose scores are calibrated into probabilities (Platt scaling, 3-fold):
+
+* frame: one of ``individual``, ``collective``, ``mixed``, ``none``;
+* modes: one calibrated SVM per ISIC mode (one-vs-rest), a mode is given when
+  its probability is at least ``threshold``.
+
+Class imbalance is handled by ``class_weight="balanced"``. The spaCy pipeline
+(``fast`` by default) makes the profile; the model records which one, and
+:class:`Classifier` applies the model with the same pipeline.
+
+Example:
+    >>> clf = Classifier(C=1.0)  # doctest: +SKIP
+    >>> clf.fit(texts, frames, modes).predict(["Le groupe de parole se réunit."])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.metrics import f1_score, make_scorer
+from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import Pipeline
+from sklearn.svm import LinearSVC
+from spacy.language import Language
+
+from ..errors import Errors, IsicError
+from .features import make_features, profile_table
+from .labels import FRAMES, MODES
+
+MIN_EXAMPLES = 3  # Platt scaling uses 3 folds: each class needs 3 examples.
+MAIN_FRAMES = ["individual", "collective", "none"]
+# Chosen by cross-validation on the shipped training data (see README: Classifier).
+PARAM_GRID = {"C": [0.3, 1.0], "profile_weight": [0.02, 0.05]}
+MODE_PARAM_GRID = {"C": [0.3, 1.0], "profile_weight": [0.05, 0.1]}
+
+
+def make_frame_model(
+    columns: list[str], *, C: float = 0.3, profile_weight: float = 0.05, random_state: int = 0
+) -> Pipeline:
+    """Features + calibrated, class-balanced linear SVM for the frame."""
+    svm = LinearSVC(C=C, class_weight="balanced", random_state=random_state)
+    return Pipeline(
+        [
+            ("features", make_features(columns, profile_weight=profile_weight)),
+            ("model", CalibratedClassifierCV(svm, cv=MIN_EXAMPLES, method="sigmoid")),
+        ]
+    )
+
+
+def make_mode_model(
+    columns: list[str], *, C: float = 0.3, profile_weight: float = 0.1, random_state: int = 0
+) -> Pipeline:
+    """Features + one calibrated, class-balanced linear SVM per mode."""
+    svm = LinearSVC(C=C, class_weight="balanced", random_state=random_state)
+    return Pipeline(
+        [
+            ("features", make_features(columns, profile_weight=profile_weight)),
+            (
+                "model",
+                OneVsRestClassifier(CalibratedClassifierCV(svm, cv=MIN_EXAMPLES, method="sigmoid")),
+            ),
+        ]
+    )
+
+
+def macro_f1_main(y_true, y_pred) -> float:
+    """Macro-F1 over ``individual``, ``collective`` and ``none`` (``mixed`` errors still count)."""
+    return f1_score(y_true, y_pred, labels=MAIN_FRAMES, average="macro", zero_division=0)
+
+
+def cv_splits(
+    frames: Sequence[str], groups: Sequence[str], n_splits: int, seed: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Folds stratified by frame, keeping units of one document (``groups``) together."""
+    frames = np.asarray(frames, dtype=object)
+    n_splits = max(2, min(n_splits, min(Counter(frames).values())))
+    splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    return list(splitter.split(np.zeros(len(frames)), frames, np.asarray(groups, dtype=object)))
+
+
+def tune_frame_model(
+    table: pd.DataFrame,
+    columns: list[str],
+    frames,
+    groups,
+    *,
+    seed: int = 0,
+    n_splits: int = 3,
+    grid: dict | None = None,
+) -> tuple[dict, dict]:
+    """Choose the frame model's parameters by grouped, stratified CV; return them and the CV scores."""
+    grid = grid or PARAM_GRID
+    model = make_frame_model(columns, random_state=seed)
+    param_grid = {
+        "model__estimator__C": grid["C"],
+        "features__transformer_weights": [
+            {"word": 1.0, "char": 1.0, "profile": w} for w in grid["profile_weight"]
+        ],
+    }
+    search = GridSearchCV(
+        model,
+        param_grid,
+        scoring=make_scorer(macro_f1_main),
+        cv=cv_splits(frames, groups, n_splits, seed),
+        refit=False,
+        n_jobs=1,
+    )
+    search.fit(table, np.asarray(frames, dtype=object))
+    best = search.best_params_
+    params = {
+        "C": best["model__estimator__C"],
+        "profile_weight": best["features__transformer_weights"]["profile"],
+    }
+    return params, {"cv_macro_f1": float(search.best_score_)}
+
+
+def tune_mode_model(
+    table: pd.DataFrame,
+    columns: list[str],
+    Y: np.ndarray,
+    frames,
+    groups,
+    *,
+    seed: int = 0,
+    n_splits: int = 3,
+    grid: dict | None = None,
+) -> tuple[dict, dict]:
+    """Choose the mode model's parameters by CV (micro-F1 over modes)."""
+    grid = grid or MODE_PARAM_GRID
+    model = make_mode_model(columns, random_state=seed)
+    param_grid = {
+        "model__estimator__estimator__C": grid["C"],
+        "features__transformer_weights": [
+            {"word": 1.0, "char": 1.0, "profile": w} for w in grid["profile_weight"]
+        ],
+    }
+    search = GridSearchCV(
+        model,
+        param_grid,
+        scoring="f1_micro",
+        cv=cv_splits(frames, groups, n_splits, seed),
+        refit=False,
+        n_jobs=1,
+    )
+    search.fit(table, Y)
+    best = search.best_params_
+    params = {
+        "C": best["model__estimator__estimator__C"],
+        "profile_weight": best["features__transformer_weights"]["profile"],
+    }
+    return params, {"cv_mode_micro_f1": float(search.best_score_)}
+
+
+class Classifier:
+    """Frame and ISIC modes of text units, with calibrated probabilities.
+
+    Args:
+        pipeline: the isic_nlp spaCy pipeline that makes the profile features
+            (``"fast"`` or ``"accurate"``); a model is applied with the pipeline
+            it was trained with.
+        C, profile_weight: frame model parameters (ignored with ``tune=True``).
+        mode_C, mode_profile_weight: mode model parameters.
+        threshold: a mode is given when its probability is at least this.
+        random_state: seed of every random choice (folds, SVM).
+
+    Attributes (after ``fit`` or ``load``):
+        frames_: the frames learned; modes_: the modes learned; columns_: the
+        profile columns; frame_model_, mode_model_: the scikit-learn pipelines;
+        meta_: what the sidecar ``model.json`` records.
+
+    Example:
+        >>> clf = Classifier.load()  # the shipped model  # doctest: +SKIP
+        >>> clf.predict(["Les habitants animent un groupe de parole."])  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        pipeline: str = "fast",
+        *,
+        C: float = 0.3,
+        profile_weight: float = 0.05,
+        mode_C: float = 0.3,
+        mode_profile_weight: float = 0.1,
+        threshold: float = 0.5,
+        random_state: int = 0,
+        nlp: Language | None = None,
+    ):
+        self.pipeline = pipeline
+        self.C = C
+        self.profile_weight = profile_weight
+        self.mode_C = mode_C
+        self.mode_profile_weight = mode_profile_weight
+        self.threshold = threshold
+        self.random_state = random_state
+        self._nlp = nlp
+        self.meta_: dict[str, Any] = {}
+
+    # -- features ---------------------------------------------------------------------
+
+    @property
+    def nlp(self) -> Language:
+        if self._nlp is None:
+            from ..pipeline import load
+
+            self._nlp = load(self.pipeline)
+        return self._nlp
+
+    def features(self, texts: Sequence[str]) -> pd.DataFrame:
+        """The model's input: ``text`` and the document profile of each text."""
+        return profile_table(list(texts), self.nlp)
+
+    # -- training ---------------------------------------------------------------------
+
+    def fit(
+        self,
+        texts: Sequence[str],
+        frames: Sequence[str],
+        modes: Sequence[Sequence[str]] | None = None,
+        *,
+        groups: Sequence[str] | None = None,
+        tune: bool = False,
+        table: pd.DataFrame | None = None,
+    ) -> Classifier:
+        """Train on labelled texts.
+
+        Args:
+            texts: the units; frames: one of ``FRAMES`` each; modes: a list of
+                modes each (or ``None``: no mode model).
+            groups: units with the same group (e.g. a document id) stay in the
+                same CV fold when tuning.
+            tune: choose ``C`` and ``profile_weight`` by CV on these data.
+            table: precomputed :meth:`features` of ``texts`` (saves a spaCy pass).
+        """
+        frames = [str(f) for f in frames]
+        if len(frames) != len(texts):
+            raise IsicError(
+                Errors.E505.format(
+                    reason=f"{len(texts)} texts but {len(frames)} frames", minimum=MIN_EXAMPLES
+                )
+            )
+        modes = [list(m) for m in modes] if modes is not None else [[] for _ in frames]
+        groups = list(groups) if groups is not None else [str(i) for i in range(len(frames))]
+        table = self.features(texts) if table is None else table
+        columns = [c for c in table.columns if c != "text"]
+
+        counts = Counter(frames)
+        learned = [f for f in FRAMES if counts.get(f, 0) >= MIN_EXAMPLES]
+        for frame in FRAMES:
+            if 0 < counts.get(frame, 0) < MIN_EXAMPLES:
+                warnings.warn(
+                    Errors.W505.format(frame=frame, count=counts[frame], minimum=MIN_EXAMPLES),
+                    UserWarning,
+                    stacklevel=2,
+                )
+        if len(learned) < 2:
+            raise IsicError(
+                Errors.E505.format(
+                    reason=f"frames {dict(counts)}: at least two frames with {MIN_EXAMPLES} units are needed",
+                    minimum=MIN_EXAMPLES,
+                )
+            )
+        keep = np.array([f in learned for f in frames])
+        X = table.loc[keep].reset_index(drop=True)
+        y = np.asarray(frames, dtype=object)[keep]
+        g = [grp for grp, k in zip(groups, keep) if k]
+
+        info: dict[str, Any] = {}
+        params = {"C": self.C, "profile_weight": self.profile_weight}
+        if tune:
+            params, scores = tune_frame_model(X, columns, y, g, seed=self.random_state)
+            info.update(scores)
+        self.frame_model_ = _slim(
+            make_frame_model(columns, random_state=self.random_state, **params).fit(X, y)
+        )
+
+        mode_counts = Counter(m for unit in modes for m in unit)
+        self.modes_ = [m for m in MODES if mode_counts.get(m, 0) >= MIN_EXAMPLES]
+        for mode in MODES:
+            if 0 < mode_counts.get(mode, 0) < MIN_EXAMPLES:
+                warnings.warn(
+                    Errors.W503.format(mode=mode, count=mode_counts[mode], minimum=MIN_EXAMPLES),
+                    UserWarning,
+                    stacklevel=2,
+                )
+        mode_params = {"C": self.mode_C, "profile_weight": self.mode_profile_weight}
+        self.mode_model_ = None
+        if self.modes_:
+            Y = mode_matrix(modes, self.modes_)
+            if tune:
+                mode_params, scores = tune_mode_model(
+                    table, columns, Y, frames, groups, seed=self.random_state
+                )
+                info.update(scores)
+            self.mode_model_ = _slim(
+                make_mode_model(columns, random_state=self.random_state, **mode_params).fit(
+                    table, Y
+                )
+            )
+
+        self.frames_ = [str(c) for c in self.frame_model_.classes_]
+        self.columns_ = columns
+        from .io import training_meta
+
+        self.meta_ = training_meta(
+            self,
+            frame_params=params,
+            mode_params=mode_params,
+            tuning=info,
+            frame_counts=dict(counts),
+            mode_counts=dict(mode_counts),
+            n_units=len(frames),
+        )
+        return self
+
+    # -- prediction -------------------------------------------------------------------
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "frame_model_"):
+            raise IsicError(Errors.E508)
+
+    def predict_proba(
+        self, texts: Sequence[str] | None = None, *, table: pd.DataFrame | None = None
+    ) -> pd.DataFrame:
+        """``p_<frame>`` for the four frames and ``p_<mode>`` for the four modes, one row per text."""
+        self._check_fitted()
+        table = self.features(texts) if table is None else table
+        out = pd.DataFrame(
+            0.0,
+            index=range(len(table)),
+            columns=[f"p_{f}" for f in FRAMES] + [f"p_{m}" for m in MODES],
+        )
+        if len(table) == 0:
+            return out
+        X = table[["text", *self.columns_]]
+        proba = self.frame_model_.predict_proba(X)
+        for j, frame in enumerate(self.frame_model_.classes_):
+            out[f"p_{frame}"] = proba[:, j]
+        if self.mode_model_ is not None:
+            mode_proba = self.mode_model_.predict_proba(X)
+            for j, mode in enumerate(self.modes_):
+                out[f"p_{mode}"] = mode_proba[:, j]
+        return out
+
+    def predict(
+        self, texts: Sequence[str] | None = None, *, table: pd.DataFrame | None = None
+    ) -> pd.DataFrame:
+        """``frame``, ``modes`` (``;``-joined) and every probability, one row per text."""
+        proba = self.predict_proba(texts, table=table)
+        return labels_from_proba(proba, self.threshold)
+
+    # -- files ------------------------------------------------------------------------
+
+    def save(self, path: str | Path) -> Path:
+        """Write ``model.skops`` and its sidecar ``model.json`` in the folder ``path``."""
+        self._check_fitted()
+        from .io import save_model
+
+        return save_model(self, path)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, *, nlp: Language | None = None) -> Classifier:
+        """Load a model folder (default: the shipped model); check its hash, types and versions."""
+        from .io import load_model
+
+        return load_model(path, nlp=nlp)
+
+
+def _slim(model: Pipeline) -> Pipeline:
+    """Drop what makes the same training give different bytes.
+
+    ``stop_words_`` is only for introspection (scikit-learn says it can go), it is
+    most of the file's size, and it is a set, whose order changes between runs.
+    """
+    for _, transformer, _ in model.named_steps["features"].transformers_:
+        if hasattr(transformer, "stop_words_"):
+            del transformer.stop_words_
+        # A memory address (a cache key for a consistency check): differs in every run.
+        if hasattr(transformer, "_stop_words_id"):
+            del transformer._stop_words_id
+    return model
+
+
+def mode_matrix(modes: Sequence[Sequence[str]], learned: Sequence[str]) -> np.ndarray:
+    """0/1 matrix, one column per learned mode."""
+    return np.array([[int(m in unit) for m in learned] for unit in modes], dtype=int).reshape(
+        len(modes), len(learned)
+    )
+
+
+def labels_from_proba(proba: pd.DataFrame, threshold: float = 0.5) -> pd.DataFrame:
+    """Add ``frame`` (the most probable) and ``modes`` (``;``-joined, at least ``threshold``) to probabilities."""
+    frame_columns = [f"p_{f}" for f in FRAMES]
+    out = pd.DataFrame(index=proba.index)
+    out["frame"] = (
+        [FRAMES[i] for i in proba[frame_columns].to_numpy().argmax(axis=1)] if len(proba) else []
+    )
+    out = pd.concat([out, proba[frame_columns]], axis=1)
+    mode_values = proba[[f"p_{m}" for m in MODES]].to_numpy() >= threshold
+    out["modes"] = [";".join(m for m, on in zip(MODES, row) if on) for row in mode_values]
+    return pd.concat([out, proba[[f"p_{m}" for m in MODES]]], axis=1)

@@ -1,0 +1,1 @@
+"""The shipped classifier (default/) and the data it is trained on (training/)."""
