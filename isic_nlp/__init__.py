@@ -12,6 +12,16 @@ __version__ = "0.1.0"
 
 from .pipeline import load, pipeline_info  # noqa: E402
 from .analysis import AnalysisResult, analyse, kwic  # noqa: E402
-from .classify import Classifier  # noqa: E402
+
+
+def __getattr__(name: str):
+    # The classifier pulls in scikit-learn (about 0.7 s): imported on first use
+    # only, because spaCy imports this package whenever it builds a pipeline.
+    if name == "Classifier":
+        from .classify import Classifier
+
+        return Classifier
+    raise AttributeError(f"module 'isic_nlp' has no attribute {name!r}")
+
 
 __all__ = ["AnalysisResult", "Classifier", "__version__", "analyse", "kwic", "load", "pipeline_info"]
