@@ -90,6 +90,21 @@ def cv_splits(
     return list(splitter.split(np.zeros(len(frames)), frames, np.asarray(groups, dtype=object)))
 
 
+def _grid_search(model, c_key: str, grid: dict, scoring, table: pd.DataFrame, y, cv) -> tuple[dict, float]:
+    """Grid search over C and the profile features' weight; the best parameters and score."""
+    param_grid = {
+        c_key: grid["C"],
+        "features__transformer_weights": [
+            {"word": 1.0, "char": 1.0, "profile": w} for w in grid["profile_weight"]
+        ],
+    }
+    search = GridSearchCV(model, param_grid, scoring=scoring, cv=cv, refit=False, n_jobs=1)
+    search.fit(table, y)
+    best = search.best_params_
+    params = {"C": best[c_key], "profile_weight": best["features__transformer_weights"]["profile"]}
+    return params, float(search.best_score_)
+
+
 def tune_frame_model(
     table: pd.DataFrame,
     columns: list[str],
@@ -101,29 +116,16 @@ def tune_frame_model(
     grid: dict | None = None,
 ) -> tuple[dict, dict]:
     """Choose the frame model's parameters by grouped, stratified CV; return them and the CV scores."""
-    grid = grid or PARAM_GRID
-    model = make_frame_model(columns, random_state=seed)
-    param_grid = {
-        "model__estimator__C": grid["C"],
-        "features__transformer_weights": [
-            {"word": 1.0, "char": 1.0, "profile": w} for w in grid["profile_weight"]
-        ],
-    }
-    search = GridSearchCV(
-        model,
-        param_grid,
-        scoring=make_scorer(macro_f1_main),
-        cv=cv_splits(frames, groups, n_splits, seed),
-        refit=False,
-        n_jobs=1,
+    params, score = _grid_search(
+        make_frame_model(columns, random_state=seed),
+        "model__estimator__C",
+        grid or PARAM_GRID,
+        make_scorer(macro_f1_main),
+        table,
+        np.asarray(frames, dtype=object),
+        cv_splits(frames, groups, n_splits, seed),
     )
-    search.fit(table, np.asarray(frames, dtype=object))
-    best = search.best_params_
-    params = {
-        "C": best["model__estimator__C"],
-        "profile_weight": best["features__transformer_weights"]["profile"],
-    }
-    return params, {"cv_macro_f1": float(search.best_score_)}
+    return params, {"cv_macro_f1": score}
 
 
 def tune_mode_model(
@@ -138,29 +140,16 @@ def tune_mode_model(
     grid: dict | None = None,
 ) -> tuple[dict, dict]:
     """Choose the mode model's parameters by CV (micro-F1 over modes)."""
-    grid = grid or MODE_PARAM_GRID
-    model = make_mode_model(columns, random_state=seed)
-    param_grid = {
-        "model__estimator__estimator__C": grid["C"],
-        "features__transformer_weights": [
-            {"word": 1.0, "char": 1.0, "profile": w} for w in grid["profile_weight"]
-        ],
-    }
-    search = GridSearchCV(
-        model,
-        param_grid,
-        scoring="f1_micro",
-        cv=cv_splits(frames, groups, n_splits, seed),
-        refit=False,
-        n_jobs=1,
+    params, score = _grid_search(
+        make_mode_model(columns, random_state=seed),
+        "model__estimator__estimator__C",
+        grid or MODE_PARAM_GRID,
+        "f1_micro",
+        table,
+        Y,
+        cv_splits(frames, groups, n_splits, seed),
     )
-    search.fit(table, Y)
-    best = search.best_params_
-    params = {
-        "C": best["model__estimator__estimator__C"],
-        "profile_weight": best["features__transformer_weights"]["profile"],
-    }
-    return params, {"cv_mode_micro_f1": float(search.best_score_)}
+    return params, {"cv_mode_micro_f1": score}
 
 
 class Classifier:
