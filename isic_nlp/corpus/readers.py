@@ -461,18 +461,7 @@ def _read_txt(path: Path) -> Iterator[Record | InputProblem]:
     if isinstance(data, InputProblem):
         yield data
         return
-    warnings: list[InputProblem] = []
-    if data.startswith(_UTF8_BOM):
-        data = data[len(_UTF8_BOM) :]
-        warnings.append(InputProblem.from_code(file, None, stem, "W204"))
-    for encoding in ("utf-8", "cp1252", "latin-1"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    if encoding != "utf-8":
-        warnings.append(InputProblem.from_code(file, None, stem, "W201", encoding=encoding))
+    text, warnings = decode_bytes(data, file, stem)
     text, problems = clean_text(text)
     warnings.extend(InputProblem.from_code(file, None, stem, code, **fields) for code, fields in problems)
     yield from warnings
@@ -629,6 +618,23 @@ def clean_dates(meta: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, d
         out["year"] = None
         also = f"; 'year' {year} set to null too"
     return out, [("W210", {"field": "date", "value": value, "also": also})]
+
+
+def decode_bytes(data: bytes, file: str, rid: str | None = None) -> tuple[str, list[InputProblem]]:
+    """Decode a whole file: UTF-8 (a BOM is removed, W204), else cp1252, else latin-1 (W201)."""
+    warnings: list[InputProblem] = []
+    if data.startswith(_UTF8_BOM):
+        data = data[len(_UTF8_BOM) :]
+        warnings.append(InputProblem.from_code(file, None, rid, "W204"))
+    for encoding in ("utf-8", "cp1252", "latin-1"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    if encoding != "utf-8":
+        warnings.append(InputProblem.from_code(file, None, rid, "W201", encoding=encoding))
+    return text, warnings
 
 
 def _normalise_newlines(text: str) -> str:

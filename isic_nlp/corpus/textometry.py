@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .readers import InputProblem, Record, read_records
+from .readers import InputProblem, Record, decode_bytes, read_records
 
 __all__ = ["FIELD_NAMES", "is_iramuteq", "is_txm", "read_iramuteq", "read_txm", "txm_files"]
 
@@ -210,16 +210,5 @@ def _decode(path: Path) -> tuple[str | None, list[InputProblem]]:
         return None, [
             InputProblem.from_code(file, None, None, "E210", reason=err.strerror or str(err))
         ]
-    warnings = []
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-        warnings.append(InputProblem.from_code(file, None, None, "W204"))
-    for encoding in ("utf-8", "cp1252", "latin-1"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    if encoding != "utf-8":
-        warnings.append(InputProblem.from_code(file, None, None, "W201", encoding=encoding))
+    text, warnings = decode_bytes(data, file)
     return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
