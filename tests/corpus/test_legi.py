@@ -24,13 +24,13 @@ CODES = ["LEGITEXT000006072050", "LEGITEXT000006073189", "LEGITEXT000022197698",
 @pytest.fixture(scope="session")
 def legi_data(tmp_path_factory) -> Path:
     """The four code files of the npm package: $ISIC_LEGI_DATA, else fetched once with `npm pack` (12.6 MB)."""
+    if not CORPORA.is_dir():
+        pytest.skip(f"{CORPORA} is not here to compare with")
     if os.environ.get("ISIC_LEGI_DATA"):
         return Path(os.environ["ISIC_LEGI_DATA"])
     cache = Path.home() / ".cache" / "isic_nlp" / "legi-data-2.513.0"
     if all((cache / f"{code}.json").exists() for code in CODES):
         return cache
-    if not CORPORA.is_dir():
-        pytest.skip(f"{CORPORA} is not here to compare with")
     work = tmp_path_factory.mktemp("npm")
     try:
         done = subprocess.run(["npm", "pack", LEGI_PACKAGE], cwd=work, capture_output=True, text=True, timeout=300)
