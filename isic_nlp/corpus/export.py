@@ -176,14 +176,7 @@ def export_iramuteq(
     implicit = ("doc_id", "unit_type") if unit == "document" and variables is None else ()
     result = ExportResult(out)
     buffer = io.StringIO()
-    last_doc = None
-    for document, record in unit_records(
-        source, unit, result.problems, text_field=text_field, id_field=id_field
-    ):
-        if document.id != last_doc:
-            result.documents += 1
-            last_doc = document.id
-        result.units += 1
+    for document, record in _counted_units(source, unit, result, text_field, id_field):
         stars = [f"*id_{iramuteq_value(record.id)}"]
         for name in names:
             if name in implicit and name not in document.meta:
@@ -212,14 +205,7 @@ def export_txm(
     result = ExportResult(out)
     rows: list[dict[str, Any]] = []
     used: set[str] = set()
-    last_doc = None
-    for document, record in unit_records(
-        source, unit, result.problems, text_field=text_field, id_field=id_field
-    ):
-        if document.id != last_doc:
-            result.documents += 1
-            last_doc = document.id
-        result.units += 1
+    for document, record in _counted_units(source, unit, result, text_field, id_field):
         name = iramuteq_value(record.id)
         base, n = name, 1
         while name.lower() in used:  # file names must differ, also on case-insensitive disks
@@ -240,6 +226,19 @@ def export_txm(
     writer.writerows(rows)
     write_atomic(out / "metadata.csv", table.getvalue())
     return result
+
+
+def _counted_units(source: Any, unit: str, result: ExportResult, text_field: str, id_field: str):
+    """``unit_records``, counting the documents and units into ``result`` as they pass."""
+    last_doc = None
+    for document, record in unit_records(
+        source, unit, result.problems, text_field=text_field, id_field=id_field
+    ):
+        if document.id != last_doc:
+            result.documents += 1
+            last_doc = document.id
+        result.units += 1
+        yield document, record
 
 
 def _column(name: str) -> str:
