@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test test-fast bench lexicon-check clean model
+.PHONY: venv browser demo test test-fast bench lexicon-check clean model
 
 venv: $(STAMP)
 
@@ -15,10 +15,34 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+# The browser tests (tests/browser.py) render report.html in Debian's Chromium, offline.
+# Installed with apt-get when missing (root only; ~10 s here), with a font: Chromium
+# depends on none, and without one the report text is not drawn. Otherwise the browser
+# tests are skipped (they fail instead when ISIC_REQUIRE_BROWSER=1, as in .ci/run).
+# This target never fails.
+CHROMIUM := /usr/bin/chromium
+BROWSER_PACKAGES := chromium fonts-dejavu-core
+HAS_FONT = find /usr/share/fonts /usr/local/share/fonts \( -name '*.ttf' -o -name '*.otf' \) 2>/dev/null | grep -q .
+NO_BROWSER_TESTS := the browser tests will be skipped (they fail instead when ISIC_REQUIRE_BROWSER=1)
+
+browser:
+	@if [ -x $(CHROMIUM) ] && $(HAS_FONT); then \
+		echo "browser: $(CHROMIUM) is installed"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "browser: installing $(BROWSER_PACKAGES) with apt-get (~10 s to a few minutes)"; \
+		( apt-get update -qq && \
+		  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES) >/dev/null ) \
+		|| echo "browser: WARNING: apt-get could not install $(BROWSER_PACKAGES): $(NO_BROWSER_TESTS)"; \
+	elif [ -x $(CHROMIUM) ]; then \
+		echo "browser: WARNING: no font installed (needs root and apt-get to add fonts-dejavu-core): Chromium will not draw the report text"; \
+	else \
+		echo "browser: $(CHROMIUM) is missing and cannot be installed here (needs root and apt-get): $(NO_BROWSER_TESTS)"; \
+	fi
+
 demo: venv
 	$(BIN)/isic-nlp demo --out out/demo
 
-test: venv
+test: venv browser
 	$(BIN)/python -m pytest -q
 
 test-fast: venv

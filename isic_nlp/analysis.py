@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -60,12 +60,16 @@ class AnalysisResult:
         errors: every input record that could not be used (``severity`` is
             ``error``) and every change made to one that was (``warning``).
         manifest: versions, hashes, counts and duration.
+        lemmas: with ``analyse(..., lemmas=True)``, one row per unit and lemma:
+            ``id`` (the unit), ``lemma`` (lower case) and ``count``, for
+            alphabetic tokens that are not stop words (keyness uses it).
     """
 
     documents: pd.DataFrame
     mentions: pd.DataFrame
     errors: pd.DataFrame
     manifest: dict[str, Any] = field(default_factory=dict)
+    lemmas: pd.DataFrame | None = None
 
     def write(self, out_dir: str | Path) -> dict[str, Path]:
         """Write every table as CSV and Parquet, ``errors.csv`` and ``manifest.json``.
@@ -82,6 +86,8 @@ class AnalysisResult:
         for name, table in (("documents", self.documents), ("mentions", self.mentions)):
             written[f"{name}.csv"] = write_table(table, out / f"{name}.csv")
             written[f"{name}.parquet"] = write_table(table, out / f"{name}.parquet")
+        if self.lemmas is not None:
+            written["lemmas.parquet"] = write_table(self.lemmas, out / "lemmas.parquet")
         written["errors.csv"] = write_table(self.errors, out / "errors.csv")
         self.manifest["outputs"] = {name: _sha256(path) for name, path in written.items()}
         written["manifest.json"] = write_atomic(
@@ -113,6 +119,7 @@ def analyse(
     id_field: str = "id",
     progress: bool = False,
     unit: str = "document",
+    lemmas: bool = False,
 ) -> AnalysisResult:
     """Analyse a corpus: every document's profile and every mention.
 
@@ -129,6 +136,7 @@ def analyse(
         unit: one row of ``documents`` per ``"document"``, ``"article"`` or
             ``"alinea"`` (see :mod:`isic_nlp.corpus.units`). Whatever the unit,
             each mention carries its ``unit_id`` (alinéa, else article) and ``article_id``.
+        lemmas: also count the lemmas of every unit (``AnalysisResult.lemmas``).
 
     Returns:
         An :class:`AnalysisResult`.
@@ -145,12 +153,16 @@ def analyse(
     documents: list[dict] = []
     mentions: list[dict] = []
     bar = _progress_bar(progress)
+    lemma_parts: list[tuple[np.ndarray, np.ndarray]] = []
     n_documents = n_tokens = 0
     for record, chunks in process(items, nlp, problems, n_process=n_process, batch_size=batch_size, max_length=max_length):
         units = record_units(record)
         rows = [row for offset, doc in chunks for row in mention_rows(record.id, doc, offset, groups)]
         assign_units(rows, units)
-        documents.extend(unit_rows(record, chunks, groups, units_at(units, unit, record.id, record.text), rows))
+        chosen = units_at(units, unit, record.id, record.text)
+        if lemmas:
+            lemma_parts.append(unit_lemmas(chunks, chosen, first_row=len(documents)))
+        documents.extend(unit_rows(record, chunks, groups, chosen, rows))
         mentions.extend(rows)
         n_documents += 1
         n_tokens += sum(doc._.isic_profile["n_tokens"] for _, doc in chunks)
@@ -190,9 +202,13 @@ def analyse(
         "duration_seconds": round(time.perf_counter() - started, 3),
     }
     manifest["unit"] = {"level": unit, "rows": len(documents)}
+    manifest["labels"] = groups
     if selection:
         manifest["corpus_manifests"] = selection["corpus_manifests"]
-    return AnalysisResult(documents_df, mentions_df, errors_df, manifest)
+    lemmas_df = lemma_table(lemma_parts, documents_df["id"], nlp) if lemmas else None
+    if lemmas_df is not None:
+        manifest["definitions"]["lemmas"] = "lower-case lemmas of alphabetic tokens that are not stop words, per unit"
+    return AnalysisResult(documents_df, mentions_df, errors_df, manifest, lemmas_df)
 
 
 def kwic(
@@ -463,6 +479,39 @@ def unit_rows(record: Record, chunks: list[tuple[int, Doc]], groups: dict[str, s
             row[f"rate_{name}"] = counts.get(name, 0) / n_tokens * RATE_PER if n_tokens else math.nan
         rows.append(row)
     return rows
+
+
+def unit_lemmas(chunks: list[tuple[int, Doc]], units: list[Unit], first_row: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(row, lemma hash)`` of every alphabetic, non-stop-word token, ``row`` being its unit's row number."""
+    starts = np.array([u.start for u in units], dtype=np.int64)
+    ends = np.array([u.end for u in units], dtype=np.int64)
+    rows, hashes = [], []
+    for offset, doc in chunks:
+        array = doc.to_array([IDX, LEMMA, IS_ALPHA, IS_STOP])
+        if not len(array):
+            continue
+        keep = (array[:, 2] == 1) & (array[:, 3] == 0)
+        positions = array[keep, 0].astype(np.int64) + offset
+        index = np.searchsorted(starts, positions, side="right") - 1
+        inside = (index >= 0) & (positions < ends[np.maximum(index, 0)])
+        rows.append(index[inside] + first_row)
+        hashes.append(array[keep, 1][inside])
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+    return np.concatenate(rows), np.concatenate(hashes)
+
+
+def lemma_table(parts: list[tuple[np.ndarray, np.ndarray]], unit_ids: pd.Series, nlp: Language) -> pd.DataFrame:
+    """Long table ``id, lemma, count`` from the ``(row, lemma hash)`` pairs of :func:`unit_lemmas`."""
+    rows = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+    hashes = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.uint64)
+    unique, inverse = np.unique(hashes, return_inverse=True)
+    names = np.array([nlp.vocab.strings[int(h)].lower() for h in unique], dtype=object)
+    table = pd.DataFrame({"row": rows, "lemma": names[inverse] if len(unique) else np.array([], dtype=object)})
+    counted = table.groupby(["row", "lemma"], sort=True).size().reset_index(name="count")
+    ids = unit_ids.to_numpy()
+    return pd.DataFrame({"id": ids[counted["row"].to_numpy()] if len(counted) else [], "lemma": counted["lemma"],
+                         "count": counted["count"].astype("int64")})
 
 
 RESERVED = {"id", "doc_id", "unit_id", "unit_type", "unit_label", "start_char", "n_chars", "n_tokens"}

@@ -172,6 +172,39 @@ class Errors(metaclass=_Catalogue):
         "is not learned and its probability is 0."
     )
 
+    # --- E6xx: reports ----------------------------------------------------
+    E601 = "There is no field '{field}' in the inputs. Fields: {known}."
+    E602 = (
+        "No unit has a usable year in '{field}' ({n} units). Give the date field with "
+        "--date-field (a yyyy-mm-dd date or a year)."
+    )
+    E603 = (
+        "'{field}' has {n} distinct values; a comparison takes at most {maximum} groups. "
+        "Choose a coarser field, or periods (--by period:10)."
+    )
+    E604 = (
+        "Nothing to report: no usable unit in the inputs ({problems} record(s) in errors, first: {first})."
+    )
+    E605 = (
+        "{path} is a folder of `isic-nlp analyse` outputs but has no documents table "
+        "(documents.parquet or documents.csv): run analyse again."
+    )
+    E606 = "A comparison needs at least 2 groups; '{field}' has {n}: {values}."
+
+    # --- W6xx: report warnings --------------------------------------------
+    W601 = (
+        "{n:,} of {total:,} units have no classification (their ids are not in the classify "
+        "outputs): frame and mode shares leave them out."
+    )
+    W602 = (
+        "No classification in the inputs: the report shows mention rates only. Give the "
+        "corpus itself, or add the output of `isic-nlp classify`."
+    )
+    W603 = (
+        "No lemma counts in the inputs: lemma keyness is left out. Give the corpus itself, "
+        "or run `isic-nlp analyse --lemmas`."
+    )
+
 
 class IsicError(Exception):
     """An error caused by the user's input or invocation, with a coded message.

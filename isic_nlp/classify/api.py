@@ -15,7 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..analysis import RESERVED, Source, _flat, records_from_source
+from ..analysis import RESERVED, Source, _flat, record_units, records_from_source
+from ..corpus.units import check_unit, units_at
 from ..corpus.readers import InputProblem, Record
 from ..errors import Errors, IsicError
 from .evaluate import cross_validated_scores, scores
@@ -23,6 +24,7 @@ from .io import check_features
 from .labels import LabelledData, read_labels
 from .model import Classifier
 
+UNIT_FIELDS = {"doc_id", "unit_type", "unit_label"}  # set by the unit split, kept as they are
 BATCH = 500  # units per spaCy + model pass: bounded memory on large corpora
 
 
@@ -118,22 +120,29 @@ def classify(
     *,
     pipeline: str | None = None,
     clf: Classifier | None = None,
+    unit: str = "document",
 ) -> tuple[pd.DataFrame, list[InputProblem]]:
     """One row per unit: ``id``, its metadata, ``frame``, ``p_<frame>``, ``modes``, ``p_<mode>``.
 
+    With ``unit`` ``"article"`` or ``"alinea"``, each document is cut into legal
+    units as ``analyse --unit`` does (same ids), and each unit is classified on
+    its own text; ``doc_id``, ``unit_type`` and ``unit_label`` are added.
     Bad records are returned as problems (the others are classified).
     """
+    check_unit(unit)
     items, _ = records_from_source(source)
     clf = clf or load_for_use(model, pipeline)
     problems: list[InputProblem] = []
     parts: list[pd.DataFrame] = []
     records = _records(items, problems)
+    if unit != "document":
+        records = _unit_records(records, unit)
     while True:
         batch: list[Record] = list(itertools.islice(records, BATCH))
         if not batch:
             break
         # A metadata field named like an output column (e.g. a gold 'frame') is kept as meta_<name>.
-        taken = RESERVED | set(PREDICTION_COLUMNS)
+        taken = (RESERVED - UNIT_FIELDS) | set(PREDICTION_COLUMNS)
         meta = pd.DataFrame(
             [
                 {
@@ -154,6 +163,14 @@ def classify(
         *PREDICTION_COLUMNS,
     ]
     return table[ordered], problems
+
+
+def _unit_records(records, unit: str):
+    """Each record's units of one level as records of their own (ids as in ``analyse --unit``)."""
+    for record in records:
+        for u in units_at(record_units(record), unit, record.id, record.text):
+            meta = {"doc_id": record.id, "unit_type": u.type, "unit_label": u.label, **record.meta}
+            yield Record(u.id, record.text[u.start:u.end], meta, record.file, record.line)
 
 
 def _records(items, problems: list[InputProblem]):

@@ -29,6 +29,7 @@ def analyse_cli(
     lexicon: list[Path] = LexiconOpt,
     max_length: int = typer.Option(None, "--max-length", help="Split texts longer than this many characters (default: spaCy's max_length)."),
     unit: str = typer.Option("document", "--unit", "-u", help="One row of documents.csv per document, article or alinea."),
+    lemmas: bool = typer.Option(False, "--lemmas", help="Also write lemmas.parquet (lemma counts per unit, for keyness in reports)."),
 ) -> None:
     """Find every framing and ISIC-mode mention; write documents, mentions, errors and manifest tables."""
     result = analyse(
@@ -38,6 +39,7 @@ def analyse_cli(
         max_length=max_length,
         progress=sys.stderr.isatty(),
         unit=unit,
+        lemmas=lemmas,
     )
     written = result.write(out)
     typer.echo(f"Tables in {out}/: " + ", ".join(sorted(p.name for p in written.values())))
@@ -81,10 +83,14 @@ def demo_cli(
     out: Path = typer.Option(Path("out/demo"), "--out", "-o", help="Output folder."),
     pipeline: str = typer.Option("fast", "--pipeline", "-p", help="fast or accurate."),
 ) -> None:
-    """Analyse the embedded demo corpus (corpora/demo.jsonl.gz) and say where the tables are."""
+    """Analyse the embedded demo corpus (corpora/demo.jsonl.gz), then write its framing-trend report."""
+    from .report import trend_report
+
     typer.echo(f"Analysing the demo corpus {DEMO_CORPUS} with the '{pipeline}' pipeline...")
     typer.echo(f"Open {out / 'documents.csv'} (one row per document) and {out / 'mentions.csv'} (one row per mention).")
-    analyse_cli(inputs=[DEMO_CORPUS], out=out, pipeline=pipeline, n_process=1, lexicon=[], max_length=None, unit="document")
+    analyse_cli(inputs=[DEMO_CORPUS], out=out, pipeline=pipeline, n_process=1, lexicon=[], max_length=None, unit="document", lemmas=False)
+    typer.echo("Writing the framing-trend report of the demo corpus (5-year periods, by doc_type)...")
+    trend_report([DEMO_CORPUS], out / "trend-report", by="5", facet="doc_type", pipeline=pipeline)
 
 
 def _pipeline(pipeline: str, lexicon: list[Path] | None):

@@ -163,6 +163,9 @@ def classify_cli(
     errors: Path = typer.Option(
         None, "--errors", help="Write the input problems to this table (.csv or .parquet)."
     ),
+    unit: str = typer.Option(
+        "document", "--unit", "-u", help="Classify each document, article or alinea (ids as in `analyse --unit`)."
+    ),
 ) -> None:
     """Frame and ISIC modes of every unit, with probabilities; one row per unit."""
     from ..classify.api import classify
@@ -177,7 +180,7 @@ def classify_cli(
         )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
-        table, problems = classify([str(p) for p in inputs], model, pipeline=pipeline)
+        table, problems = classify([str(p) for p in inputs], model, pipeline=pipeline, unit=unit)
     _show_warnings([w for w in caught if "[isic:" in str(w.message)])
     write_table(table, out)
     _report_problems(problems, errors)

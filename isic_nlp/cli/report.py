@@ -1,0 +1,108 @@
+"""``isic-nlp report trend`` and ``isic-nlp report compare``."""
+
+from __future__ import annotations
+
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import typer
+
+from .app import app
+from .classify import _show_warnings
+
+report_app = typer.Typer(help="Framing trends over time, and comparisons between groups, as HTML/Markdown reports with tables and charts.",
+                         no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+InputsArg = typer.Argument(..., help="Corpora (JSON Lines, CSV/TSV, .txt folders, LEGI code trees, corpus manifests), "
+                           "or folders written by `isic-nlp analyse` and tables written by `isic-nlp classify`.")
+OutOpt = typer.Option(..., "--out", "-o", help="Folder for report.html, report.md, tables/, charts/, data/ and manifest.json.")
+UnitOpt = typer.Option("document", "--unit", "-u", help="Count documents, articles or alineas (for corpora).")
+DateFieldOpt = typer.Option(None, "--date-field", help="The date to use (default: 'date', else 'year').")
+SeedOpt = typer.Option(0, "--seed", help="Random seed of the bootstrap and of the evidence examples.")
+BootOpt = typer.Option(1000, "--n-boot", help="Bootstrap draws for the intervals.")
+ExamplesOpt = typer.Option(3, "--examples", help="Evidence examples per label and period or group.")
+PipelineOpt = typer.Option(None, "--pipeline", "-p", help="Pipeline for the mentions (default: the model's, 'fast').")
+ModelOpt = typer.Option(None, "--model", "-m", help="A model folder written by `isic-nlp train` (default: the shipped model).")
+
+
+@report_app.command("trend")
+def trend_cli(
+    inputs: list[Path] = InputsArg,
+    out: Path = OutOpt,
+    by: str = typer.Option("year", "--by", help="Periods: 'year', 'decade' or a number of years (e.g. 5)."),
+    facet: str = typer.Option(None, "--facet", help="A field whose values get their own series (e.g. doc_type, collection)."),
+    unit: str = UnitOpt,
+    date_field: str = DateFieldOpt,
+    date_meaning: str = typer.Option(None, "--date-meaning", help="What the date means (signature, entry into force, last update), "
+                                     "when the inputs' date_source does not say."),
+    min_units: int = typer.Option(30, "--min-units", help="Periods with fewer units are flagged and left out of the trend."),
+    seed: int = SeedOpt,
+    n_boot: int = BootOpt,
+    examples: int = ExamplesOpt,
+    pipeline: str = PipelineOpt,
+    model: Path = ModelOpt,
+) -> None:
+    """Framing per period with intervals, and the trend of each frame, as a report."""
+    trend_report(inputs, out, by=by, facet=facet, unit=unit, date_field=date_field, date_meaning=date_meaning,
+                 min_units=min_units, seed=seed, n_boot=n_boot, examples=examples, pipeline=pipeline, model=model)
+
+
+def trend_report(inputs: list[Path], out: Path, **options) -> None:
+    """Compute and write a trend report (also the last step of ``isic-nlp demo``)."""
+    from ..reports import trend
+
+    _run(lambda: trend(_inputs(inputs), **options), out)
+
+
+@report_app.command("compare")
+def compare_cli(
+    inputs: list[Path] = InputsArg,
+    out: Path = OutOpt,
+    by: str = typer.Option(None, "--by", help="The field that defines the groups (e.g. collection, doc_type), or period:N; "
+                           "default: one group per input."),
+    unit: str = UnitOpt,
+    date_field: str = DateFieldOpt,
+    min_count: int = typer.Option(10, "--min-count", help="Lemmas seen fewer times in all inputs are left out of lemma keyness."),
+    seed: int = SeedOpt,
+    n_boot: int = BootOpt,
+    examples: int = ExamplesOpt,
+    pipeline: str = PipelineOpt,
+    model: Path = ModelOpt,
+) -> None:
+    """Frame shares, tests, effect sizes and keyness of groups, as a report."""
+    from ..reports import compare
+
+    _run(lambda: compare(_inputs(inputs), by=by, unit=unit, date_field=date_field, min_count=min_count, seed=seed,
+                         n_boot=n_boot, examples=examples, pipeline=pipeline, model=model), out)
+
+
+def _inputs(inputs: list[Path]) -> list[str]:
+    from ..errors import Errors, IsicError
+
+    for path in inputs:
+        if not path.exists():
+            raise IsicError(Errors.E001.format(path=path))
+    return [str(p) for p in inputs]
+
+
+def _run(make, out: Path) -> None:
+    """Compute the report (showing its warnings), write it, and say where it is."""
+    from ..reports import write_report
+
+    started = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        report = make()
+    _show_warnings([w for w in caught if "[isic:" in str(w.message)])
+    write_report(report, out)
+    errors = report.data.errors
+    n_errors = int((errors["severity"] == "error").sum()) if len(errors) else 0
+    if n_errors:
+        typer.echo(f"{n_errors:,} input record(s) could not be used: see {out / 'errors.csv'}.", err=True)
+    for sentence in report.summary[:3]:
+        typer.echo(sentence)
+    typer.echo(f"Report written in {time.perf_counter() - started:.0f} s: {out / 'report.html'} (and report.md, tables/, charts/).")
+    sys.stdout.flush()

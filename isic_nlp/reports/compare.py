@@ -1,0 +1,296 @@
+"""Comparisons between groups: frame shares with tests and effect sizes, and keyness.
+
+Groups are the values of a field (``collection``, ``doc_type``...), periods
+(``period:10``), or the inputs themselves (one group per input). Each group is
+compared with the rest of the corpus: frame shares (difference with Newcombe's
+interval, Cohen's h, a two-proportion test), and the keyness of lexicon labels
+and lemmas by log-likelihood (G²), Lafon's specificities and the log-odds ratio
+with an informative Dirichlet prior. P-values are corrected for multiple testing
+(Benjamini–Hochberg) within each table.
+
+Example:
+    >>> from isic_nlp.reports import compare
+    >>> report = compare("corpora/demo.jsonl.gz", by="doc_type")  # doctest: +SKIP
+    >>> report.keyness_lemmas.head()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import Errors, IsicError
+from . import stats
+from .data import ReportData, load_report_data
+from .dates import choose_date_field, parse_period, period_labels, unit_years
+from .evidence import evidence
+from .tables import rate_labels, rates, shares
+
+MAX_GROUPS = 30
+NO_VALUE = "(no value)"
+
+
+@dataclass
+class CompareReport:
+    """The tables of a comparison (see :func:`compare`).
+
+    Attributes:
+        groups: ``group, n_units, n_documents, n_tokens``.
+        frames: share of each frame per group with interval, and against the rest
+            of the corpus: ``diff_points`` with ``diff_low``/``diff_high`` (Newcombe),
+            ``cohens_h``, ``p_value`` and ``q_value`` (Benjamini–Hochberg).
+        modes: the same for the ISIC modes.
+        tests: the χ² test of independence of group and frame (and of group and
+            each mode), with Cramér's V.
+        rates: counted mentions per 10,000 tokens per group and label, bootstrap interval.
+        keyness_labels, keyness_lemmas: each group against the rest: counts,
+            ``g2``/``g2_q``, ``specificity``/``specificity_q`` (Lafon), ``log_odds``/``z``.
+        evidence: keyword-in-context examples per group and label.
+        summary, params, data: as in :class:`~isic_nlp.reports.trend.TrendReport`.
+    """
+
+    groups: pd.DataFrame
+    frames: pd.DataFrame
+    modes: pd.DataFrame
+    tests: pd.DataFrame
+    rates: pd.DataFrame
+    keyness_labels: pd.DataFrame
+    keyness_lemmas: pd.DataFrame
+    evidence: pd.DataFrame
+    summary: list[str]
+    params: dict[str, Any]
+    data: ReportData = field(repr=False)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {"groups": self.groups, "frames": self.frames, "modes": self.modes, "tests": self.tests,
+                "rates": self.rates, "keyness_labels": self.keyness_labels,
+                "keyness_lemmas": self.keyness_lemmas, "evidence": self.evidence}
+
+
+def compare(
+    source: ReportData | Any,
+    *,
+    by: str | None = None,
+    unit: str = "document",
+    date_field: str | None = None,
+    min_count: int = 10,
+    n_boot: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+    examples: int = 3,
+    pipeline: str | None = None,
+    model: str | Path | None = None,
+) -> CompareReport:
+    """Compare groups of units: frame shares, tests, effect sizes and keyness.
+
+    Args:
+        source: a :class:`ReportData` or what :func:`load_report_data` takes.
+        by: the field that defines the groups, ``period:N`` for periods of N
+            years, or ``None``/``"input"`` for one group per input.
+        min_count: lemmas seen fewer times in the whole corpus are left out of lemma keyness.
+        Other arguments as in :func:`~isic_nlp.reports.trend.trend`.
+    """
+    data = source if isinstance(source, ReportData) else load_report_data(source, unit=unit, pipeline=pipeline, model=model)
+    units = data.units.copy()
+    by = by or "input"
+    units["group"] = _groups(units, by, date_field)
+    values = sorted(units["group"].unique())
+    if len(values) > MAX_GROUPS:
+        raise IsicError(Errors.E603.format(field=by, n=len(values), maximum=MAX_GROUPS))
+    if len(values) < 2:
+        raise IsicError(Errors.E606.format(field=by, n=len(values), values=", ".join(values)))
+    common = {"confidence": confidence, "n_boot": n_boot, "seed": seed}
+    groups = (
+        units.groupby("group", sort=True)
+        .agg(n_units=("id", "size"), n_documents=("doc_id", "nunique"), n_tokens=("n_tokens", "sum"))
+        .reset_index()
+    )
+    frames = _against_rest(shares(units, ["group"], "frame", **common), "frame", confidence)
+    modes = _against_rest(shares(units, ["group"], "mode", **common), "mode", confidence)
+    tests = _tests(frames, modes)
+    rate_table = rates(data, units, ["group"], **common)
+    keyness_labels = _label_keyness(data, units)
+    keyness_lemmas = _lemma_keyness(data, units, min_count)
+    proof = evidence(data, units["group"], per_cell=examples, seed=seed, date_field=date_field or _date_field(units))
+    params = {"report": "compare", "by": by, "unit": data.unit_level, "min_count": min_count, "n_boot": n_boot,
+              "confidence": confidence, "seed": seed, "examples": examples, "n_groups": len(values),
+              "n_units": len(units), "n_documents": int(units["doc_id"].nunique())}
+    summary = _summary(data, groups, frames, tests, keyness_labels, keyness_lemmas, params)
+    return CompareReport(groups, frames, modes, tests, rate_table, keyness_labels, keyness_lemmas, proof, summary, params, data)
+
+
+def _date_field(units: pd.DataFrame) -> str | None:
+    return next((f for f in ("date", "year") if f in units.columns), None)
+
+
+def _groups(units: pd.DataFrame, by: str, date_field: str | None) -> pd.Series:
+    """The group of each unit: a field's value, a period, or the input; ``(no value)`` when missing."""
+    if by.startswith("period"):
+        width = parse_period(by.partition(":")[2] or "10")
+        field_name = choose_date_field(units, date_field)
+        years = unit_years(units[field_name])
+        return period_labels(years, width).astype("string").fillna(NO_VALUE).astype(str)
+    if by not in units.columns:
+        raise IsicError(Errors.E601.format(field=by, known=", ".join(map(str, units.columns))))
+    return units[by].astype("string").fillna(NO_VALUE).astype(str)
+
+
+def _against_rest(table: pd.DataFrame, kind: str, confidence: float) -> pd.DataFrame:
+    """Each group's share against the share in all the other groups."""
+    if len(table) == 0:
+        return table.assign(**{c: [] for c in ("diff_points", "diff_low", "diff_high", "cohens_h", "p_value", "q_value")})
+    totals = table.groupby(kind)[["k", "n_units"]].transform("sum")
+    k1, n1 = table["k"].to_numpy(float), table["n_units"].to_numpy(float)
+    k2, n2 = totals["k"].to_numpy(float) - k1, totals["n_units"].to_numpy(float) - n1
+    diff, low, high = stats.newcombe_difference(k1, n1, k2, n2, confidence)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        h = stats.cohens_h(k1 / n1, k2 / n2)
+    p = stats.two_proportion_test(k1, n1, k2, n2)
+    return table.assign(diff_points=100 * np.asarray(diff), diff_low=100 * np.asarray(low), diff_high=100 * np.asarray(high),
+                        cohens_h=h, p_value=p, q_value=stats.benjamini_hochberg(np.asarray(p, dtype=float)))
+
+
+def _tests(frames: pd.DataFrame, modes: pd.DataFrame) -> pd.DataFrame:
+    """χ² of group × frame, and of group × (with mode, without) for each mode."""
+    rows = []
+    if len(frames):
+        counts = frames.pivot(index="group", columns="frame", values="k").fillna(0)
+        rows.append(("frame", counts.to_numpy()))
+    for mode, part in modes.groupby("mode", sort=False) if len(modes) else ():
+        with_mode = part["k"].to_numpy(float)
+        rows.append((f"mode {mode}", np.column_stack([with_mode, part["n_units"].to_numpy(float) - with_mode])))
+    out = []
+    for name, table in rows:
+        result = stats.chi2_independence(table)
+        used = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
+        out.append({"variable": name, "chi2": result.chi2, "dof": result.dof, "p_value": result.p_value,
+                    "cramers_v": result.cramers_v, "n_units": result.n, "v_dof": max(0, min(used.shape) - 1)})
+    return pd.DataFrame(out, columns=["variable", "chi2", "dof", "p_value", "cramers_v", "v_dof", "n_units"])
+
+
+def _keyness(counts: pd.DataFrame, item: str, totals: pd.Series, prior_counts: pd.Series | None = None) -> pd.DataFrame:
+    """G², Lafon specificity and Dirichlet log-odds of every (group, item) count against the rest.
+
+    ``counts`` has ``group``, ``item`` and ``k``; ``totals`` the tokens of each group.
+    """
+    if len(counts) == 0:
+        return pd.DataFrame(columns=["group", item, "k", "K", "n", "N", "rate_group", "rate_rest", "g2", "g2_p", "g2_q",
+                                     "specificity", "specificity_p", "specificity_q", "log_odds", "z"])
+    K = counts.groupby(item)["k"].transform("sum").to_numpy(float)
+    k = counts["k"].to_numpy(float)
+    n = counts["group"].map(totals).to_numpy(float)
+    N = float(totals.sum())
+    g2, g2_p = stats.log_likelihood_g2(k, K, n, N)
+    spec, spec_p = stats.lafon_specificity(k, K, n, N)
+    prior = None
+    if prior_counts is not None:
+        prior = counts[item].map(prior_counts).to_numpy(float)
+    delta, z = stats.log_odds_dirichlet(k, K, n, N, prior=prior)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table = counts.assign(K=K.astype(int), n=n.astype(int), N=int(N), rate_group=k / n * 10_000, rate_rest=(K - k) / (N - n) * 10_000,
+                              g2=g2, g2_p=g2_p, g2_q=stats.benjamini_hochberg(g2_p),
+                              specificity=spec, specificity_p=spec_p, specificity_q=stats.benjamini_hochberg(np.minimum(1.0, 2 * np.asarray(spec_p))),
+                              log_odds=delta, z=z)
+    return table.sort_values(["group", "specificity"], ascending=[True, False], kind="stable").reset_index(drop=True)
+
+
+def _label_keyness(data: ReportData, units: pd.DataFrame) -> pd.DataFrame:
+    """Keyness of lexicon labels and sides: counted mentions against tokens."""
+    names = [name for name, _ in rate_labels(data)]
+    per_group = units.groupby("group", sort=True)[[f"n_{n}" for n in names]].sum()
+    per_group.columns = names
+    counts = per_group.stack().rename("k").reset_index().rename(columns={"level_1": "label"})
+    counts.columns = ["group", "label", "k"]
+    totals = units.groupby("group", sort=True)["n_tokens"].sum()
+    # The Dirichlet prior is the labels' corpus frequency (their share of all tokens).
+    table = _keyness(counts, "label", totals, prior_counts=per_group.sum())
+    table.insert(2, "side", table["label"].map(lambda n: data.labels.get(n, n)))
+    return table
+
+
+def _lemma_keyness(data: ReportData, units: pd.DataFrame, min_count: int) -> pd.DataFrame:
+    """Keyness of lemmas (alphabetic, not stop words) seen at least ``min_count`` times."""
+    if data.lemmas is None or len(data.lemmas) == 0:
+        return _keyness(pd.DataFrame(columns=["group", "lemma", "k"]), "lemma", pd.Series(dtype=float))
+    group_of = units.drop_duplicates("id").set_index("id")["group"]
+    lemmas = data.lemmas.assign(group=data.lemmas["id"].map(group_of)).dropna(subset=["group"])
+    counts = lemmas.groupby(["group", "lemma"], sort=True)["count"].sum().rename("k").reset_index()
+    totals = counts.groupby("group")["k"].sum()
+    corpus = counts.groupby("lemma")["k"].sum()
+    frequent = corpus[corpus >= min_count].index
+    # Every group gets a row for every frequent lemma, zero counts included (under-use is keyness too).
+    full = pd.MultiIndex.from_product([totals.index, frequent], names=["group", "lemma"])
+    counts = counts.set_index(["group", "lemma"])["k"].reindex(full, fill_value=0).reset_index()
+    table = _keyness(counts, "lemma", totals, prior_counts=corpus)
+    return table
+
+
+def _summary(data, groups, frames, tests, keyness_labels, keyness_lemmas, params) -> list[str]:
+    sentences = []
+    by = params["by"]
+    test = tests[tests["variable"] == "frame"] if len(tests) else tests
+    if len(test):
+        t = test.iloc[0]
+        sentences.append(
+            f"Frame shares differ between the {params['n_groups']} groups of '{by}' "
+            f"(χ² = {t['chi2']:.1f}, df = {int(t['dof'])}, {_p(t['p_value'])}; Cramér's V = {t['cramers_v']:.2f}, "
+            f"{_size(t['cramers_v'], int(t['v_dof']))} association)."
+            if t["p_value"] < 0.05 else
+            f"Frame shares do not differ clearly between the {params['n_groups']} groups of '{by}' "
+            f"(χ² = {t['chi2']:.1f}, df = {int(t['dof'])}, {_p(t['p_value'])}; Cramér's V = {t['cramers_v']:.2f})."
+        )
+    for frame in ("individual", "collective"):
+        part = frames[frames["frame"] == frame] if len(frames) else frames
+        if len(part) >= 2:
+            hi, lo = part.loc[part["share"].idxmax()], part.loc[part["share"].idxmin()]
+            sentences.append(
+                f"{frame.capitalize()} framing is most frequent in {hi['group']} ({hi['share']:.0%}, "
+                f"{_ci(hi['low'], hi['high'], params['confidence'])}; {hi['diff_points']:+.1f} points against the rest, "
+                f"{_p(hi['q_value'], 'q')}) and least in {lo['group']} ({lo['share']:.0%}, {_ci(lo['low'], lo['high'], params['confidence'])})."
+            )
+    if not data.classified:
+        sentences.append("No classification: frame shares and tests are not available; keyness and mention rates are.")
+    for group in groups["group"]:
+        parts = []
+        labels = keyness_labels[(keyness_labels["group"] == group) & (keyness_labels["specificity_q"] < 0.05) & (keyness_labels["specificity"] > 0)]
+        if len(labels):
+            parts.append("labels " + ", ".join(labels["label"].head(3)))
+        lemmas = keyness_lemmas[(keyness_lemmas["group"] == group) & (keyness_lemmas["specificity_q"] < 0.05) & (keyness_lemmas["specificity"] > 0)]
+        if len(lemmas):
+            parts.append("lemmas " + ", ".join(lemmas["lemma"].head(8)))
+        if parts:
+            sentences.append(f"Most specific to {group}: " + "; ".join(parts) + ".")
+    sentences.append(
+        f"{params['n_units']:,} {params['unit']}s"
+        + (f" from {params['n_documents']:,} documents" if params["unit"] != "document" else "")
+        + f" in {params['n_groups']} groups of '{by}'"
+        + ("" if params["unit"] == "document" else "; tests treat the units as independent, so p-values are optimistic when a "
+           "document has many units (the intervals of shares resample documents)")
+        + "."
+    )
+    sentences.extend(data.notes)
+    return sentences
+
+
+def _p(p: float, name: str = "p") -> str:
+    return f"{name} < 0.001" if p < 0.001 else f"{name} = {p:.3f}"
+
+
+def _ci(low: float, high: float, confidence: float) -> str:
+    return f"{confidence:.0%} CI {low:.0%}–{high:.0%}"
+
+
+def _size(v: float, dof: int) -> str:
+    """Cohen's (1988) conventions for Cramér's V: 0.1, 0.3, 0.5 divided by √(smaller table side − 1)."""
+    small = 0.1 / np.sqrt(max(1, dof))
+    if v < small:
+        return "a negligible"
+    if v < 3 * small:
+        return "a small"
+    if v < 5 * small:
+        return "a medium"
+    return "a large"

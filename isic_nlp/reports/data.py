@@ -1,0 +1,290 @@
+"""What a report is computed from: one table of units, their mentions and lemmas.
+
+:func:`load_report_data` takes corpora (then ``analyse`` and ``classify`` run
+first, at the chosen unit level) or the outputs of earlier runs (a folder
+written by ``isic-nlp analyse``, a table written by ``isic-nlp classify``) and
+returns a :class:`ReportData`: every count of a report is computed from its
+``units`` table, and every mention behind a rate is a row of ``mentions``.
+
+Example:
+    >>> from isic_nlp.reports import load_report_data
+    >>> data = load_report_data([{"id": "a", "text": "Les habitants animent un groupe de parole.", "date": "2001-05-02"}])
+    >>> data.units[["id", "frame", "n_tokens"]].shape
+    (1, 3)
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..analysis import ERROR_COLUMNS, Source, analyse
+from ..errors import Errors, IsicError
+from ..output import write_table
+
+FRAMES = ("individual", "collective", "mixed", "none")
+MODES = ("communautaire", "groupes", "dsl", "collectives")
+SIDES = ("individual", "collective", "isic_mode")
+# Columns of a classify output taken into the units table.
+PREDICTION_COLUMNS = ["frame", *[f"p_{f}" for f in FRAMES], "modes", *[f"p_{m}" for m in MODES]]
+
+
+@dataclass
+class ReportData:
+    """The tables a report is computed from.
+
+    Attributes:
+        units: one row per unit (document, article or alinéa): ``id``,
+            ``doc_id``, metadata, ``n_tokens``, ``n_<label>`` (counted
+            mentions), and, when classified, ``frame``, ``p_<frame>``,
+            ``modes`` and one boolean ``mode_<mode>`` column per mode; ``input``
+            names the input the unit came from.
+        mentions: one row per mention (counted or not), as ``analyse`` writes them.
+        lemmas: ``id, lemma, count`` per unit, or ``None`` (then no lemma keyness).
+        labels: every lexicon label with its side (``individual``, ``collective``, ``isic_mode``).
+        errors: the input records that could not be used, and warnings.
+        provenance: pipeline, model, lexicons, inputs with their hashes, unit level.
+        notes: what is missing from the data, in plain sentences (also warned).
+    """
+
+    units: pd.DataFrame
+    mentions: pd.DataFrame
+    lemmas: pd.DataFrame | None
+    labels: dict[str, str]
+    errors: pd.DataFrame
+    provenance: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def classified(self) -> bool:
+        return "frame" in self.units.columns and self.units["frame"].notna().any()
+
+    @property
+    def unit_level(self) -> str:
+        return self.provenance.get("unit", "document")
+
+    def mention_key(self) -> str:
+        """The mentions column that holds the id of a mention's unit at this level."""
+        return {"document": "doc_id", "article": "article_id"}.get(self.unit_level, "unit_id")
+
+
+def load_report_data(
+    inputs: Source | list,
+    *,
+    unit: str = "document",
+    pipeline: str | None = None,
+    model: str | Path | None = None,
+    progress: bool = False,
+) -> ReportData:
+    """Units, mentions and lemmas of corpora or of earlier ``analyse``/``classify`` outputs.
+
+    Args:
+        inputs: corpora (anything ``analyse`` reads: files, folders, a
+            DataFrame, dicts) and/or folders written by ``isic-nlp analyse`` and
+            tables written by ``isic-nlp classify`` (matched on ``id``).
+        unit: ``document``, ``article`` or ``alinea``, for corpora.
+        pipeline: pipeline for the mentions (default: the one the model was
+            trained with, so one pass of the pipeline serves both).
+        model: classifier folder (default: the shipped model).
+    """
+    items = inputs if isinstance(inputs, list) and all(isinstance(i, (str, Path)) for i in inputs) else [inputs]
+    if isinstance(inputs, (str, Path)):
+        items = [inputs]
+    analysed: list[tuple[str, Any]] = []  # (input name, AnalysisResult or loaded outputs)
+    classified: list[pd.DataFrame] = []
+    corpora: list[Any] = []
+    for item in items:
+        kind = input_kind(item)
+        if kind == "analysis":
+            analysed.append((Path(item).name, read_analysis_dir(Path(item))))
+        elif kind == "classification":
+            classified.append(read_table(Path(item)))
+        else:
+            corpora.append(item)
+    clf = None
+    if corpora:
+        from ..classify.api import classify, load_for_use
+
+        clf = load_for_use(model)
+        for item in corpora:
+            name = Path(item).name if isinstance(item, (str, Path)) else "input"
+            nlp = clf.nlp if pipeline in (None, clf.pipeline) else None
+            result = analyse(item, pipeline=pipeline or clf.pipeline, nlp=nlp, unit=unit, lemmas=True, progress=progress)
+            table, _ = classify(item, clf=clf, unit=unit)  # its problems are those analyse reports
+            analysed.append((name, _Outputs.from_result(result, table)))
+    if not analysed:
+        raise IsicError(Errors.E007.format(path=", ".join(map(str, items)), reason="a classify table alone has no tokens or mentions; give the corpus or the analyse outputs with it"))
+    return _combine(analysed, classified, clf)
+
+
+@dataclass
+class _Outputs:
+    documents: pd.DataFrame
+    mentions: pd.DataFrame
+    errors: pd.DataFrame
+    manifest: dict
+    lemmas: pd.DataFrame | None
+    classification: pd.DataFrame | None = None
+
+    @classmethod
+    def from_result(cls, result, classification: pd.DataFrame | None) -> _Outputs:
+        return cls(result.documents, result.mentions, result.errors, result.manifest, result.lemmas, classification)
+
+
+def input_kind(item: Any) -> str:
+    """``analysis`` (an analyse output folder), ``classification`` (a classify table) or ``corpus``."""
+    if not isinstance(item, (str, Path)):
+        return "corpus"
+    path = Path(item)
+    has_mentions = (path / "mentions.parquet").exists() or (path / "mentions.csv").exists()
+    if path.is_dir() and (path / "manifest.json").is_file() and has_mentions:
+        return "analysis"
+    if path.is_file() and path.suffix.lower() in (".csv", ".tsv", ".parquet"):
+        columns = _columns(path)
+        if {"frame", "p_individual", "p_collective"} <= set(columns) and "text" not in columns:
+            return "classification"
+    return "corpus"
+
+
+def _columns(path: Path) -> list[str]:
+    if path.suffix.lower() == ".parquet":
+        import pyarrow.parquet as pq
+
+        return pq.read_schema(path).names
+    try:
+        return list(pd.read_csv(path, nrows=0, sep="\t" if path.suffix.lower() == ".tsv" else ",").columns)
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError):
+        return []
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    if path.suffix.lower() == ".parquet":
+        return pd.read_parquet(path)
+    return pd.read_csv(path, sep="\t" if path.suffix.lower() == ".tsv" else ",", low_memory=False)
+
+
+def read_analysis_dir(path: Path) -> _Outputs:
+    """The tables of a folder written by ``isic-nlp analyse`` (Parquet preferred: exact types)."""
+
+    def table(name: str, required: bool = True) -> pd.DataFrame | None:
+        for suffix in (".parquet", ".csv"):
+            if (path / f"{name}{suffix}").exists():
+                return read_table(path / f"{name}{suffix}")
+        if required:
+            raise IsicError(Errors.E605.format(path=path))
+        return None
+
+    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    errors = table("errors", required=False)
+    return _Outputs(
+        table("documents"),
+        table("mentions"),
+        errors if errors is not None else pd.DataFrame(columns=ERROR_COLUMNS),
+        manifest,
+        table("lemmas", required=False),
+    )
+
+
+def _combine(analysed: list[tuple[str, _Outputs]], classified: list[pd.DataFrame], clf) -> ReportData:
+    units, mentions, lemmas, errors = [], [], [], []
+    notes: list[str] = []
+    names = _unique_names([name for name, _ in analysed])
+    for name, out in zip(names, analysed):
+        out = out[1]
+        table = out.documents.copy()
+        table.insert(1, "input", name)
+        if out.classification is not None:
+            predictions = out.classification[["id", *[c for c in PREDICTION_COLUMNS if c in out.classification]]]
+            table = table.merge(predictions, on="id", how="left", validate="one_to_one")
+        units.append(table)
+        mentions.append(out.mentions.assign(input=name))
+        errors.append(out.errors)
+        if out.lemmas is not None:
+            lemmas.append(out.lemmas.assign(input=name))
+    table = pd.concat(units, ignore_index=True)
+    if classified:
+        predictions = pd.concat(classified, ignore_index=True)
+        predictions = predictions[["id", *[c for c in PREDICTION_COLUMNS if c in predictions]]].drop_duplicates("id")
+        table = table.drop(columns=[c for c in PREDICTION_COLUMNS if c in table]).merge(predictions, on="id", how="left")
+    if "frame" in table:
+        missing = int(table["frame"].isna().sum())
+        if missing:
+            notes.append(Errors.W601.format(n=missing, total=len(table)))
+        modes = table["modes"].fillna("").astype(str).str.split(";")
+        for mode in MODES:
+            table[f"mode_{mode}"] = modes.map(lambda ms, m=mode: m in ms).where(table["frame"].notna())
+    else:
+        notes.append(Errors.W602)
+    if len(lemmas) < len(analysed):
+        notes.append(Errors.W603)
+    errors_df = pd.concat(errors, ignore_index=True) if errors else pd.DataFrame(columns=ERROR_COLUMNS)
+    if len(table) == 0:
+        bad = errors_df[errors_df["severity"] == "error"]
+        first = f"{bad.iloc[0]['file']}:{bad.iloc[0]['line']}: {bad.iloc[0]['reason']}" if len(bad) else "no record"
+        raise IsicError(Errors.E604.format(problems=len(bad), first=first))
+    for note in notes:
+        warnings.warn(note, UserWarning, stacklevel=3)
+    manifests = [out.manifest for _, out in analysed]
+    first = manifests[0]
+    groups = first.get("labels") or _label_sides(table)
+    provenance = {
+        "unit": first.get("unit", {}).get("level", "document"),
+        "pipeline": first.get("pipeline"),
+        "pipe_names": first.get("pipe_names"),
+        "isic_nlp_version": first.get("isic_nlp_version"),
+        "spacy_version": first.get("spacy_version"),
+        "lexicons": first.get("lexicons"),
+        "inputs": [inp for m in manifests for inp in m.get("inputs", [])],
+        "analyses": [{"input": n, "created": m.get("created"), "counts": m.get("counts")} for n, m in zip(names, manifests)],
+        "definitions": first.get("definitions"),
+        "model": _model_info(clf),
+    }
+    if any(m.get("unit", {}).get("level", "document") != provenance["unit"] for m in manifests):
+        raise IsicError(Errors.E006.format(option="every analyse output", expected=f"at one unit level ({provenance['unit']})",
+                                           value=[m.get("unit", {}).get("level") for m in manifests]))
+    return ReportData(
+        units=table,
+        mentions=pd.concat(mentions, ignore_index=True),
+        lemmas=pd.concat(lemmas, ignore_index=True) if lemmas else None,
+        labels=groups,
+        errors=errors_df,
+        provenance=provenance,
+        notes=notes,
+    )
+
+
+def _label_sides(units: pd.DataFrame) -> dict[str, str]:
+    """Labels of outputs whose manifest does not list them: columns with both ``n_`` and ``rate_``."""
+    names = [c[2:] for c in units.columns if c.startswith("n_") and f"rate_{c[2:]}" in units.columns]
+    return {name: "unknown" for name in names if name not in SIDES}
+
+
+def _model_info(clf) -> dict[str, Any] | None:
+    if clf is None:
+        return None
+    meta = getattr(clf, "meta_", {}) or {}
+    keep = ("versions", "pipeline", "training_data", "threshold", "cv_scores", "model_sha256")
+    return {key: meta[key] for key in keep if key in meta}
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out
+
+
+def write_units(data: ReportData, out: Path) -> dict[str, Path]:
+    """The units and mentions behind a report, as CSV and Parquet, for tracing any figure."""
+    written = {}
+    for name, table in (("units", data.units), ("mentions", data.mentions)):
+        for suffix in (".csv", ".parquet"):
+            written[f"{name}{suffix}"] = write_table(table, out / f"{name}{suffix}")
+    return written
