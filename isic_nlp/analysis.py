@@ -62,7 +62,8 @@ class AnalysisResult:
         manifest: versions, hashes, counts and duration.
         lemmas: with ``analyse(..., lemmas=True)``, one row per unit and lemma:
             ``id`` (the unit), ``lemma`` (lower case) and ``count``, for
-            alphabetic tokens that are not stop words (keyness uses it).
+            alphabetic tokens that are not stop words and whose lemma is not
+            one either (keyness uses it).
     """
 
     documents: pd.DataFrame
@@ -508,6 +509,9 @@ def lemma_table(parts: list[tuple[np.ndarray, np.ndarray]], unit_ids: pd.Series,
     unique, inverse = np.unique(hashes, return_inverse=True)
     names = np.array([nlp.vocab.strings[int(h)].lower() for h in unique], dtype=object)
     table = pd.DataFrame({"row": rows, "lemma": names[inverse] if len(unique) else np.array([], dtype=object)})
+    # A lemma that is itself a stop word ("être" from "étant") goes too.
+    stop = {name for name in names if nlp.vocab[name].is_stop}
+    table = table[~table["lemma"].isin(stop)]
     counted = table.groupby(["row", "lemma"], sort=True).size().reset_index(name="count")
     ids = unit_ids.to_numpy()
     return pd.DataFrame({"id": ids[counted["row"].to_numpy()] if len(counted) else [], "lemma": counted["lemma"],

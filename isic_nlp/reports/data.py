@@ -92,8 +92,11 @@ def load_report_data(
             trained with, so one pass of the pipeline serves both).
         model: classifier folder (default: the shipped model).
     """
-    items = inputs if isinstance(inputs, list) and all(isinstance(i, (str, Path)) for i in inputs) else [inputs]
     if isinstance(inputs, (str, Path)):
+        items = [inputs]
+    elif isinstance(inputs, list) and inputs and all(isinstance(i, (str, Path)) for i in inputs):
+        items = inputs
+    else:  # one in-memory corpus: a DataFrame, dicts or records
         items = [inputs]
     analysed: list[tuple[str, Any]] = []  # (input name, AnalysisResult or loaded outputs)
     classified: list[pd.DataFrame] = []
@@ -101,18 +104,19 @@ def load_report_data(
     for item in items:
         kind = input_kind(item)
         if kind == "analysis":
-            analysed.append((Path(item).name, read_analysis_dir(Path(item))))
+            analysed.append((input_name(item), read_analysis_dir(Path(item))))
         elif kind == "classification":
             classified.append(read_table(Path(item)))
         else:
-            corpora.append(item)
+            # analyse and classify both read a corpus: an iterator must be kept for the second.
+            corpora.append(item if isinstance(item, (str, Path, pd.DataFrame, list)) else list(item))
     clf = None
     if corpora:
         from ..classify.api import classify, load_for_use
 
         clf = load_for_use(model)
         for item in corpora:
-            name = Path(item).name if isinstance(item, (str, Path)) else "input"
+            name = input_name(item)
             nlp = clf.nlp if pipeline in (None, clf.pipeline) else None
             result = analyse(item, pipeline=pipeline or clf.pipeline, nlp=nlp, unit=unit, lemmas=True, progress=progress)
             table, _ = classify(item, clf=clf, unit=unit)  # its problems are those analyse reports
@@ -134,6 +138,16 @@ class _Outputs:
     @classmethod
     def from_result(cls, result, classification: pd.DataFrame | None) -> _Outputs:
         return cls(result.documents, result.mentions, result.errors, result.manifest, result.lemmas, classification)
+
+
+def input_name(item: Any) -> str:
+    """The name of an input as a group: its file or folder name without extensions."""
+    if not isinstance(item, (str, Path)):
+        return "input"
+    name = Path(item).name
+    for suffix in (".gz", ".jsonl", ".json", ".csv", ".tsv", ".txt", ".yaml", ".yml", ".parquet"):
+        name = name.removesuffix(suffix)
+    return name or str(item)
 
 
 def input_kind(item: Any) -> str:
@@ -194,8 +208,7 @@ def _combine(analysed: list[tuple[str, _Outputs]], classified: list[pd.DataFrame
     units, mentions, lemmas, errors = [], [], [], []
     notes: list[str] = []
     names = _unique_names([name for name, _ in analysed])
-    for name, out in zip(names, analysed):
-        out = out[1]
+    for name, (_, out) in zip(names, analysed):
         table = out.documents.copy()
         table.insert(1, "input", name)
         if out.classification is not None:

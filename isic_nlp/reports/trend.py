@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import Errors, IsicError
 from . import stats
 from .data import FRAMES, ReportData, load_report_data
 from .dates import choose_date_field, date_meanings, parse_period, period_labels, period_starts, unit_years
@@ -100,8 +101,6 @@ def trend(
     data = source if isinstance(source, ReportData) else load_report_data(source, unit=unit, pipeline=pipeline, model=model)
     width = parse_period(by)
     if min_units < 1:
-        from ..errors import Errors, IsicError
-
         raise IsicError(Errors.E006.format(option="--min-units", expected="1 or more", value=min_units))
     date_field = choose_date_field(data.units, date_field)
     units = data.units.copy()
@@ -109,8 +108,6 @@ def trend(
     n_undated = int(units["_year"].isna().sum())
     dated = units[units["_year"].notna()].copy()
     if len(dated) == 0:
-        from ..errors import Errors, IsicError
-
         raise IsicError(Errors.E602.format(field=date_field, n=len(units)))
     dated["period"] = period_labels(dated["_year"], width).astype(str)
     dated["period_start"] = period_starts(dated["_year"], width).astype(int)
@@ -142,8 +139,6 @@ def _with_facets(dated: pd.DataFrame, facet: str | None, data: ReportData) -> pd
     if facet is None:
         return whole
     if facet not in dated.columns:
-        from ..errors import Errors, IsicError
-
         raise IsicError(Errors.E601.format(field=facet, known=", ".join(map(str, data.units.columns))))
     values = dated[facet].astype("string").fillna(NO_VALUE).astype(str)
     return pd.concat([whole, dated.assign(facet=values)], ignore_index=True)

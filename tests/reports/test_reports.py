@@ -215,6 +215,13 @@ def test_report_from_earlier_outputs_equals_report_from_corpus(demo_data, tmp_pa
     pd.testing.assert_frame_equal(direct.rates, again.rates)
     pd.testing.assert_frame_equal(compare(demo_data, by="doc_type", n_boot=50).keyness_lemmas,
                                   compare(data, by="doc_type", n_boot=50).keyness_lemmas)
+    # Without the classification: a warning, and the mention rates alone.
+    with pytest.warns(UserWarning, match="isic:W602"):
+        unclassified = load_report_data(str(tmp_path / "a"))
+    rates_only = trend(unclassified, by=10, n_boot=100)
+    assert rates_only.frames.empty and rates_only.slopes.empty
+    pd.testing.assert_frame_equal(rates_only.rates, direct.rates)
+    assert any("No classification" in s for s in rates_only.summary)
 
 
 @pytest.mark.slow

@@ -452,6 +452,17 @@ def test_bootstrap_ratio_edges_and_chunks():
         bootstrap_ratio([1, 2], [1, -1])
 
 
+def test_bootstrap_ratio_matrix_gives_each_column_its_own_ratio_with_the_same_draws():
+    # Several series (e.g. every label) share one resampling of the documents.
+    rng = np.random.default_rng(13)
+    den = rng.integers(20, 400, 250).astype(float)
+    num = np.column_stack([rng.binomial(den.astype(int), p) for p in (0.02, 0.1, 0.3)])
+    both = bootstrap_ratio(num, den, n_boot=400, seed=5)
+    for j in range(num.shape[1]):
+        alone = bootstrap_ratio(num[:, j], den, n_boot=400, seed=5)
+        assert (both.estimate[j], both.low[j], both.high[j]) == pytest.approx(tuple(alone), rel=1e-12)
+
+
 # --------------------------------------------------------------------------- logistic trend
 
 
