@@ -203,6 +203,12 @@ def _summary(data, dated, periods, frames, rate_table, slopes, params, date_sent
             sentences.append(_trend_sentence(row.iloc[0], frame, unit, params["confidence"]))
     if not data.classified:
         sentences.append("No classification: frame shares and trends are not available; mention rates are.")
+    if params["facet"] and len(slopes):
+        for value, part in slopes[slopes["facet"] != ALL].groupby("facet", sort=True):
+            trends = [_short_trend(part[part["frame"] == frame], frame) for frame in ("individual", "collective")]
+            if any(trends):
+                sentences.append(f"{params['facet']} = {value} ({int(part['n_units'].iloc[0]):,} {unit}s): "
+                                 + "; ".join(t for t in trends if t) + " points per decade.")
     sides = rate_table[(rate_table["facet"] == ALL) & (~rate_table["flagged"]) & rate_table["label"].isin(["individual", "collective"])]
     if len(kept) >= 2 and len(sides):
         first, last = kept.iloc[0]["period"], kept.iloc[-1]["period"]
@@ -226,6 +232,14 @@ def _summary(data, dated, periods, frames, rate_table, slopes, params, date_sent
     sentences.append(date_sentence)
     sentences.extend(data.notes)
     return sentences
+
+
+def _short_trend(rows: pd.DataFrame, frame: str) -> str:
+    """``individual +6.5 (95% CI +4.2 to +9.3)``, or nothing when it cannot be estimated."""
+    if not len(rows) or not rows.iloc[0]["converged"] or np.isnan(rows.iloc[0]["points_per_decade"]):
+        return ""
+    r = rows.iloc[0]
+    return f"{frame} {r['points_per_decade']:+.1f} (CI {r['points_low']:+.1f} to {r['points_high']:+.1f})"
 
 
 def _trend_sentence(row: pd.Series, frame: str, unit: str, confidence: float) -> str:
