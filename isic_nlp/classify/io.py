@@ -42,6 +42,7 @@ TRUSTED_TYPES = frozenset(
         "sklearn.compose._column_transformer.ColumnTransformer",
         "sklearn.feature_extraction.text.TfidfTransformer",
         "sklearn.feature_extraction.text.TfidfVectorizer",
+        "sklearn.linear_model._logistic.LogisticRegression",
         "sklearn.multiclass.OneVsRestClassifier",
         "sklearn.pipeline.Pipeline",
         "sklearn.preprocessing._data.StandardScaler",
