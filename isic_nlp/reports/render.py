@@ -350,7 +350,7 @@ def _md_table(table: pd.DataFrame, limit: int = 60) -> str:
     head = "| " + " | ".join(map(str, shown.columns)) + " |"
     rule = "|" + "|".join("---" for _ in shown.columns) + "|"
     rows = ["| " + " | ".join(_fmt(v).replace("|", "\\|") for v in r) + " |" for r in shown.itertuples(index=False)]
-    more = [f"", f"({len(table) - limit:,} more rows in the CSV file.)"] if len(table) > limit else []
+    more = ["", f"({len(table) - limit:,} more rows in the CSV file.)"] if len(table) > limit else []
     return "\n".join([head, rule, *rows, *more])
 
 

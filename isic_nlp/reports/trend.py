@@ -24,7 +24,14 @@ import pandas as pd
 from ..errors import Errors, IsicError
 from . import stats
 from .data import FRAMES, ReportData, load_report_data
-from .dates import choose_date_field, date_meanings, parse_period, period_labels, period_starts, unit_years
+from .dates import (
+    choose_date_field,
+    date_meanings,
+    parse_period,
+    period_labels,
+    period_starts,
+    unit_years,
+)
 from .evidence import evidence
 from .tables import rates, shares
 
