@@ -24,14 +24,12 @@ from typing import Any
 import pandas as pd
 
 from ..analysis import ERROR_COLUMNS, Source, analyse
+from ..classify.api import PREDICTION_COLUMNS, classify, load_for_use
+from ..classify.labels import MODES
 from ..errors import Errors, IsicError
 from ..output import write_table
 
-FRAMES = ("individual", "collective", "mixed", "none")
-MODES = ("communautaire", "groupes", "dsl", "collectives")
 SIDES = ("individual", "collective", "isic_mode")
-# Columns of a classify output taken into the units table.
-PREDICTION_COLUMNS = ["frame", *[f"p_{f}" for f in FRAMES], "modes", *[f"p_{m}" for m in MODES]]
 
 
 @dataclass
@@ -112,8 +110,6 @@ def load_report_data(
             corpora.append(item if isinstance(item, (str, Path, pd.DataFrame, list)) else list(item))
     clf = None
     if corpora:
-        from ..classify.api import classify, load_for_use
-
         clf = load_for_use(model)
         for item in corpora:
             name = input_name(item)

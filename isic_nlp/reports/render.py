@@ -22,11 +22,12 @@ from typing import Any
 import pandas as pd
 
 from .. import __version__
+from ..classify.labels import FRAMES, MODES
 from ..errors import Errors, IsicError
 from ..output import write_atomic, write_table
 from . import charts
 from .compare import CompareReport
-from .data import FRAMES, MODES, write_units
+from .data import write_units
 from .trend import ALL, TrendReport
 
 Report = TrendReport | CompareReport

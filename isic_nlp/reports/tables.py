@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..classify.labels import FRAMES, MODES
 from . import stats
-from .data import FRAMES, MODES, SIDES, ReportData
+from .data import SIDES, ReportData
 
 WILSON = "Wilson"
 BOOTSTRAP = "bootstrap over documents"

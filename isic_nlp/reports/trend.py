@@ -21,9 +21,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..classify.labels import FRAMES
 from ..errors import Errors, IsicError
 from . import stats
-from .data import FRAMES, ReportData, load_report_data
+from .data import ReportData, load_report_data
 from .dates import (
     choose_date_field,
     date_meanings,

@@ -16,11 +16,11 @@ from scipy.stats import chi2_contingency
 from statsmodels.stats.proportion import proportion_confint
 
 from isic_nlp.analysis import ERROR_COLUMNS, MENTION_COLUMNS
+from isic_nlp.classify.labels import FRAMES, MODES
 from isic_nlp.cli.analyse import DEMO_CORPUS
 from isic_nlp.errors import IsicError
 from isic_nlp.reports import ReportData, compare, load_report_data, stats, trend, write_report
 from isic_nlp.reports.charts import inline_svg
-from isic_nlp.reports.data import FRAMES, MODES
 from isic_nlp.reports.dates import date_meanings, unit_years
 
 LABELS = {"rights": "individual", "participation": "collective", "dsl": "isic_mode"}
