@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import html
 import json
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -140,18 +141,9 @@ def _slug(value: Any) -> str:
 
 # --- HTML ------------------------------------------------------------------------------
 
-CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#111827;line-height:1.45}
-h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.8em;border-bottom:1px solid #e5e7eb;padding-bottom:.2em}
-.meta{color:#6b7280;font-size:.9em}ul.summary li{margin:.35em 0}
-figure.chart{margin:1.2em 0;padding:.6em;border:1px solid #e5e7eb;border-radius:6px}
-figure.chart svg{width:100%;height:auto;display:block}figcaption{font-size:.88em;color:#374151;margin-top:.4em}
-table{border-collapse:collapse;font-size:.82em;margin:.6em 0;display:block;overflow-x:auto}
-th,td{border-bottom:1px solid #e5e7eb;padding:.25em .5em;text-align:left;vertical-align:top}
-th{background:#f9fafb}td.num{text-align:right;font-variant-numeric:tabular-nums}
-tr.flagged td{color:#9ca3af}.kwic .m{font-weight:600;background:#fef3c7}
-.kwic td.l{text-align:right}details{margin:.4em 0}summary{cursor:pointer}
-"""
+def _css() -> str:
+    """The report's style sheet (``reports/report.css``, shipped as ``isic_nlp.report_assets``), to inline."""
+    return (resources.files("isic_nlp.report_assets") / "report.css").read_text(encoding="utf-8")
 
 
 def _html(report: Report, inlined: list[tuple[str, str, str, str]]) -> str:
@@ -161,7 +153,7 @@ def _html(report: Report, inlined: list[tuple[str, str, str, str]]) -> str:
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>isic_nlp — {kind} report</title><style>{CSS}</style></head><body>",
+        f"<title>isic_nlp — {kind} report</title><style>{_css()}</style></head><body>",
         f"<h1>{kind} report</h1>",
         f'<p class="meta">isic_nlp {html.escape(__version__)} · {p["n_units"]:,} {html.escape(p["unit"])}s · '
         f"seed {p['seed']} · {html.escape(', '.join(_input_names(report)))}</p>",

@@ -1,0 +1,1 @@
+"""Assets of the HTML reports (the style sheet); see README.md."""
