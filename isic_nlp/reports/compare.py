@@ -172,10 +172,12 @@ def _tests(frames: pd.DataFrame, modes: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["variable", "chi2", "dof", "p_value", "cramers_v", "v_dof", "n_units"])
 
 
-def _keyness(counts: pd.DataFrame, item: str, totals: pd.Series, prior_counts: pd.Series | None = None) -> pd.DataFrame:
+def _keyness(counts: pd.DataFrame, item: str, totals: pd.Series) -> pd.DataFrame:
     """G², Lafon specificity and Dirichlet log-odds of every (group, item) count against the rest.
 
-    ``counts`` has ``group``, ``item`` and ``k``; ``totals`` the tokens of each group.
+    ``counts`` has ``group``, ``item`` and ``k``; ``totals`` the tokens of each group. The
+    log-odds prior is each item's corpus frequency shrunk to 1,000 pseudo-tokens
+    (``α_w = K_w · 1000 / N``, the default of :func:`stats.log_odds_dirichlet`).
     """
     if len(counts) == 0:
         return pd.DataFrame(columns=["group", item, "k", "K", "n", "N", "rate_group", "rate_rest", "g2", "g2_p", "g2_q",
@@ -186,10 +188,7 @@ def _keyness(counts: pd.DataFrame, item: str, totals: pd.Series, prior_counts: p
     N = float(totals.sum())
     g2, g2_p = stats.log_likelihood_g2(k, K, n, N)
     spec, spec_p = stats.lafon_specificity(k, K, n, N)
-    prior = None
-    if prior_counts is not None:
-        prior = counts[item].map(prior_counts).to_numpy(float)
-    delta, z = stats.log_odds_dirichlet(k, K, n, N, prior=prior)
+    delta, z = stats.log_odds_dirichlet(k, K, n, N)
     with np.errstate(invalid="ignore", divide="ignore"):
         table = counts.assign(K=K.astype(int), n=n.astype(int), N=int(N), rate_group=k / n * 10_000, rate_rest=(K - k) / (N - n) * 10_000,
                               g2=g2, g2_p=g2_p, g2_q=stats.benjamini_hochberg(g2_p),
@@ -206,8 +205,7 @@ def _label_keyness(data: ReportData, units: pd.DataFrame) -> pd.DataFrame:
     counts = per_group.stack().rename("k").reset_index().rename(columns={"level_1": "label"})
     counts.columns = ["group", "label", "k"]
     totals = units.groupby("group", sort=True)["n_tokens"].sum()
-    # The Dirichlet prior is the labels' corpus frequency (their share of all tokens).
-    table = _keyness(counts, "label", totals, prior_counts=per_group.sum())
+    table = _keyness(counts, "label", totals)
     table.insert(2, "side", table["label"].map(lambda n: data.labels.get(n, n)))
     return table
 
@@ -225,8 +223,7 @@ def _lemma_keyness(data: ReportData, units: pd.DataFrame, min_count: int) -> pd.
     # Every group gets a row for every frequent lemma, zero counts included (under-use is keyness too).
     full = pd.MultiIndex.from_product([totals.index, frequent], names=["group", "lemma"])
     counts = counts.set_index(["group", "lemma"])["k"].reindex(full, fill_value=0).reset_index()
-    table = _keyness(counts, "lemma", totals, prior_counts=corpus)
-    return table
+    return _keyness(counts, "lemma", totals)
 
 
 def _summary(data, groups, frames, tests, keyness_labels, keyness_lemmas, params) -> list[str]:

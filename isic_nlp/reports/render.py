@@ -308,7 +308,8 @@ def _methods(report: Report) -> list[tuple[str, str]]:
                     f"and on lemmas (alphabetic, not stop words, seen at least {p['min_count']} times): log-likelihood G² "
                     "(signed: + when over-used), Lafon's specificity (−log10 of the hypergeometric tail probability, negative "
                     "when under-used; the statistic of TXM and IRaMuTeQ), and the log-odds ratio with an informative Dirichlet "
-                    "prior (Monroe, Colaresi & Quinn 2008) with its z-score. q-values: Benjamini–Hochberg within each table "
+                    "prior (Monroe, Colaresi & Quinn 2008; the prior is the corpus frequency of each item shrunk to 1,000 "
+                    "pseudo-tokens) with its z-score. q-values: Benjamini–Hochberg within each table "
                     "(two-sided for specificities)."))
     out.append(("Reproducibility", f"Seed {p['seed']}: the same inputs and seed give the same numbers. Every count comes from "
                 "data/units.csv (one row per unit, with its frame, probabilities and mention counts) and data/mentions.csv "

@@ -133,6 +133,14 @@ def test_compare_against_independent_values():
                                                                     a["n_tokens"].sum(), data.units["n_tokens"].sum())
     g2, _ = stats.log_likelihood_g2(rights["k"], rights["K"], rights["n"], rights["N"])
     assert rights["g2"] == pytest.approx(g2)
+    # The log-odds z has the sign of the difference in rates, with the prior alpha = K * 1000 / N.
+    k, K, n, N = (float(rights[c]) for c in ("k", "K", "n", "N"))
+    alpha = K * 1000 / N
+    delta = np.log((k + alpha) / (n + 1000 - k - alpha)) - np.log((K - k + alpha) / (N - n + 1000 - (K - k) - alpha))
+    assert rights["log_odds"] == pytest.approx(delta)
+    assert rights["z"] == pytest.approx(delta / np.sqrt(1 / (k + alpha) + 1 / (K - k + alpha)))
+    labels = report.keyness_labels.dropna(subset=["z"])
+    assert (np.sign(labels["z"]) == np.sign(labels["rate_group"] - labels["rate_rest"])).all()
     assert report.keyness_lemmas.empty  # no lemma counts in these data
 
 
