@@ -62,8 +62,8 @@ class AnalysisResult:
         manifest: versions, hashes, counts and duration.
         lemmas: with ``analyse(..., lemmas=True)``, one row per unit and lemma:
             ``id`` (the unit), ``lemma`` (lower case) and ``count``, for
-            alphabetic tokens that are not stop words and whose lemma is not
-            one either (keyness uses it).
+            alphabetic tokens that are not stop words and whose lemma is
+            neither a stop word nor a single letter (keyness uses it).
     """
 
     documents: pd.DataFrame
@@ -208,7 +208,7 @@ def analyse(
         manifest["corpus_manifests"] = selection["corpus_manifests"]
     lemmas_df = lemma_table(lemma_parts, documents_df["id"], nlp) if lemmas else None
     if lemmas_df is not None:
-        manifest["definitions"]["lemmas"] = "lower-case lemmas of alphabetic tokens that are not stop words, per unit"
+        manifest["definitions"]["lemmas"] = "lower-case lemmas of alphabetic tokens that are not stop words (nor lemmatised to one, nor one letter), per unit"
     return AnalysisResult(documents_df, mentions_df, errors_df, manifest, lemmas_df)
 
 
@@ -509,8 +509,8 @@ def lemma_table(parts: list[tuple[np.ndarray, np.ndarray]], unit_ids: pd.Series,
     unique, inverse = np.unique(hashes, return_inverse=True)
     names = np.array([nlp.vocab.strings[int(h)].lower() for h in unique], dtype=object)
     table = pd.DataFrame({"row": rows, "lemma": names[inverse] if len(unique) else np.array([], dtype=object)})
-    # A lemma that is itself a stop word ("être" from "étant") goes too.
-    stop = {name for name in names if nlp.vocab[name].is_stop}
+    # A lemma that is itself a stop word ("être" from "étant"), or a single letter ("t" of "a-t-il"), goes too.
+    stop = {name for name in names if nlp.vocab[name].is_stop or len(name) < 2}
     table = table[~table["lemma"].isin(stop)]
     counted = table.groupby(["row", "lemma"], sort=True).size().reset_index(name="count")
     ids = unit_ids.to_numpy()
