@@ -28,7 +28,7 @@ from . import stats
 from .data import ReportData, load_report_data
 from .dates import choose_date_field, parse_period, period_labels, unit_years
 from .evidence import evidence
-from .tables import rate_labels, rates, shares
+from .tables import check_options, rate_labels, rates, shares
 
 MAX_GROUPS = 30
 NO_VALUE = "(no value)"
@@ -95,6 +95,7 @@ def compare(
         Other arguments as in :func:`~isic_nlp.reports.trend.trend`.
     """
     data = source if isinstance(source, ReportData) else load_report_data(source, unit=unit, pipeline=pipeline, model=model)
+    check_options(n_boot=n_boot, confidence=confidence, examples=examples)
     units = data.units.copy()
     by = by or "input"
     units["group"] = _groups(units, by, date_field)

@@ -13,11 +13,22 @@ import numpy as np
 import pandas as pd
 
 from ..classify.labels import FRAMES, MODES
+from ..errors import Errors, IsicError
 from . import stats
 from .data import SIDES, ReportData
 
 WILSON = "Wilson"
 BOOTSTRAP = "bootstrap over documents"
+
+
+def check_options(*, n_boot: int, confidence: float, examples: int) -> None:
+    """Report options a user can get wrong: a coded message rather than a traceback."""
+    if n_boot < 1:
+        raise IsicError(Errors.E006.format(option="--n-boot", expected="1 or more", value=n_boot))
+    if not 0 < confidence < 1:
+        raise IsicError(Errors.E006.format(option="confidence", expected="between 0 and 1", value=confidence))
+    if examples < 0:
+        raise IsicError(Errors.E006.format(option="--examples", expected="0 or more", value=examples))
 
 
 def outcome_indicators(units: pd.DataFrame, kind: str) -> dict[str, pd.Series]:

@@ -34,7 +34,7 @@ from .dates import (
     unit_years,
 )
 from .evidence import evidence
-from .tables import rates, shares
+from .tables import check_options, rates, shares
 
 ALL = "(all)"
 NO_VALUE = "(no value)"
@@ -107,6 +107,7 @@ def trend(
         examples: evidence lines per period and label.
     """
     data = source if isinstance(source, ReportData) else load_report_data(source, unit=unit, pipeline=pipeline, model=model)
+    check_options(n_boot=n_boot, confidence=confidence, examples=examples)
     width = parse_period(by)
     if min_units < 1:
         raise IsicError(Errors.E006.format(option="--min-units", expected="1 or more", value=min_units))

@@ -152,6 +152,10 @@ def test_compare_refuses_bad_groupings():
         compare(data, by="id")
     with pytest.raises(IsicError, match=r"isic:E606"):
         compare(data, by="input")
+    with pytest.raises(IsicError, match=r"isic:E006.*--n-boot"):
+        compare(data, by="doc_type", n_boot=0)
+    with pytest.raises(IsicError, match=r"isic:E006.*--examples"):
+        trend(data, examples=-1)
 
 
 def test_dates_say_what_they_mean():
