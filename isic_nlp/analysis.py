@@ -18,7 +18,6 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import math
 import time
@@ -38,7 +37,7 @@ from .components.profile import DocumentProfile
 from .corpus.readers import InputProblem, Record, input_files, read_records
 from .corpus.units import Unit, check_unit, legal_units, units_at
 from .errors import Errors, IsicError
-from .output import write_atomic, write_table
+from .output import make_folder, sha256_file, write_atomic, write_table, write_tables
 from .pipeline import load, pipeline_info
 
 RATE_PER = 10_000
@@ -78,19 +77,12 @@ class AnalysisResult:
         Each file is written to a temporary name and renamed, so a reader never
         sees half a file; the manifest is written last, with each output's SHA-256.
         """
-        out = Path(out_dir)
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            raise IsicError(Errors.E005.format(path=out, reason=err)) from err
-        written: dict[str, Path] = {}
-        for name, table in (("documents", self.documents), ("mentions", self.mentions)):
-            written[f"{name}.csv"] = write_table(table, out / f"{name}.csv")
-            written[f"{name}.parquet"] = write_table(table, out / f"{name}.parquet")
+        out = make_folder(out_dir)
+        written = write_tables({"documents": self.documents, "mentions": self.mentions}, out)
         if self.lemmas is not None:
             written["lemmas.parquet"] = write_table(self.lemmas, out / "lemmas.parquet")
         written["errors.csv"] = write_table(self.errors, out / "errors.csv")
-        self.manifest["outputs"] = {name: _sha256(path) for name, path in written.items()}
+        self.manifest["outputs"] = {name: sha256_file(path) for name, path in written.items()}
         written["manifest.json"] = write_atomic(
             out / "manifest.json", json.dumps(self.manifest, indent=2, ensure_ascii=False, default=str)
         )
@@ -558,7 +550,7 @@ def records_from_source(
     items = list(source) if not isinstance(source, Iterator) else source
     if isinstance(items, list) and all(isinstance(i, (str, Path)) for i in items):
         files = input_files(items)
-        inputs = [{"file": str(f), "bytes": f.stat().st_size, "sha256": _sha256(f)} for f in files]
+        inputs = [{"file": str(f), "bytes": f.stat().st_size, "sha256": sha256_file(f)} for f in files]
         return read_records(items, text_field=text_field, id_field=id_field), inputs
     return _records_from_items(items, text_field, id_field), []
 
@@ -595,14 +587,6 @@ def _records_from_dicts(rows: list[dict], origin: str, text_field: str, id_field
             seen[record_id] = number
             meta = {k: v for k, v in row.items() if k not in (text_field, id_field)}
             yield Record(record_id, text, meta, origin, number)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _progress_bar(enabled: bool):

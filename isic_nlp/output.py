@@ -6,6 +6,7 @@ over the final name (``os.replace`` is atomic on one file system).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -38,6 +39,35 @@ def write_atomic(path: str | Path, content: str | bytes | None = None, *, writer
     except OSError as err:
         raise IsicError(Errors.E005.format(path=path, reason=err)) from err
     return path
+
+
+def make_folder(path: str | Path) -> Path:
+    """Create an output folder (and its parents); a coded error if it cannot be made."""
+    path = Path(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise IsicError(Errors.E005.format(path=path, reason=err)) from err
+    return path
+
+
+def write_tables(tables: dict[str, pd.DataFrame], folder: str | Path) -> dict[str, Path]:
+    """Each table as ``<name>.csv`` and ``<name>.parquet`` in ``folder``; the files by file name."""
+    folder = Path(folder)
+    return {
+        f"{name}{suffix}": write_table(table, folder / f"{name}{suffix}")
+        for name, table in tables.items()
+        for suffix in (".csv", ".parquet")
+    }
+
+
+def sha256_file(path: str | Path) -> str:
+    """SHA-256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def write_table(table: pd.DataFrame, path: str | Path) -> Path:

@@ -23,7 +23,7 @@ import spacy
 
 from .. import __version__
 from ..errors import Errors, IsicError
-from ..output import write_atomic
+from ..output import sha256_file, write_atomic
 
 if TYPE_CHECKING:
     from .model import Classifier
@@ -65,10 +65,6 @@ TRUSTED_TYPES = frozenset(
 def default_model_dir() -> Path:
     """The folder of the model shipped inside the package."""
     return Path(str(resources.files("isic_nlp.models") / "default"))
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def training_meta(clf: Classifier, **fields: Any) -> dict[str, Any]:
@@ -122,7 +118,7 @@ def save_model(clf: Classifier, path: str | Path) -> Path:
     }
     model_path = write_atomic(folder / MODEL_FILE, _deterministic_zip(sio.dumps(payload)))
     meta = dict(clf.meta_)
-    meta["model_sha256"] = _sha256(model_path)
+    meta["model_sha256"] = sha256_file(model_path)
     write_atomic(
         folder / SIDECAR_FILE,
         json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=False) + "\n",

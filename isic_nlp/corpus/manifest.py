@@ -45,7 +45,6 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -55,6 +54,7 @@ from typing import Any
 import yaml
 
 from isic_nlp.errors import Errors, IsicError
+from isic_nlp.output import sha256_file
 
 from .readers import InputProblem, Record, read_records
 
@@ -119,7 +119,7 @@ class CorpusManifest:
         """What ``manifest.json`` says about this manifest (counts are added while reading)."""
         return {
             "file": str(self.file),
-            "sha256": hashlib.sha256(self.file.read_bytes()).hexdigest(),
+            "sha256": sha256_file(self.file),
             "name": self.name,
             "sources": [str(p) for p in self.sources],
             "fields": {"text": self.text_field, "id": self.id_field, "date": self.date_field},

@@ -27,7 +27,6 @@ from ..analysis import ERROR_COLUMNS, Source, analyse
 from ..classify.api import PREDICTION_COLUMNS, classify, load_for_use
 from ..classify.labels import MODES
 from ..errors import Errors, IsicError
-from ..output import write_table
 
 SIDES = ("individual", "collective", "isic_mode")
 
@@ -289,11 +288,3 @@ def _unique_names(names: list[str]) -> list[str]:
         out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
     return out
 
-
-def write_units(data: ReportData, out: Path) -> dict[str, Path]:
-    """The units and mentions behind a report, as CSV and Parquet, for tracing any figure."""
-    written = {}
-    for name, table in (("units", data.units), ("mentions", data.mentions)):
-        for suffix in (".csv", ".parquet"):
-            written[f"{name}{suffix}"] = write_table(table, out / f"{name}{suffix}")
-    return written

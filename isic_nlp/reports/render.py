@@ -13,7 +13,6 @@ Everything is written atomically; the manifest, last, lists each file's SHA-256.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import html
 import json
 from importlib import resources
@@ -24,11 +23,9 @@ import pandas as pd
 
 from .. import __version__
 from ..classify.labels import FRAMES, MODES
-from ..errors import Errors, IsicError
-from ..output import write_atomic, write_table
+from ..output import make_folder, sha256_file, write_atomic, write_table, write_tables
 from . import charts
 from .compare import CompareReport
-from .data import write_units
 from .trend import ALL, TrendReport
 
 Report = TrendReport | CompareReport
@@ -50,17 +47,11 @@ HOW_TO_READ = {
 
 def write_report(report: Report, out_dir: str | Path) -> dict[str, Path]:
     """Write every output of ``report`` in ``out_dir``; return the written files by relative name."""
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise IsicError(Errors.E005.format(path=out, reason=err)) from err
-    written: dict[str, Path] = {}
-    for name, table in report.tables().items():
-        for suffix in (".csv", ".parquet"):
-            written[f"tables/{name}{suffix}"] = write_table(_plain(table), out / "tables" / f"{name}{suffix}")
-    for name, path in write_units(report.data, out / "data").items():
-        written[f"data/{name}"] = path
+    out = make_folder(out_dir)
+    tables = {name: _plain(table) for name, table in report.tables().items()}
+    written = {f"tables/{name}": path for name, path in write_tables(tables, out / "tables").items()}
+    data = {"units": report.data.units, "mentions": report.data.mentions}
+    written.update({f"data/{name}": path for name, path in write_tables(data, out / "data").items()})
     written["errors.csv"] = write_table(report.data.errors, out / "errors.csv")
     figures = _charts(report)
     inlined = []
@@ -359,9 +350,6 @@ def _manifest(report: Report, written: dict[str, Path], out: Path) -> dict[str, 
         "parameters": report.params,
         "provenance": report.data.provenance,
         "summary": report.summary,
-        "outputs": {name: _sha256(path) for name, path in sorted(written.items())},
+        "outputs": {name: sha256_file(path) for name, path in sorted(written.items())},
     }
 
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -18,6 +18,7 @@ from isic_nlp import Classifier
 from isic_nlp.classify import io as model_io
 from isic_nlp.classify.labels import FRAMES, MODES, read_labels
 from isic_nlp.errors import IsicError
+from isic_nlp.output import sha256_file
 
 PROBA_COLUMNS = [f"p_{f}" for f in FRAMES] + [f"p_{m}" for m in MODES]
 
@@ -70,7 +71,7 @@ def test_save_then_load_gives_the_same_probabilities(tiny_model, tiny_model_dir,
     meta = json.loads((tiny_model_dir / "model.json").read_text())
     assert meta["pipeline"] == "fast" and meta["versions"]["scikit-learn"]
     assert {lex["name"] for lex in meta["lexicons"]} >= {"framing", "isic_modes"}
-    assert meta["model_sha256"] == model_io._sha256(tiny_model_dir / "model.skops")
+    assert meta["model_sha256"] == sha256_file(tiny_model_dir / "model.skops")
 
 
 def test_the_same_training_gives_the_same_file(tiny_model_dir, nlp_fast, tmp_path):
@@ -106,7 +107,7 @@ def test_foreign_file_with_matching_hash_fails(model_copy):
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("schema.json", "{}")
     meta = json.loads((model_copy / "model.json").read_text())
-    meta["model_sha256"] = model_io._sha256(path)
+    meta["model_sha256"] = sha256_file(path)
     (model_copy / "model.json").write_text(json.dumps(meta))
     with pytest.raises(IsicError, match=r"\[isic:E503\]"):
         Classifier.load(model_copy)
