@@ -80,11 +80,6 @@ def compare_cli(
 
 
 def _inputs(inputs: list[Path]) -> list[str]:
-    from ..errors import Errors, IsicError
-
-    for path in inputs:
-        if not path.exists():
-            raise IsicError(Errors.E001.format(path=path))
     return [str(p) for p in inputs]
 
 

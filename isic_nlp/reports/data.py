@@ -26,6 +26,7 @@ import pandas as pd
 from ..analysis import ERROR_COLUMNS, Source, analyse
 from ..classify.api import PREDICTION_COLUMNS, classify, load_for_use
 from ..classify.labels import MODES
+from ..corpus.readers import input_files
 from ..errors import Errors, IsicError
 
 SIDES = ("individual", "collective", "isic_mode")
@@ -109,6 +110,10 @@ def load_report_data(
             corpora.append(item if isinstance(item, (str, Path, pd.DataFrame, list)) else list(item))
     clf = None
     if corpora:
+        # Missing or empty inputs are reported before the (slower) model and pipeline load.
+        paths = [c for c in corpora if isinstance(c, (str, Path))]
+        if paths:
+            input_files(paths)
         clf = load_for_use(model)
         for item in corpora:
             name = input_name(item)
