@@ -21,7 +21,7 @@ from ..corpus.units import check_unit, units_at
 from ..errors import Errors, IsicError
 from .evaluate import cross_validated_scores, scores
 from .io import check_features
-from .labels import LabelledData, read_labels
+from .labels import FRAMES, MODES, LabelledData, read_labels
 from .model import Classifier
 
 UNIT_FIELDS = {"doc_id", "unit_type", "unit_label"}  # set by the unit split, kept as they are
@@ -182,15 +182,4 @@ def _records(items, problems: list[InputProblem]):
             yield item
 
 
-PREDICTION_COLUMNS = [
-    "frame",
-    "p_individual",
-    "p_collective",
-    "p_mixed",
-    "p_none",
-    "modes",
-    "p_communautaire",
-    "p_groupes",
-    "p_dsl",
-    "p_collectives",
-]
+PREDICTION_COLUMNS = ["frame", *[f"p_{f}" for f in FRAMES], "modes", *[f"p_{m}" for m in MODES]]
