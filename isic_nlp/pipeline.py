@@ -9,7 +9,6 @@ Example:
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +20,11 @@ from . import __version__
 from .components.base import LexiconComponent
 from .components.profile import DocumentProfile
 from .errors import Errors, IsicError
-
-CONFIG_PACKAGE = "isic_nlp.pipeline_configs"
-
+from .shipped import data_folder
 
 def shipped_pipelines() -> dict[str, Path]:
     """The shipped pipeline configs, by name."""
-    folder = resources.files(CONFIG_PACKAGE)
-    return {
-        Path(item.name).stem: Path(str(item))
-        for item in sorted(folder.iterdir(), key=lambda i: i.name)
-        if item.name.endswith(".cfg")
-    }
+    return {path.stem: path for path in sorted(data_folder("pipelines").glob("*.cfg"))}
 
 
 def load(

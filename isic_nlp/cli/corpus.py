@@ -1,4 +1,4 @@
-"""``isic-nlp corpus describe`` and ``isic-nlp export iramuteq|txm``."""
+"""``isic-nlp corpus describe|get`` and ``isic-nlp export iramuteq|txm``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import typer
 
 from ..corpus.description import describe
 from ..corpus.export import export_iramuteq, export_txm
+from ..corpus.fetch import DATASETS, get_dataset
 from .app import app
 
 corpus_app = typer.Typer(help="Look at a corpus before analysing it.", no_args_is_help=True)
@@ -22,6 +23,17 @@ InputsArg = typer.Argument(
     help="Corpus files or folders, manifests (corpora/*.yaml), IRaMuTeQ .txt files or TXM folders.",
 )
 UnitOpt = typer.Option("document", "--unit", "-u", help="One text per document, article or alinea.")
+
+
+@corpus_app.command("get")
+def get_cli(
+    name: str = typer.Argument(..., help=f"The dataset to fetch: {', '.join(DATASETS)}."),
+    force: bool = typer.Option(False, "--force", help="Fetch again even if the files are there."),
+) -> None:
+    """Fetch a dataset that corpus manifests name (`dataset: legi`) once, checked against its SHA-512."""
+    folder = get_dataset(name, force=force)
+    dataset = DATASETS[name]
+    typer.echo(f"{dataset.package}: {len(dataset.files)} files in {folder}")
 
 
 @corpus_app.command("describe")

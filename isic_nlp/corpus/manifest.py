@@ -12,10 +12,13 @@ Format (every key but ``sources`` is optional)::
 
     name: legi-codes-creating-text      # default: the file name
     description: One line for people.
-    base: ../../shared/corpora          # folder the sources are relative to,
-                                        #   itself relative to this file
+    dataset: legi                       # or: a dataset fetched once with
+                                        #   `isic-nlp corpus get legi`
+    base: ../data                       # or: a folder the sources are relative
+                                        #   to, itself relative to this file
     sources:                            # files or folders, looked up first
-      - code-du-travail.jsonl.gz        #   next to this file, then in `base`
+      - LEGITEXT000006072050.json       #   next to this file, then in the
+                                        #   dataset's folder or `base`
     fields: {text: text, id: id, date: date}
     filters:                            # all must hold; each is
       - date_source == creating_text    #   `<field> <op> <value>`, op among
@@ -56,12 +59,13 @@ import yaml
 from isic_nlp.errors import Errors, IsicError
 from isic_nlp.output import sha256_file
 
+from .fetch import DATASETS, dataset_folder, is_present
 from .readers import InputProblem, Record, read_records
 
 __all__ = ["MANIFEST_SUFFIXES", "CorpusManifest", "Filter", "SelectedRecords", "load_manifest"]
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
-_KEYS = {"name", "description", "base", "sources", "fields", "filters", "deduplicate"}
+_KEYS = {"name", "description", "dataset", "base", "sources", "fields", "filters", "deduplicate"}
 _FIELD_KEYS = {"text", "id", "date"}
 _FILTER = re.compile(
     r"^\s*(?P<field>[\w.]+)\s*(?P<op>==|!=|<=|>=|<|>|not in|in)\s+(?P<value>.+?)\s*$"
@@ -248,9 +252,20 @@ def load_manifest(path: str | Path) -> CorpusManifest:
     base = data.get("base")
     if base is not None and not isinstance(base, str):
         problems.append("'base' must be a folder path")
+    dataset = data.get("dataset")
+    if dataset is not None and dataset not in DATASETS:
+        problems.append(f"unknown dataset {dataset!r}; known: {', '.join(DATASETS)}")
     if problems:
         raise IsicError(Errors.E402.format(file=path, problems="; ".join(problems)))
     folders = [path.parent] + ([path.parent / base] if base else [])
+    if dataset is not None:
+        if not is_present(dataset):
+            info = DATASETS[dataset]
+            raise IsicError(Errors.E035.format(
+                file=path, name=dataset, package=info.package, folder=dataset_folder(dataset),
+                size=info.size, env=info.env,
+            ))
+        folders.append(dataset_folder(dataset))
     resolved = []
     for source in sources:
         candidates = (

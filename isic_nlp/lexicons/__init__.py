@@ -10,10 +10,10 @@ Example:
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from ..errors import Errors, IsicError
+from ..shipped import data_folder
 from .model import (
     Entry,
     Label,
@@ -39,17 +39,9 @@ __all__ = [
     "shipped_lexicon_paths",
 ]
 
-SHIPPED_PACKAGE = "isic_nlp.lexicon_files"
-
-
 def shipped_lexicon_paths() -> dict[str, Path]:
     """The lexicon files shipped in the package, by file stem."""
-    folder = resources.files(SHIPPED_PACKAGE)
-    return {
-        Path(item.name).stem: Path(str(item))
-        for item in sorted(folder.iterdir(), key=lambda i: i.name)
-        if item.name.endswith(".yaml")
-    }
+    return {path.stem: path for path in sorted(data_folder("lexicons").glob("*.yaml"))}
 
 
 def shipped_lexicon_names() -> list[str]:

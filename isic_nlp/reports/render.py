@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ import pandas as pd
 from .. import __version__
 from ..classify.labels import FRAMES, MODES
 from ..output import make_folder, sha256_file, write_atomic, write_table, write_tables
+from ..shipped import data_file
 from . import charts
 from .compare import CompareReport
 from .trend import ALL, TrendReport
@@ -133,8 +133,8 @@ def _slug(value: Any) -> str:
 # --- HTML ------------------------------------------------------------------------------
 
 def _css() -> str:
-    """The report's style sheet (``reports/report.css``, shipped as ``isic_nlp.report_assets``), to inline."""
-    return (resources.files("isic_nlp.report_assets") / "report.css").read_text(encoding="utf-8")
+    """The report's style sheet (``reports/report.css``), to inline."""
+    return data_file("reports", "report.css").read_text(encoding="utf-8")
 
 
 def _html(report: Report, inlined: list[tuple[str, str, str, str]]) -> str:

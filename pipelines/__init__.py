@@ -1,1 +1,0 @@
-"""spaCy pipeline configs shipped with isic_nlp (installed as ``isic_nlp.pipeline_configs``)."""

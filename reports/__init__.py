@@ -1,1 +1,0 @@
-"""Assets of the HTML reports (the style sheet); see README.md."""
