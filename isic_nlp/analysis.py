@@ -36,6 +36,7 @@ from .components.extensions import CONTEXT_FLAGS, SPANS_KEY, parse_mention_id
 from .components.profile import DocumentProfile
 from .corpus.readers import InputProblem, Record, input_files, read_records
 from .corpus.units import Unit, check_unit, legal_units, units_at
+from .components.normalizer import add_counts
 from .errors import Errors, IsicError
 from .output import make_folder, sha256_file, write_atomic, write_table, write_tables
 from .pipeline import load, pipeline_info
@@ -148,6 +149,7 @@ def analyse(
     bar = _progress_bar(progress)
     lemma_parts: list[tuple[np.ndarray, np.ndarray]] = []
     n_documents = n_tokens = 0
+    normalisation: dict[str, int] = {}
     for record, chunks in process(items, nlp, problems, n_process=n_process, batch_size=batch_size, max_length=max_length):
         units = record_units(record)
         rows = [row for offset, doc in chunks for row in mention_rows(record.id, doc, offset, groups)]
@@ -159,6 +161,7 @@ def analyse(
         mentions.extend(rows)
         n_documents += 1
         n_tokens += sum(doc._.isic_profile["n_tokens"] for _, doc in chunks)
+        add_counts(normalisation, (doc for _, doc in chunks))  # typography normalised for matching
         if bar is not None:
             bar.update(1)
     if bar is not None:
@@ -194,6 +197,7 @@ def analyse(
         },
         "duration_seconds": round(time.perf_counter() - started, 3),
     }
+    manifest["normalisation"] = normalisation  # tokens per kind (isic_nlp.components.normalizer.KINDS)
     manifest["unit"] = {"level": unit, "rows": len(documents)}
     manifest["labels"] = groups
     if selection:

@@ -94,6 +94,12 @@ class Errors(metaclass=_Catalogue):
         "`pip install {package}` (it is a dependency of isic_nlp: reinstall with `make venv`)."
     )
 
+    E310 = (
+        "Context lexicon label(s) {labels} have no meaning for isic_context: a label must be "
+        "one of {known}, or a boundary label named in some 'stop_at'. Rename the label or "
+        "list it in the 'stop_at' of the labels or entries it should stop (lexicons/README.md)."
+    )
+
     # --- Warnings ---------------------------------------------------------
     W201 = "decoded as {encoding} (not UTF-8)"
     W202 = "text of {n_chars} characters split into {n_chunks} chunks of at most {max_length}"

@@ -4,7 +4,7 @@ Example:
     >>> import isic_nlp
     >>> nlp = isic_nlp.load("fast")
     >>> nlp.pipe_names
-    ['lemmatizer', 'sentencizer', 'isic_matcher', 'isic_context', 'isic_profile']
+    ['normalizer', 'lemmatizer', 'sentencizer', 'isic_matcher', 'isic_context', 'isic_profile']
 """
 
 from __future__ import annotations

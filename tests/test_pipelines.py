@@ -26,7 +26,7 @@ def test_shipped_configs():
 
 
 def test_fast_pipeline(nlp_fast):
-    assert nlp_fast.pipe_names == ["lemmatizer", "sentencizer", "isic_matcher", "isic_context", "isic_profile"]
+    assert nlp_fast.pipe_names == ["normalizer", "lemmatizer", "sentencizer", "isic_matcher", "isic_context", "isic_profile"]
     info = pipeline_info(nlp_fast)
     assert info["pipeline"] == "fast"
     assert info["models"] == {}
@@ -36,7 +36,7 @@ def test_fast_pipeline(nlp_fast):
 @pytest.mark.slow
 def test_accurate_pipeline(nlp_accurate):
     assert nlp_accurate.pipe_names == [
-        "tok2vec", "morphologizer", "senter", "attribute_ruler", "lemmatizer",
+        "tok2vec", "morphologizer", "senter", "attribute_ruler", "lemmatizer", "normalizer",
         "isic_matcher", "isic_context", "isic_profile",
     ]
     info = pipeline_info(nlp_accurate)

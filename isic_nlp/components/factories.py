@@ -24,6 +24,7 @@ from .context import ContextQualifier
 from .extensions import SPANS_KEY
 from .lemmatizer import LookupLemmatizer
 from .matcher import LexiconMatcher
+from .normalizer import Normalizer
 from .profile import DEFAULT_EXCLUDE, DocumentProfile
 from .sentencizer import DEFAULT_PUNCT, FastSentencizer
 
@@ -83,3 +84,13 @@ def make_lookup_lemmatizer(
 def make_sentencizer(nlp: Language, name: str, punct_chars: list[str]) -> FastSentencizer:
     """Sentence boundaries after punctuation or line breaks (for the ``fast`` pipeline)."""
     return FastSentencizer(nlp, name, punct_chars=punct_chars)
+
+
+@Language.factory(
+    "isic_normalizer",
+    default_config={"fold_accents": True},
+    assigns=["token.norm"],
+)
+def make_normalizer(nlp: Language, name: str, fold_accents: bool) -> Normalizer:
+    """A normalised ``NORM`` for the matchers (NFC, apostrophes, invisible characters, œ, capitals)."""
+    return Normalizer(nlp, name, fold_accents=fold_accents)

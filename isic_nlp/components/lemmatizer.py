@@ -12,6 +12,8 @@ from spacy.attrs import LEMMA, ORTH
 from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc, Token
 
+from .normalizer import clean_form
+
 
 class LookupLemmatizer(Lemmatizer):
     """spaCy's ``Lemmatizer`` with a ``lookup_lower`` mode (French table of spacy-lookups-data)."""
@@ -45,6 +47,8 @@ class LookupLemmatizer(Lemmatizer):
 
     def _lemma_of(self, text: str) -> str:
         table = self.lookups.get_table("lemma_lookup", {})
+        # Decomposed accents, soft hyphens and curly apostrophes would miss the table.
+        text = clean_form(text)
         lemma = table.get(text)
         if lemma is None:
             lower = text.lower()

@@ -2,10 +2,19 @@
 
 This is the shared machinery of the matching and context components. Phrases
 go to two ``PhraseMatcher``s (cheap whatever their number): one on ``LEMMA``,
-fed with the phrases lemmatised by the pipeline itself, and one on ``LOWER``,
-fed with the phrase and its generated number variants (*droits de la
-personne*, *droit de la personne*). Only ``tokens`` entries use the slower
-``Matcher``, and only in small windows around their anchor words.
+fed with the phrases lemmatised by the pipeline itself, and one on ``NORM``
+(the normalised form written by ``isic_normalizer``, see ``normalizer``), fed
+with the phrase and its generated number variants (*droits de la personne*,
+*droit de la personne*). A third one, on the same forms without accents, runs
+only where an all-capital word was folded. Only ``tokens`` entries use the
+slower ``Matcher`` (their ``LOWER`` values are read as ``NORM``), and only in
+small windows around their anchor words.
+
+White space inside a term (a double or no-break space, a line break) and a
+word cut at a line end (*partici-* / *pation*) do not break a match: around
+such tokens, where the words on each side are consecutive words of some
+phrase, the matchers run again on the words without the white space, and the
+match is mapped back to the original tokens (its text is the original text).
 """
 
 from __future__ import annotations
@@ -15,12 +24,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy
-from spacy.attrs import LEMMA, LOWER, ORTH
+from spacy.attrs import IS_SPACE, LEMMA, LOWER, NORM, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ..lexicons import Entry, Lexicon
+from .normalizer import COUNTS_KEY, line_end_hyphens, normal_form, normalise_doc, strip_accents
 
 # Words never inflected for number when variants are generated.
 FUNCTION_WORDS = frozenset(
@@ -116,8 +126,18 @@ class CompiledLexicons:
         lemmatise: Callable[[list[str]], Iterable[Doc]] | None,
     ):
         self.lexicons = lexicons
+        self.vocab = nlp.vocab
         self.lemma_matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
-        self.lower_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.norm_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        # The same forms without accents, for all-capital words (folded by the normaliser).
+        self.fold_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        self._norm_cache: dict[int, tuple[int, int]] = {}
+        # Consecutive words of the phrases (NORM and LEMMA hashes), the words
+        # themselves and the longest phrase: where white space may hide a match.
+        self._bigrams: set[tuple[int, int]] = set()
+        self._words: set[int] = set()
+        self._folded_words: set[int] = set()
+        self._max_len = 1
         self.token_matcher = Matcher(nlp.vocab, validate=True)
         self.n_token_patterns = 0
         # Anchors: values that every token pattern must contain, by attribute.
@@ -132,16 +152,30 @@ class CompiledLexicons:
                 key = f"{lexicon.name}@{lexicon.version}:{entry.id}"
                 self._entries[nlp.vocab.strings.add(key)] = (index, entry)
                 if entry.tokens is not None:
-                    self.token_matcher.add(key, [list(entry.tokens)])
+                    tokens = [_norm_spec(spec) for spec in entry.tokens]
+                    self.token_matcher.add(key, [tokens])
                     self.n_token_patterns += 1
-                    self._add_anchor(nlp, entry.tokens)
+                    self._add_anchor(nlp, tokens)
                     continue
-                lower_docs = [
-                    nlp.make_doc(form)
+                norm_docs = [
+                    self._normalised(nlp.make_doc(form))
                     for phrase in entry.phrases
                     for form in phrase_variants(phrase)
                 ]
-                self.lower_matcher.add(key, lower_docs)
+                self.norm_matcher.add(key, norm_docs)
+                self._remember(norm_docs, NORM)
+                fold_docs = []
+                for doc in norm_docs:
+                    accented = [t.norm_ for t in doc]
+                    folded = [strip_accents(word) for word in accented]
+                    if folded != accented:
+                        fold_docs.append(self._normalised(nlp.make_doc(" ".join(folded))))
+                        # The folded words: a text needs the fold matcher when it has one.
+                        self._folded_words.update(
+                            nlp.vocab.strings.add(f) for f, a in zip(folded, accented) if f != a
+                        )
+                if fold_docs:
+                    self.fold_matcher.add(key, fold_docs)
                 if entry.match == "lemma" and lemmatise is not None:
                     lemma_phrases.extend((key, phrase) for phrase in entry.phrases)
         self._anchor_arrays = {
@@ -152,6 +186,20 @@ class CompiledLexicons:
             docs = lemmatise([phrase for _, phrase in lemma_phrases]) or []
             for (key, _), doc in zip(lemma_phrases, docs):
                 self.lemma_matcher.add(key, [doc])
+            self._remember(docs, LEMMA)
+        self._folded_array = numpy.fromiter(self._folded_words, dtype="uint64")
+
+    def _normalised(self, doc: Doc) -> Doc:
+        return normalise_doc(doc, self._norm_cache)
+
+    def _remember(self, docs: Iterable[Doc], attr: int) -> None:
+        """Note the consecutive words of phrase Docs (for matches across white space)."""
+        for doc in docs:
+            values = doc.to_array(attr).tolist()
+            self._max_len = max(self._max_len, len(values))
+            if attr == NORM:
+                self._words.update(values)
+            self._bigrams.update(zip(values, values[1:]))
 
     def __call__(self, doclike: Doc | Span) -> list[Match]:
         """All matches in a Doc or Span, overlaps resolved within each lexicon, in text order.
@@ -170,14 +218,16 @@ class CompiledLexicons:
     def candidates(self, doclike: Doc | Span) -> list[Match]:
         """Every match of every entry, before overlaps are resolved."""
         found: dict[tuple[int, int, int], None] = {}
-        # The lemma matcher is empty when the pipeline has no lemmatizer.
-        matchers = (
-            (self.lemma_matcher, self.lower_matcher)
-            if len(self.lemma_matcher)
-            else (self.lower_matcher,)
-        )
+        doc = doclike.doc if isinstance(doclike, Span) else doclike
+        if COUNTS_KEY not in doc.user_data:
+            # A pipeline without isic_normalizer: normalise here, so that NORM is ours.
+            self._normalised(doc)
+        matchers = self._matchers(doclike)
         for matcher in matchers:
             for key, start, end in matcher(doclike):
+                found[(key, start, end)] = None
+        if isinstance(doclike, Doc):
+            for key, start, end in self._bridged(doclike, matchers):
                 found[(key, start, end)] = None
         if self.n_token_patterns:
             for key, start, end in self._token_matches(doclike):
@@ -188,6 +238,89 @@ class CompiledLexicons:
             out.append(Match(start, end, index, entry))
         return out
 
+    def _matchers(self, doclike: Doc | Span) -> list[PhraseMatcher]:
+        """The phrase matchers worth running on this text."""
+        # The lemma matcher is empty when the pipeline has no lemmatizer.
+        matchers = [self.lemma_matcher] if len(self.lemma_matcher) else []
+        matchers.append(self.norm_matcher)
+        if len(self._folded_array) and numpy.isin(
+            doclike.to_array([NORM]).reshape(-1), self._folded_array
+        ).any():
+            matchers.append(self.fold_matcher)
+        return matchers
+
+    def _bridged(self, doc: Doc, matchers: list[PhraseMatcher]) -> Iterator[tuple[int, int, int]]:
+        """Matches that white space or a line-end hyphen cuts in two, in Doc offsets."""
+        spaces = doc.to_array(IS_SPACE).astype(bool)
+        if not spaces.any():
+            return
+        arrays = doc.to_array([NORM, LEMMA])
+        norms, lemmas = arrays[:, 0].tolist(), arrays[:, 1].tolist()
+        cut = dict(line_end_hyphens(doc))
+        n = len(doc)
+        windows: list[list[int]] = []
+        for i in numpy.flatnonzero(spaces).tolist():
+            if i == 0 or spaces[i - 1]:
+                continue
+            after = i + 1
+            while after < n and spaces[after]:
+                after += 1
+            if after >= n:
+                continue
+            before = i - 1
+            joined = cut.get(before) == after and self.vocab.strings.add(
+                doc[before].norm_[:-1] + doc[after].norm_
+            ) in self._words
+            if not (
+                joined
+                or (norms[before], norms[after]) in self._bigrams
+                or (lemmas[before], lemmas[after]) in self._bigrams
+            ):
+                continue
+            start, end = max(0, before - self._max_len + 1), min(n, after + self._max_len)
+            if windows and start <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], end)
+            else:
+                windows.append([start, end])
+        for start, end in windows:
+            yield from self._match_without_spaces(doc, start, end, spaces, cut, matchers)
+
+    def _match_without_spaces(self, doc, start, end, spaces, cut, matchers):
+        """Run the matchers on doc[start:end] without its white space; keep the bridging matches."""
+        words, lemmas, norms, first, last = [], [], [], [], []
+        i = start
+        while i < end:
+            if spaces[i]:
+                i += 1
+                continue
+            token = doc[i]
+            if i in cut and cut[i] < end:
+                other = doc[cut[i]]
+                norm = token.norm_[:-1] + other.norm_
+                words.append(norm)
+                norms.append(norm)
+                lemmas.append(norm)
+                first.append(i)
+                last.append(cut[i])
+                i = cut[i] + 1
+                continue
+            words.append(token.norm_)
+            norms.append(token.norm_)
+            lemmas.append(token.lemma_ or token.norm_)
+            first.append(i)
+            last.append(i)
+            i += 1
+        if not words:
+            return
+        mini = Doc(self.vocab, words=words, lemmas=lemmas)
+        strings = self.vocab.strings
+        mini.from_array([NORM], numpy.array([strings.add(w) for w in norms], dtype="uint64").reshape(-1, 1))
+        for matcher in matchers:
+            for key, m_start, m_end in matcher(mini):
+                o_start, o_end = first[m_start], last[m_end - 1] + 1
+                if o_end - o_start != m_end - m_start:
+                    yield key, o_start, o_end
+
     def _add_anchor(self, nlp: Language, tokens: tuple[dict, ...]) -> None:
         """Remember the values of the first required token of a pattern, and how
         many tokens the pattern can span before and after it."""
@@ -195,13 +328,13 @@ class CompiledLexicons:
         for position, spec in enumerate(tokens):
             if spec.get("OP", "1") not in ("1", "+"):
                 continue
-            for attr_name in ("LOWER", "LEMMA", "ORTH"):
+            for attr_name in ("NORM", "LOWER", "LEMMA", "ORTH"):
                 value = spec.get(attr_name)
                 values = (
                     value["IN"] if isinstance(value, dict) and set(value) == {"IN"} else [value]
                 )
                 if all(isinstance(v, str) for v in values):
-                    attr = {"LOWER": LOWER, "LEMMA": LEMMA, "ORTH": ORTH}[attr_name]
+                    attr = {"NORM": NORM, "LOWER": LOWER, "LEMMA": LEMMA, "ORTH": ORTH}[attr_name]
                     self._anchors.setdefault(attr, set()).update(
                         nlp.vocab.strings.add(v) for v in values
                     )
@@ -237,6 +370,26 @@ class CompiledLexicons:
             base = shift + start
             for key, m_start, m_end in self.token_matcher(doclike[start:end]):
                 yield key, m_start + base, m_end + base
+
+
+def _norm_spec(spec: dict) -> dict:
+    """A token spec whose ``LOWER`` values are compared with the normalised form (``NORM``)."""
+    if "LOWER" not in spec:
+        return dict(spec)
+    spec = dict(spec)
+    value = spec.pop("LOWER")
+    if isinstance(value, str):
+        spec["NORM"] = normal_form(value)[0]
+    elif isinstance(value, dict):
+        spec["NORM"] = {
+            op: (
+                list(dict.fromkeys(normal_form(v)[0] for v in values))
+                if isinstance(values, list)
+                else values
+            )
+            for op, values in value.items()
+        }
+    return spec
 
 
 def longest_first(matches: Iterable[Match]) -> Iterator[Match]:

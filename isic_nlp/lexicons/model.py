@@ -37,7 +37,7 @@ MODEL_ONLY_ATTRS = {
     "IS_SENT_START",
 }
 TOP_KEYS = {"name", "version", "description", "sources", "labels", "entries"}
-LABEL_KEYS = {"group", "description", "direction", "max_scope"}
+LABEL_KEYS = {"group", "description", "direction", "max_scope", "stop_at"}
 ENTRY_KEYS = {
     "id",
     "label",
@@ -51,6 +51,7 @@ ENTRY_KEYS = {
     "note",
     "direction",
     "max_scope",
+    "stop_at",
 }
 
 
@@ -75,6 +76,7 @@ class Label:
     description: str = ""
     direction: str | None = None
     max_scope: int | None = None
+    stop_at: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class Entry:
     note: str = ""
     direction: str | None = None
     max_scope: int | None = None
+    stop_at: tuple[str, ...] | None = None
     line: int = 0
 
 
@@ -283,8 +286,25 @@ def _parse_labels(data: _LineDict, problem) -> dict[str, Label]:
         max_scope = spec.get("max_scope")
         if max_scope is not None and (not isinstance(max_scope, int) or max_scope < 0):
             problem(line, f"label '{name}': max_scope must be a whole number of tokens")
-        labels[name] = Label(name, group, str(spec.get("description", "")), direction, max_scope)
+        stop_at = _stop_at(spec.get("stop_at"), raw, lambda message, line=line: problem(line, f"label '{name}': {message}"))
+        labels[name] = Label(
+            name, group, str(spec.get("description", "")), direction, max_scope, tuple(stop_at or ())
+        )
     return labels
+
+
+def _stop_at(value: Any, labels: dict, report) -> list[str] | None:
+    """Check a ``stop_at`` list: labels of the same file whose cues end a scope."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        report(f"'stop_at' must be a list of label names, got {value!r}")
+        return None
+    unknown = [v for v in value if v not in labels]
+    if unknown:
+        report(f"'stop_at' names unknown label(s) {', '.join(unknown)} (labels of this file: {', '.join(labels)})")
+        return None
+    return list(value)
 
 
 def _parse_entries(data: _LineDict, labels: dict[str, Label], problem) -> list[Entry]:
@@ -416,6 +436,9 @@ def _parse_entry(item: dict, line: int, labels: dict[str, Label], problem) -> En
         isinstance(max_scope, bool) or not isinstance(max_scope, int) or max_scope < 0
     ):
         bad("max_scope", f"'max_scope' must be a whole number of tokens, got {max_scope!r}")
+    stop_at = None
+    if "stop_at" in item:
+        stop_at = _stop_at(item["stop_at"], labels, lambda message: bad("stop_at", message))
     if not ok or entry_id is None:
         return None
     return Entry(
@@ -430,6 +453,7 @@ def _parse_entry(item: dict, line: int, labels: dict[str, Label], problem) -> En
         note=str(item.get("note") or ""),
         direction=direction,
         max_scope=max_scope,
+        stop_at=tuple(stop_at) if stop_at is not None else None,
         line=line,
     )
 

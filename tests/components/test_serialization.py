@@ -76,7 +76,7 @@ def test_spacy_load_gives_the_same_mentions(saved):
 def test_isic_nlp_load_of_a_saved_folder(saved):
     folder, _, before = saved
     nlp = isic_nlp.load(str(folder))
-    assert nlp.pipe_names == ["lemmatizer", "sentencizer", "isic_matcher", "isic_context", "isic_profile"]
+    assert nlp.pipe_names == ["normalizer", "lemmatizer", "sentencizer", "isic_matcher", "isic_context", "isic_profile"]
     assert describe(nlp) == before
     assert [(i["name"], i["version"]) for i in pipeline_info(nlp)["lexicons"]] == [
         ("test_framing", "0.1.0"),

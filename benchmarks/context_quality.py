@@ -1,0 +1,184 @@
+"""Precision, recall and F1 of the context flags on real sentences labelled by meaning.
+
+The cases are ``tests/fixtures/context/cases.jsonl``: each is a real sentence
+(or amendment line) of ``../shared/corpora`` with its file and record id, one
+mention of the shipped lexicons in it, and the flags that the sentence gives
+that mention by meaning (``negation``, ``hypothesis``, ``quotation``,
+``exception``, ``abrogation``; none for an affirmed mention). They were
+labelled before the rules were tuned; the rules were then tuned on the
+``tune`` half only, and the ``held_out`` half is reported apart.
+
+    .venv/bin/python benchmarks/context_quality.py                 # fast, both halves
+    .venv/bin/python benchmarks/context_quality.py --pipeline accurate
+    .venv/bin/python benchmarks/context_quality.py --half tune --show-errors 30
+    .venv/bin/python benchmarks/context_quality.py --sample 400     # candidates to label (stdout)
+
+"Legal constructs" is the share of cases whose quotation, abrogation and
+exception flags are all right, among the cases of those strata.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT / "tests" / "fixtures" / "context" / "cases.jsonl"
+FLAGS = ("negation", "hypothesis", "quotation", "exception", "abrogation")
+LEGAL = ("quotation", "abrogation", "exception")
+LEGAL_STRATA = ("quote", "abrogation", "exception")
+
+# Strata of the candidate sentences: chosen from the words of the sentence, not
+# from what isic_context says about them.
+STRATA = {
+    "negation": re.compile(r"\b(?:ne|n['’])\b[^.;:]{0,30}\b(?:pas|plus|jamais|aucune?|ni|point|rien)\b|\bnul\b|\bsans\b|\baucune?\b|\bpas de\b|\bexclu", re.I),
+    "hypothesis": re.compile(r"\b(?:si|s['’]ils?|lorsque|lorsqu['’]|au cas o[uù]|dans le cas o[uù]|dans l['’]hypoth[eè]se|[àa] condition|[àa] titre exp[ée]rimental|le cas [ée]ch[ée]ant|sous r[ée]serve|en cas de)\b", re.I),
+    "quote": re.compile(r"\bles mots\b|\bainsi r[ée]dig|\bremplac[ée]s? par\b|\bins[ée]r[ée]|\bla phrase\b"),
+    "abrogation": re.compile(r"\babrog|\bsont supprim|\best supprim"),
+    # Second round: negations and protective negations close to a mention.
+    "negation_near": re.compile(r"\b(?:ne|n['’])\b[^.;:,]{0,25}\b(?:pas|plus|jamais|aucune?|ni|point|rien)\b|\bnul n|\bsans\b|\baucune?\b|\bpas de\b|\bexclue?s?\b|\bne fait pas obstacle|\bne porte pas atteinte|\bn['’]est pas applicable|\bne sont pas applicables", re.I),
+    "exception": re.compile(r"\bsauf\b|\bpar d[ée]rogation\b|\b[àa] l['’]exception\b|\b[àa] l['’]exclusion\b|\bhormis\b"),
+}
+FILES = [
+    "code-action-sociale-familles-partiel.jsonl",
+    "code-securite-sociale.jsonl",
+    "code-du-travail.jsonl.gz",
+    "code-rural-peche-maritime.jsonl.gz",
+    "code-relations-public-administration.jsonl",
+    "fiches-service-public.jsonl.gz",
+    "fiches-travail-emploi.jsonl",
+    "conventions-collectives-secteur-social.jsonl",
+]
+
+
+def shared_corpora() -> Path:
+    for base in (ROOT.parent, ROOT.parent.parent, Path("/work")):
+        if (base / "shared" / "corpora").is_dir():
+            return base / "shared" / "corpora"
+    sys.exit("[isic:E104] ../shared/corpora not found beside the repository; --sample needs it.")
+
+
+def sample(n: int, seed: int = 12, strata: list[str] | None = None, near: int | None = None) -> list[dict]:
+    """Candidate cases: (line, mention) pairs per stratum, from every corpus file."""
+    import isic_nlp
+
+    nlp = isic_nlp.load("fast")
+    rng = random.Random(seed)
+    pools: dict[str, list[dict]] = {name: [] for name in STRATA}
+    corpora = shared_corpora()
+    for name in FILES:
+        opener = gzip.open if name.endswith(".gz") else open
+        with opener(corpora / name, "rt", encoding="utf-8") as handle:
+            records = [json.loads(line) for line in handle]
+        rng.shuffle(records)
+        for record in records[:400]:
+            lines = record["text"].split("\n")
+            for i, line in enumerate(lines):
+                if not 30 <= len(line) <= 400:
+                    continue
+                for stratum, pattern in STRATA.items():
+                    if (strata or [k for k in STRATA if k != "negation_near"]).count(stratum) == 0:
+                        continue
+                    found = pattern.search(line)
+                    if found:
+                        if stratum == "quote" and not re.search(r"[«\"“]", line):
+                            continue
+                        pools[stratum].append(
+                            {"file": name, "record_id": record["id"], "text": line, "cue_at": found.start()}
+                        )
+    out = []
+    per = n // len(strata or [k for k in STRATA if k != "negation_near"])
+    for stratum, pool in pools.items():
+        rng.shuffle(pool)
+        taken = 0
+        for item in pool:
+            if taken >= per:
+                break
+            doc = nlp(item["text"])
+            spans = [s for s in doc.spans["isic"] if not s._.isic_false_friend]
+            if not spans:
+                continue
+            # The mention nearest to the cue word (its position only, not what isic_context says).
+            at = item.pop("cue_at")
+            span = min(spans, key=lambda s: (abs(s.start_char - at), s.start_char))
+            if near is not None and abs(span.start_char - at) > near:
+                continue
+            out.append({**item, "stratum": stratum, "mention": span.text, "start": span.start_char})
+            taken += 1
+    return out
+
+
+def predict(nlp, case: dict) -> set[str]:
+    doc = nlp(case["text"])
+    for span in doc.spans["isic"]:
+        if span.start_char == case["start"] and span.text == case["mention"]:
+            return set(span._.isic_context or {})
+    return {"<no mention>"}
+
+
+def scores(cases: list[dict], predicted: list[set[str]]) -> dict:
+    out = {}
+    for flag in FLAGS:
+        tp = sum(flag in p and flag in c["flags"] for c, p in zip(cases, predicted))
+        fp = sum(flag in p and flag not in c["flags"] for c, p in zip(cases, predicted))
+        fn = sum(flag not in p and flag in c["flags"] for c, p in zip(cases, predicted))
+        precision = tp / (tp + fp) if tp + fp else float("nan")
+        recall = tp / (tp + fn) if tp + fn else float("nan")
+        f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
+        out[flag] = {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn}
+    legal = [(c, p) for c, p in zip(cases, predicted) if c["stratum"] in LEGAL_STRATA]
+    right = sum(all((f in p) == (f in c["flags"]) for f in LEGAL) for c, p in legal)
+    out["legal_constructs"] = {"accuracy": right / len(legal) if legal else float("nan"), "n": len(legal)}
+    out["n_cases"] = len(cases)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pipeline", default="fast")
+    parser.add_argument("--half", choices=["tune", "held_out", "both"], default="both")
+    parser.add_argument("--show-errors", type=int, default=0)
+    parser.add_argument("--sample", type=int, default=0, help="print this many candidate cases to label, and stop")
+    parser.add_argument("--strata", nargs="+", choices=list(STRATA), help="with --sample: these strata only")
+    parser.add_argument("--near", type=int, help="with --sample: the mention starts at most this many characters from the cue word")
+    parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "context_quality.json")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    if args.sample:
+        for case in sample(args.sample, args.seed, args.strata, args.near):
+            print(json.dumps(case, ensure_ascii=False))
+        return 0
+    import isic_nlp
+
+    nlp = isic_nlp.load(args.pipeline)
+    cases = [json.loads(line) for line in CASES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    halves = ["tune", "held_out"] if args.half == "both" else [args.half]
+    report = {"command": "python benchmarks/context_quality.py " + " ".join(argv if argv is not None else sys.argv[1:]), "pipeline": args.pipeline, "halves": {}}
+    for half in halves:
+        mine = [c for c in cases if c["half"] == half]
+        predicted = [predict(nlp, c) for c in mine]
+        result = scores(mine, predicted)
+        report["halves"][half] = result
+        print(f"\n{half}: {result['n_cases']} cases ({args.pipeline})")
+        print(f"{'flag':12s} {'P':>6s} {'R':>6s} {'F1':>6s} {'n':>4s}")
+        for flag in FLAGS:
+            row = result[flag]
+            print(f"{flag:12s} {row['precision']:6.2f} {row['recall']:6.2f} {row['f1']:6.2f} {row['support']:4d}")
+        legal = result["legal_constructs"]
+        print(f"legal constructs right: {legal['accuracy']:.3f} of {legal['n']}")
+        errors = [(c, p) for c, p in zip(mine, predicted) if set(c["flags"]) != p]
+        for c, p in errors[: args.show_errors]:
+            print(f"  {c['id']} gold={sorted(c['flags'])} got={sorted(p)} [{c['mention']}] {c['text'][:220]!r}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,236 @@
+"""``isic_normalizer``: a normalised ``NORM`` for matching; the text is left as it is.
+
+Real files carry typography that the lexicons do not: decomposed accents
+(NFD), curly or odd apostrophes, soft hyphens and zero-width characters,
+*oe* for *œ*, all-capital headings without accents. As EDS-NLP's
+``eds.normalizer`` does, this component writes a normalised form of every
+token to its ``NORM`` attribute; the lexicon matchers match on ``NORM``
+(and on lemmas), and every mention keeps the offsets and text of the original.
+
+What ``NORM`` holds (kinds, as counted in ``doc.user_data["isic_normalisation"]``):
+
+* ``nfc``: the NFC form (decomposed accents composed);
+* ``apostrophe``: ’ ‘ ʼ ´ ` and other apostrophes become ``'``;
+* ``quote``: “ ” „ « » ″ become ``"``;
+* ``invisible``: soft hyphens and zero-width characters are removed;
+* ``ligature``: œ and æ become *oe* and *ae* (both spellings then match);
+* ``caps_accents``: an all-capital word is also compared without accents
+  (*PERSONNALISE* matches *personnalisé*; see ``fold_accents``);
+* ``whitespace``: no-break, double or other white space between words (the
+  matchers skip white-space tokens inside a term, see ``matching``);
+* ``hyphenation``: a word cut at a line end (*partici-* / *pation*), which the
+  matchers read as one word.
+
+Everything is computed once per distinct word form and cached, and written
+with ``Doc.from_array``, so the cost is a dictionary look-up per token.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+import numpy
+from spacy.attrs import IS_SPACE, NORM, ORTH
+from spacy.language import Language
+from spacy.tokens import Doc
+
+# Where the counts of a Doc are kept (travels with Doc.to_bytes and multiprocessing).
+COUNTS_KEY = "isic_normalisation"
+KINDS = ("nfc", "apostrophe", "quote", "invisible", "ligature", "caps_accents", "whitespace", "hyphenation")
+_BIT = {kind: 1 << i for i, kind in enumerate(KINDS)}
+
+# Apostrophes and quotation marks: the lists of EDS-NLP's quotes normaliser
+# (edsnlp/pipes/core/normalizer/quotes/patterns.py), plus the French guillemets.
+APOSTROPHES = "｀΄＇ˈˊᑊˋꞌᛌ‘’՚‛՝`′׳´ʹ˴ߴ‵ߵʻʼ᾽ʽ῾ʾ᾿"
+QUOTES = "＂〃ײ᳓″״‶˶ʺ“”˝‟„«»‹›"
+# Soft hyphen, zero-width space / non-joiner / joiner, word joiner, BOM.
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_APOSTROPHE_TABLE = str.maketrans(APOSTROPHES, "'" * len(APOSTROPHES))
+_QUOTE_TABLE = str.maketrans(QUOTES, '"' * len(QUOTES))
+_INVISIBLE_TABLE = str.maketrans("", "", INVISIBLE)
+_LIGATURES = (("œ", "oe"), ("æ", "ae"))
+
+
+def clean_form(text: str) -> str:
+    """NFC, without invisible characters, with plain apostrophes; case kept (for look-ups).
+
+    Example:
+        >>> clean_form("l’e\u0301tat")
+        "l'état"
+    """
+    if text.isascii():
+        return text
+    cleaned = unicodedata.normalize("NFC", text).translate(_INVISIBLE_TABLE)
+    return (cleaned or text).translate(_APOSTROPHE_TABLE)
+
+
+def strip_accents(text: str) -> str:
+    """The text without combining accents (``é`` -> ``e``; ``œ`` stays).
+
+    Example:
+        >>> strip_accents("élaboré à Noël")
+        'elabore a Noel'
+    """
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    )
+
+
+def normal_form(text: str, *, fold_accents: bool = True) -> tuple[str, int]:
+    """The normalised lower-case form of one token's text, and the kinds changed (bits).
+
+    Example:
+        >>> normal_form("Manœuvre")[0], normal_form("l’")[0], normal_form("parti\\u00adcipation")[0]
+        ('manoeuvre', "l'", 'participation')
+        >>> normal_form("PERSONNALISE")[0], normal_form("PERSONNALISÉ")[0]
+        ('personnalise', 'personnalise')
+    """
+    kinds = 0
+    if text.isspace():
+        # Any white space between words reads as one space; a line break stays one.
+        if text != "\n":
+            kinds |= _BIT["whitespace"]
+        return ("\n" if "\n" in text else " "), kinds
+    form = text
+    if not form.isascii():
+        nfc = unicodedata.normalize("NFC", form)
+        if nfc != form:
+            kinds |= _BIT["nfc"]
+            form = nfc
+        cleaned = form.translate(_INVISIBLE_TABLE)
+        if cleaned != form and cleaned:
+            kinds |= _BIT["invisible"]
+            form = cleaned
+        cleaned = form.translate(_APOSTROPHE_TABLE)
+        if cleaned != form:
+            kinds |= _BIT["apostrophe"]
+            form = cleaned
+        cleaned = form.translate(_QUOTE_TABLE)
+        if cleaned != form:
+            kinds |= _BIT["quote"]
+            form = cleaned
+    lower = form.lower()
+    for ligature, letters in _LIGATURES:
+        if ligature in lower:
+            kinds |= _BIT["ligature"]
+            lower = lower.replace(ligature, letters)
+    if fold_accents and is_folded(form):
+        folded = strip_accents(lower)
+        if folded != lower:
+            kinds |= _BIT["caps_accents"]
+            lower = folded
+    return lower, kinds
+
+
+def is_folded(text: str) -> bool:
+    """Whether ``normal_form`` compares this token without its accents (an all-capital word)."""
+    return len(text) > 1 and text.isupper()
+
+
+class Normalizer:
+    """Write the normalised form of every token to ``token.norm_``.
+
+    Args:
+        nlp: the pipeline.
+        name: the component name.
+        fold_accents: compare all-capital words without accents (*ARTICLE
+            PREMIER - PROJET PERSONNALISE*); the lexicon phrases are then matched
+            without accents too, on those words only.
+
+    Example:
+        >>> import spacy, unicodedata
+        >>> nlp = spacy.blank("fr")
+        >>> _ = nlp.add_pipe("isic_normalizer")
+        >>> doc = nlp(unicodedata.normalize("NFD", "l’usager élaboré"))
+        >>> [t.norm_ for t in doc], doc.user_data["isic_normalisation"]
+        (["l'", 'usager', 'élaboré'], {'nfc': 1, 'apostrophe': 1})
+    """
+
+    def __init__(self, nlp: Language, name: str, *, fold_accents: bool = True):
+        self.name = name
+        self.vocab = nlp.vocab
+        self.fold_accents = fold_accents
+        self._cache: dict[int, tuple[int, int]] = {}
+
+    def __call__(self, doc: Doc) -> Doc:
+        normalise_doc(doc, self._cache, fold_accents=self.fold_accents)
+        return doc
+
+
+def normalise_doc(doc: Doc, cache: dict[int, tuple[int, int]] | None = None, *, fold_accents: bool = True) -> Doc:
+    """Set ``NORM`` and the counts of ``doc`` (what ``isic_normalizer`` does).
+
+    ``cache`` maps a word form (ORTH) to its (NORM hash, kinds); pass the same
+    dict for every Doc of a vocab.
+    """
+    if cache is None:
+        cache = {}
+    counts: dict[str, int] = {}
+    doc.user_data[COUNTS_KEY] = counts
+    if not len(doc):
+        return doc
+    strings = doc.vocab.strings
+    arrays = doc.to_array([ORTH, NORM])
+    orths, norms = arrays[:, 0], arrays[:, 1]
+    new_norms = numpy.empty_like(norms)
+    kinds = numpy.zeros(len(orths), dtype="int64")
+    for i, orth in enumerate(orths.tolist()):
+        value = cache.get(orth)
+        if value is None:
+            form, bits = normal_form(strings[orth], fold_accents=fold_accents)
+            value = cache[orth] = (strings.add(form), bits)
+        new_norms[i], kinds[i] = value
+    if (new_norms != norms).any():
+        doc.from_array([NORM], new_norms.reshape(-1, 1))
+    if kinds.any():
+        for kind, bit in _BIT.items():
+            n = int(numpy.count_nonzero(kinds & bit))
+            if n:
+                counts[kind] = n
+    n_cut = len(line_end_hyphens(doc))
+    if n_cut:
+        counts["hyphenation"] = n_cut
+    return doc
+
+
+def line_end_hyphens(doc: Doc) -> list[tuple[int, int]]:
+    """Words cut by a hyphen at a line end: ``(first part, second part)`` token indices.
+
+    *partici-* / line break / *pation*: the first token ends with ``-`` after a
+    letter, a white-space token with a line break follows, then a word that
+    starts with a lower-case letter (a capital would start a new item).
+
+    Example:
+        >>> import spacy
+        >>> doc = spacy.blank("fr")("la partici-\\npation des usagers")
+        >>> line_end_hyphens(doc)
+        [(1, 3)]
+    """
+    spaces = doc.to_array(IS_SPACE).astype(bool)
+    out = []
+    for i in numpy.flatnonzero(spaces[1:-1]).tolist():
+        i += 1
+        before, space, after = doc[i - 1], doc[i], doc[i + 1]
+        text = before.text
+        if (
+            "\n" in space.text
+            and len(text) > 2
+            and text.endswith("-")
+            and text[-2].isalpha()
+            and after.text[:1].islower()
+        ):
+            out.append((i - 1, i + 1))
+    return out
+
+
+def add_counts(total: dict[str, int], docs: Iterable[Doc]) -> dict[str, int]:
+    """Add the normalisation counts of ``docs`` to ``total`` (kinds in ``KINDS`` order)."""
+    for doc in docs:
+        for kind, n in doc.user_data.get(COUNTS_KEY, {}).items():
+            total[kind] = total.get(kind, 0) + n
+    ordered = {kind: total[kind] for kind in KINDS if kind in total}
+    total.clear()
+    total.update(ordered)
+    return total
