@@ -53,11 +53,13 @@ browser:
 demo: venv
 	$(BIN)/isic-nlp demo --out out/demo
 
+# -n 2: both cores (pytest-xdist); --dist loadfile keeps each file's tests, and their
+# module fixtures (a loaded spaCy pipeline), in one worker.
 test: venv browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 test-fast: venv
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not slow"
 
 bench: venv
 	$(BIN)/python benchmarks/speed.py

@@ -18,6 +18,7 @@ FACTORIES = {
     "isic_profile": "isic_nlp.components.factories:make_profile",
     "isic_lookup_lemmatizer": "isic_nlp.components.factories:make_lookup_lemmatizer",
     "isic_sentencizer": "isic_nlp.components.factories:make_sentencizer",
+    "isic_normalizer": "isic_nlp.components.factories:make_normalizer",
 }
 
 
