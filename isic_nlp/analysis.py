@@ -28,20 +28,28 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .components.extensions import CONTEXT_FLAGS, SPANS_KEY, parse_mention_id
-from .components.profile import DocumentProfile
-from .corpus.readers import InputProblem, Record, input_files, read_records
-from .corpus.units import Unit, check_unit, legal_units, units_at
+from .components.extensions import CONTEXT_FLAGS
 from .components.normalizer import add_counts
+from .corpus.readers import InputProblem, Record, input_files, read_records
+from .corpus.units import check_unit
 from .errors import Errors, IsicError
 from .output import make_folder, sha256_file, write_atomic, write_table, write_tables
 from .pipeline import load, pipeline_info
+from .tables import (
+    MENTION_COLUMNS,
+    RATE_PER,
+    documents_table,
+    excluded_flags,
+    label_groups,
+    lemma_table,
+    mention_rows,
+    mentions_table,
+    record_tables,
+)
 
-RATE_PER = 10_000
 ERROR_COLUMNS = ["file", "line", "id", "severity", "code", "reason"]
 Source = str | Path | Iterable[str | Path] | pd.DataFrame | Iterable[dict] | Iterable[Record]
 
@@ -64,6 +72,9 @@ class AnalysisResult:
             ``id`` (the unit), ``lemma`` (lower case) and ``count``, for
             alphabetic tokens that are not stop words and whose lemma is
             neither a stop word nor a single letter (keyness uses it).
+        texts: with ``analyse(..., texts=True)``, ``id`` and ``text`` of every
+            unit, in the order of ``documents`` (kept in memory, not written: the
+            classifier reads it, ``Classifier.predict(result)``).
     """
 
     documents: pd.DataFrame
@@ -71,6 +82,16 @@ class AnalysisResult:
     errors: pd.DataFrame
     manifest: dict[str, Any] = field(default_factory=dict)
     lemmas: pd.DataFrame | None = None
+    texts: pd.DataFrame | None = None
+
+    def __repr__(self) -> str:
+        counts = self.manifest.get("counts", {})
+        unit = self.manifest.get("unit", {}).get("level", "document")
+        return (
+            f"<AnalysisResult: {len(self.documents):,} {unit} rows, {len(self.mentions):,} mentions "
+            f"({counts.get('mentions_counted', 0):,} counted), {counts.get('errors', 0):,} records in errors, "
+            f"pipeline {self.manifest.get('pipeline')!r}>"
+        )
 
     def write(self, out_dir: str | Path) -> dict[str, Path]:
         """Write every table as CSV and Parquet, ``errors.csv`` and ``manifest.json``.
@@ -114,6 +135,7 @@ def analyse(
     progress: bool = False,
     unit: str = "document",
     lemmas: bool = False,
+    texts: bool = False,
 ) -> AnalysisResult:
     """Analyse a corpus: every document's profile and every mention.
 
@@ -131,6 +153,8 @@ def analyse(
             ``"alinea"`` (see :mod:`isic_nlp.corpus.units`). Whatever the unit,
             each mention carries its ``unit_id`` (alinéa, else article) and ``article_id``.
         lemmas: also count the lemmas of every unit (``AnalysisResult.lemmas``).
+        texts: also keep the text of every unit (``AnalysisResult.texts``), for
+            the classifier: ``Classifier.predict(result)`` then needs no second spaCy pass.
 
     Returns:
         An :class:`AnalysisResult`.
@@ -146,28 +170,28 @@ def analyse(
     problems: list[InputProblem] = []
     documents: list[dict] = []
     mentions: list[dict] = []
+    unit_texts: list[str] = []
     bar = _progress_bar(progress)
     lemma_parts: list[tuple[np.ndarray, np.ndarray]] = []
     n_documents = n_tokens = 0
     normalisation: dict[str, int] = {}
     for record, chunks in process(items, nlp, problems, n_process=n_process, batch_size=batch_size, max_length=max_length):
-        units = record_units(record)
-        rows = [row for offset, doc in chunks for row in mention_rows(record.id, doc, offset, groups)]
-        assign_units(rows, units)
-        chosen = units_at(units, unit, record.id, record.text)
-        if lemmas:
-            lemma_parts.append(unit_lemmas(chunks, chosen, first_row=len(documents)))
-        documents.extend(unit_rows(record, chunks, groups, chosen, rows))
-        mentions.extend(rows)
+        part = record_tables(record, chunks, groups, unit=unit, lemmas=lemmas, first_row=len(documents))
+        documents.extend(part.units)
+        mentions.extend(part.mentions)
+        if part.lemmas is not None:
+            lemma_parts.append(part.lemmas)
+        if texts:
+            unit_texts.extend(part.texts)
         n_documents += 1
-        n_tokens += sum(doc._.isic_profile["n_tokens"] for _, doc in chunks)
+        n_tokens += part.n_tokens
         add_counts(normalisation, (doc for _, doc in chunks))  # typography normalised for matching
         if bar is not None:
             bar.update(1)
     if bar is not None:
         bar.close()
     documents_df = documents_table(documents, groups)
-    mentions_df = pd.DataFrame(mentions, columns=MENTION_COLUMNS)
+    mentions_df = mentions_table(mentions)
     errors_df = pd.DataFrame([_problem_row(p) for p in problems], columns=ERROR_COLUMNS)
     # Whole-file problems have no line: keep whole numbers, not 2.0.
     errors_df["line"] = errors_df["line"].astype("Int64")
@@ -193,7 +217,7 @@ def analyse(
         "definitions": {
             "n_tokens": "tokens that are neither punctuation nor white space",
             "rate": f"counted mentions per {RATE_PER:,} tokens",
-            "counted": "mentions not flagged by any of: " + ", ".join(_excluded_flags(nlp)),
+            "counted": "mentions not flagged by any of: " + ", ".join(excluded_flags(nlp)),
         },
         "duration_seconds": round(time.perf_counter() - started, 3),
     }
@@ -205,7 +229,8 @@ def analyse(
     lemmas_df = lemma_table(lemma_parts, documents_df["id"], nlp) if lemmas else None
     if lemmas_df is not None:
         manifest["definitions"]["lemmas"] = "lower-case lemmas of alphabetic tokens that are not stop words (nor lemmatised to one, nor one letter), per unit"
-    return AnalysisResult(documents_df, mentions_df, errors_df, manifest, lemmas_df)
+    texts_df = pd.DataFrame({"id": documents_df["id"], "text": unit_texts}) if texts else None
+    return AnalysisResult(documents_df, mentions_df, errors_df, manifest, lemmas_df, texts_df)
 
 
 def kwic(
@@ -351,189 +376,6 @@ def split_text(text: str, limit: int) -> list[tuple[int, str]]:
 
 
 # --- Rows --------------------------------------------------------------------------
-
-MENTION_COLUMNS = [
-    "doc_id",
-    "unit_id",
-    "article_id",
-    "start_char",
-    "end_char",
-    "text",
-    "lemma",
-    "label",
-    "group",
-    "lexicon",
-    "lexicon_version",
-    "entry_id",
-    "counted",
-    "false_friend",
-    "false_friend_reason",
-    *[column for flag in CONTEXT_FLAGS for column in (flag, f"{flag}_cue")],
-    "cue_ids",
-    "sentence",
-]
-
-
-def label_groups(nlp: Language) -> dict[str, str]:
-    """Every label of the pipeline with its group, from its profile component."""
-    for _, component in nlp.pipeline:
-        if isinstance(component, DocumentProfile):
-            return component.label_groups()
-    raise IsicError(Errors.E301.format(component="isic_profile"))
-
-
-def _excluded_flags(nlp: Language) -> list[str]:
-    for _, component in nlp.pipeline:
-        if isinstance(component, DocumentProfile):
-            return list(component.exclude)
-    return []
-
-
-def mention_rows(doc_id: str, doc: Doc, offset: int, groups: dict[str, str]) -> list[dict]:
-    """One dict per mention of ``doc`` (a chunk starting at ``offset`` in its document)."""
-    rows = []
-    has_sents = doc.has_annotation("SENT_START")
-    for span in doc.spans[SPANS_KEY] if SPANS_KEY in doc.spans else ():
-        lexicon, version, entry_id = parse_mention_id(span.id_)
-        context = span._.isic_context or {}
-        row = {
-            "doc_id": doc_id,
-            "start_char": span.start_char + offset,
-            "end_char": span.end_char + offset,
-            "text": span.text,
-            "lemma": " ".join(token.lemma_ for token in span),
-            "label": span.label_,
-            "group": groups.get(span.label_),
-            "lexicon": lexicon,
-            "lexicon_version": version,
-            "entry_id": entry_id,
-            "counted": bool(span._.isic_counted),
-            "false_friend": span._.isic_false_friend is not None,
-            "false_friend_reason": span._.isic_false_friend,
-        }
-        for flag in CONTEXT_FLAGS:
-            cue = context.get(flag)
-            row[flag] = cue is not None
-            row[f"{flag}_cue"] = cue[0] if cue else None
-        row["cue_ids"] = ";".join(cue[1] for cue in context.values()) or None
-        row["sentence"] = (span.sent.text if has_sents else doc.text).strip()
-        rows.append(row)
-    return rows
-
-
-def record_units(record: Record) -> list[Unit]:
-    """The articles and alinéas of a record (a ``CODE_ARTICLE`` record is one article)."""
-    number = record.meta.get("article_num")
-    return legal_units(record.id, record.text, doc_type=record.meta.get("doc_type"), article_num=number)
-
-
-def assign_units(mentions: list[dict], units: list[Unit]) -> None:
-    """Set each mention's ``unit_id`` (its alinéa, else its article) and ``article_id``, by its start offset."""
-    levels = {}
-    for kind in ("article", "alinea"):
-        chosen = [u for u in units if u.type == kind]
-        levels[kind] = (np.array([u.start for u in chosen], dtype=np.int64), np.array([u.end for u in chosen], dtype=np.int64), chosen)
-    for row in mentions:
-        found = {}
-        for kind, (starts, ends, chosen) in levels.items():
-            i = int(np.searchsorted(starts, row["start_char"], side="right")) - 1
-            found[kind] = chosen[i] if i >= 0 and row["start_char"] < ends[i] else None
-        row["article_id"] = found["article"].id if found["article"] else None
-        row["unit_id"] = found["alinea"].id if found["alinea"] else row["article_id"]
-
-
-def unit_rows(record: Record, chunks: list[tuple[int, Doc]], groups: dict[str, str], units: list[Unit], mentions: list[dict]) -> list[dict]:
-    """One row per unit: its metadata, tokens, and counted mentions per label and group.
-
-    Tokens (neither punctuation nor white space) and mentions belong to the
-    unit that contains their first character.
-    """
-    starts = [doc.to_array([IDX, IS_PUNCT, IS_SPACE]) for _, doc in chunks]
-    token_starts = np.sort(np.concatenate([
-        array[(array[:, 1] == 0) & (array[:, 2] == 0), 0] + offset for (offset, _), array in zip(chunks, starts) if len(array)
-    ] or [np.zeros(0, dtype=np.uint64)]).astype(np.int64))
-    unit_starts = np.array([unit.start for unit in units], dtype=np.int64)
-    per_unit: list[dict[str, int]] = [{} for _ in units]
-    for mention in mentions:
-        i = int(np.searchsorted(unit_starts, mention["start_char"], side="right")) - 1
-        if mention["counted"] and i >= 0 and mention["start_char"] < units[i].end:
-            counts = per_unit[i]
-            for name in (mention["label"], mention["group"]):
-                if name is not None:
-                    counts[name] = counts.get(name, 0) + 1
-    meta = {key if key not in RESERVED else f"meta_{key}": _flat(value) for key, value in record.meta.items()}
-    names = _count_names(groups)
-    rows = []
-    for unit, counts in zip(units, per_unit):
-        n_tokens = int(np.searchsorted(token_starts, unit.end) - np.searchsorted(token_starts, unit.start))
-        row: dict[str, Any] = {"id": unit.id, "doc_id": record.id, "unit_id": unit.id, "unit_type": unit.type,
-                               "unit_label": unit.label, "start_char": unit.start, **meta}
-        row["n_chars"] = unit.end - unit.start
-        row["n_tokens"] = n_tokens
-        for name in names:
-            row[f"n_{name}"] = counts.get(name, 0)
-        for name in names:
-            row[f"rate_{name}"] = counts.get(name, 0) / n_tokens * RATE_PER if n_tokens else math.nan
-        rows.append(row)
-    return rows
-
-
-def unit_lemmas(chunks: list[tuple[int, Doc]], units: list[Unit], first_row: int) -> tuple[np.ndarray, np.ndarray]:
-    """``(row, lemma hash)`` of every alphabetic, non-stop-word token, ``row`` being its unit's row number."""
-    starts = np.array([u.start for u in units], dtype=np.int64)
-    ends = np.array([u.end for u in units], dtype=np.int64)
-    rows, hashes = [], []
-    for offset, doc in chunks:
-        array = doc.to_array([IDX, LEMMA, IS_ALPHA, IS_STOP])
-        if not len(array):
-            continue
-        keep = (array[:, 2] == 1) & (array[:, 3] == 0)
-        positions = array[keep, 0].astype(np.int64) + offset
-        index = np.searchsorted(starts, positions, side="right") - 1
-        inside = (index >= 0) & (positions < ends[np.maximum(index, 0)])
-        rows.append(index[inside] + first_row)
-        hashes.append(array[keep, 1][inside])
-    if not rows:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
-    return np.concatenate(rows), np.concatenate(hashes)
-
-
-def lemma_table(parts: list[tuple[np.ndarray, np.ndarray]], unit_ids: pd.Series, nlp: Language) -> pd.DataFrame:
-    """Long table ``id, lemma, count`` from the ``(row, lemma hash)`` pairs of :func:`unit_lemmas`."""
-    rows = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
-    hashes = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.uint64)
-    unique, inverse = np.unique(hashes, return_inverse=True)
-    names = np.array([nlp.vocab.strings[int(h)].lower() for h in unique], dtype=object)
-    table = pd.DataFrame({"row": rows, "lemma": names[inverse] if len(unique) else np.array([], dtype=object)})
-    # A lemma that is itself a stop word ("être" from "étant"), or a single letter ("t" of "a-t-il"), goes too.
-    stop = {name for name in names if nlp.vocab[name].is_stop or len(name) < 2}
-    table = table[~table["lemma"].isin(stop)]
-    counted = table.groupby(["row", "lemma"], sort=True).size().reset_index(name="count")
-    ids = unit_ids.to_numpy()
-    return pd.DataFrame({"id": ids[counted["row"].to_numpy()] if len(counted) else [], "lemma": counted["lemma"],
-                         "count": counted["count"].astype("int64")})
-
-
-RESERVED = {"id", "doc_id", "unit_id", "unit_type", "unit_label", "start_char", "n_chars", "n_tokens"}
-UNIT_COLUMNS = ["doc_id", "unit_id", "unit_type", "unit_label", "start_char"]
-
-
-def _count_names(groups: dict[str, str]) -> list[str]:
-    return [*groups, *dict.fromkeys(groups.values())]
-
-
-def documents_table(rows: list[dict], groups: dict[str, str]) -> pd.DataFrame:
-    """Rows -> DataFrame with metadata first and a fixed set of count columns."""
-    counts = [f"{kind}_{name}" for kind in ("n", "rate") for name in _count_names(groups)]
-    meta = list(dict.fromkeys(key for row in rows for key in row if key not in counts and key not in RESERVED))
-    return pd.DataFrame(rows, columns=["id", *UNIT_COLUMNS, *meta, "n_chars", "n_tokens", *counts])
-
-
-def _flat(value: Any) -> Any:
-    """Metadata cells stay scalar: lists and objects become JSON text."""
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return value
 
 
 def _problem_row(problem: InputProblem) -> dict:

@@ -175,6 +175,10 @@ class Errors(metaclass=_Catalogue):
         "Weak labelling gave too few units to train on ({reason}). Give a larger corpus "
         "with framing vocabulary, or label some units by hand."
     )
+    E511 = (
+        "This analysis result has no unit texts, which the classifier needs beside its tables: "
+        "run `isic_nlp.analyse(..., texts=True)`."
+    )
 
     # --- W5xx: classifier warnings ----------------------------------------
     W501 = (

@@ -15,7 +15,7 @@ import hashlib
 import json
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sklearn
 import spacy
@@ -24,9 +24,6 @@ from .. import __version__
 from ..errors import Errors, IsicError
 from ..output import sha256_file, write_atomic
 from ..shipped import data_folder
-
-if TYPE_CHECKING:
-    from .model import Classifier
 
 MODEL_FILE = "model.skops"
 SIDECAR_FILE = "model.json"
@@ -67,33 +64,8 @@ def default_model_dir() -> Path:
     return data_folder("models") / "default"
 
 
-def training_meta(clf: Classifier, **fields: Any) -> dict[str, Any]:
-    """What the sidecar says about a freshly trained model (versions, pipeline, lexicons, training)."""
-    from ..pipeline import pipeline_info
-
-    info = pipeline_info(clf.nlp)
-    return {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "versions": _versions(),
-        "pipeline": clf.pipeline,
-        "pipe_names": info["pipe_names"],
-        "lexicons": [
-            {k: lex.get(k) for k in ("name", "version", "sha256")} for lex in info["lexicons"]
-        ],
-        "frames": list(clf.frames_),
-        "modes": list(clf.modes_),
-        "feature_columns": list(clf.columns_),
-        "threshold": clf.threshold,
-        "random_state": clf.random_state,
-        "training": {k: fields[k] for k in ("n_units", "frame_counts", "mode_counts")},
-        "params": {"frame": fields["frame_params"], "modes": fields["mode_params"]},
-        "tuning_cv": fields.get("tuning") or None,
-        "cv_scores": None,
-    }
-
-
-def _versions() -> dict[str, str]:
+def versions() -> dict[str, str]:
+    """The versions of the packages a model file depends on."""
     import skops
 
     return {
@@ -104,27 +76,39 @@ def _versions() -> dict[str, str]:
     }
 
 
-def save_model(clf: Classifier, path: str | Path) -> Path:
-    """Write the model and its sidecar (each atomically, the sidecar last)."""
-    import skops.io as sio
+def slim(model):
+    """Drop what makes the same training give different bytes (returns ``model``).
 
-    from .model import _slim
+    ``stop_words_`` is only for introspection (scikit-learn says it can go), it is
+    most of the file's size, and it is a set, whose order changes between runs.
+    """
+    for _, transformer, _ in model.named_steps["features"].transformers_:
+        if hasattr(transformer, "stop_words_"):
+            del transformer.stop_words_
+        # A memory address (a cache key for a consistency check): differs in every run.
+        if hasattr(transformer, "_stop_words_id"):
+            del transformer._stop_words_id
+    return model
+
+
+def save_model(payload: dict[str, Any], meta: dict[str, Any], path: str | Path) -> dict[str, Any]:
+    """Write the models of ``payload`` and the sidecar ``meta`` (each atomically, the sidecar last).
+
+    Returns the sidecar as written, with the model file's ``model_sha256``.
+    """
+    import skops.io as sio
 
     folder = Path(path)
     # Predicting puts back a run-dependent cache key in the vectorizers: drop it again.
-    payload = {
-        "frame": _slim(clf.frame_model_),
-        "modes": _slim(clf.mode_model_) if clf.mode_model_ is not None else None,
-    }
+    payload = {name: slim(model) if model is not None else None for name, model in payload.items()}
     model_path = write_atomic(folder / MODEL_FILE, _deterministic_zip(sio.dumps(payload)))
-    meta = dict(clf.meta_)
+    meta = dict(meta)
     meta["model_sha256"] = sha256_file(model_path)
     write_atomic(
         folder / SIDECAR_FILE,
         json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=False) + "\n",
     )
-    clf.meta_ = meta
-    return folder
+    return meta
 
 
 def _deterministic_zip(data: bytes) -> bytes:
@@ -190,11 +174,9 @@ def read_sidecar(folder: Path) -> dict[str, Any]:
     return meta
 
 
-def load_model(path: str | Path | None = None, *, nlp=None) -> Classifier:
-    """Load a model folder written by :func:`save_model` (default: the shipped model)."""
+def load_model(path: str | Path | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The models and the sidecar of a folder written by :func:`save_model` (default: the shipped model)."""
     import skops.io as sio
-
-    from .model import Classifier
 
     folder = Path(path) if path is not None else default_model_dir()
     meta = read_sidecar(folder)
@@ -231,7 +213,7 @@ def load_model(path: str | Path | None = None, *, nlp=None) -> Classifier:
     if not isinstance(payload, dict) or "frame" not in payload:
         raise IsicError(Errors.E503.format(path=model_path, reason="it holds no frame model"))
 
-    for package, current in _versions().items():
+    for package, current in versions().items():
         saved = meta.get("versions", {}).get(package)
         if package != "skops" and saved != current:
             warnings.warn(
@@ -239,46 +221,4 @@ def load_model(path: str | Path | None = None, *, nlp=None) -> Classifier:
                 UserWarning,
                 stacklevel=3,
             )
-    clf = Classifier(
-        pipeline=meta.get("pipeline", "fast"),
-        threshold=meta.get("threshold", 0.5),
-        random_state=meta.get("random_state", 0),
-        nlp=nlp,
-    )
-    clf.frame_model_ = payload["frame"]
-    clf.mode_model_ = payload.get("modes")
-    clf.frames_ = list(meta["frames"])
-    clf.modes_ = list(meta["modes"])
-    clf.columns_ = list(meta["feature_columns"])
-    clf.meta_ = meta
-    return clf
-
-
-def check_features(clf: Classifier, path: Any = None) -> None:
-    """Warn when the pipeline's lexicons differ from those the model was trained with (W502, W504)."""
-    from ..pipeline import pipeline_info
-
-    nlp = clf.nlp
-    built = nlp.meta.get("isic_nlp", {}).get("pipeline")
-    if built is not None and str(built) != str(clf.meta_.get("pipeline")):
-        warnings.warn(
-            Errors.W504.format(saved=clf.meta_.get("pipeline"), current=built),
-            UserWarning,
-            stacklevel=3,
-        )
-    saved = {lex["name"]: lex for lex in clf.meta_.get("lexicons", [])}
-    for lex in pipeline_info(nlp)["lexicons"]:
-        old = saved.get(lex["name"])
-        if old is not None and old.get("sha256") != lex.get("sha256"):
-            warnings.warn(
-                Errors.W502.format(
-                    path=path or "the model",
-                    name=lex["name"],
-                    saved_version=old.get("version"),
-                    saved=str(old.get("sha256"))[:12],
-                    current_version=lex.get("version"),
-                    current=str(lex.get("sha256"))[:12],
-                ),
-                UserWarning,
-                stacklevel=3,
-            )
+    return payload, meta

@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from ..analysis import ERROR_COLUMNS, Source, analyse
-from ..classify.api import PREDICTION_COLUMNS, classify, load_for_use
+from ..classify.api import PREDICTION_COLUMNS, classify, load_for_use, prediction_table
 from ..classify.labels import MODES
 from ..corpus.readers import input_files
 from ..errors import Errors, IsicError
@@ -87,7 +87,8 @@ def load_report_data(
             tables written by ``isic-nlp classify`` (matched on ``id``).
         unit: ``document``, ``article`` or ``alinea``, for corpora.
         pipeline: pipeline for the mentions (default: the one the model was
-            trained with, so one pass of the pipeline serves both).
+            trained with, so one pass of the pipeline serves both; another
+            pipeline costs a second pass for the model's features).
         model: classifier folder (default: the shipped model).
     """
     if isinstance(inputs, (str, Path)):
@@ -117,9 +118,14 @@ def load_report_data(
         clf = load_for_use(model)
         for item in corpora:
             name = input_name(item)
-            nlp = clf.nlp if pipeline in (None, clf.pipeline) else None
-            result = analyse(item, pipeline=pipeline or clf.pipeline, nlp=nlp, unit=unit, lemmas=True, progress=progress)
-            table, _ = classify(item, clf=clf, unit=unit)  # its problems are those analyse reports
+            if pipeline in (None, clf.pipeline):
+                # One pass: the classifier reads the analysis' own tables.
+                result = analyse(item, nlp=clf.language(), unit=unit, lemmas=True, texts=True, progress=progress)
+                table = prediction_table(result, clf.predict(result), unit)
+            else:
+                # Mentions from another pipeline than the model's: the model needs its own features.
+                result = analyse(item, pipeline=pipeline, unit=unit, lemmas=True, progress=progress)
+                table, _ = classify(item, clf=clf, unit=unit)  # its problems are those analyse reports
             analysed.append((name, _Outputs.from_result(result, table)))
     if not analysed:
         raise IsicError(Errors.E007.format(path=", ".join(map(str, items)), reason="a classify table alone has no tokens or mentions; give the corpus or the analyse outputs with it"))
