@@ -14,9 +14,11 @@ from __future__ import annotations
 import hashlib
 import json
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import sklearn
 import spacy
 
@@ -28,7 +30,8 @@ from ..shipped import data_folder
 MODEL_FILE = "model.skops"
 SIDECAR_FILE = "model.json"
 FORMAT = "isic_nlp-classifier"
-FORMAT_VERSION = 1
+# 2: the TF-IDF vocabularies are stored as one array of terms each (see _pack_vocabularies).
+FORMAT_VERSION = 2
 # The only types a model file may hold beyond skops' defaults (checked before loading).
 TRUSTED_TYPES = frozenset(
     {
@@ -101,14 +104,66 @@ def save_model(payload: dict[str, Any], meta: dict[str, Any], path: str | Path) 
     folder = Path(path)
     # Predicting puts back a run-dependent cache key in the vectorizers: drop it again.
     payload = {name: slim(model) if model is not None else None for name, model in payload.items()}
-    model_path = write_atomic(folder / MODEL_FILE, _deterministic_zip(sio.dumps(payload)))
+    with _packed_vocabularies(payload) as vocabularies:
+        data = sio.dumps({**payload, VOCABULARIES: vocabularies})
+    model_path = write_atomic(folder / MODEL_FILE, _deterministic_zip(data))
     meta = dict(meta)
+    meta["format_version"] = FORMAT_VERSION
     meta["model_sha256"] = sha256_file(model_path)
     write_atomic(
         folder / SIDECAR_FILE,
         json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=False) + "\n",
     )
     return meta
+
+
+VOCABULARIES = "vocabularies"
+
+
+def _vectorizers(payload: dict[str, Any]):
+    """``(key, vectorizer)`` of every fitted TF-IDF vectorizer of the payload's models."""
+    for name, model in payload.items():
+        if model is None or name == VOCABULARIES:
+            continue
+        for step, transformer, _ in model.named_steps["features"].transformers_:
+            if hasattr(transformer, "vocabulary_"):
+                yield f"{name}/{step}", transformer
+
+
+@contextmanager
+def _packed_vocabularies(payload: dict[str, Any]):
+    """Each vectorizer's ``vocabulary_`` (term -> column) as one array of terms, column order.
+
+    skops writes a dict of tens of thousands of terms as as many objects, and
+    loading them took most of a report's start-up (14 s for the shipped model);
+    one array of terms loads at once. The vectorizers get their dict back on
+    leaving, and :func:`load_model` rebuilds it.
+    """
+    saved: dict[str, dict] = {}
+    packed: dict[str, np.ndarray] = {}
+    try:
+        for key, vectorizer in _vectorizers(payload):
+            vocabulary = vectorizer.vocabulary_
+            terms = [""] * len(vocabulary)
+            for term, column in vocabulary.items():
+                terms[int(column)] = term
+            saved[key] = vocabulary
+            packed[key] = np.array(terms, dtype=str)
+            vectorizer.vocabulary_ = None
+        yield packed
+    finally:
+        for key, vectorizer in _vectorizers(payload):
+            if key in saved:
+                vectorizer.vocabulary_ = saved[key]
+
+
+def _unpack_vocabularies(payload: dict[str, Any], path: Path) -> None:
+    packed = payload.pop(VOCABULARIES, None) or {}
+    for key, vectorizer in _vectorizers(payload):
+        if vectorizer.vocabulary_ is None:
+            if key not in packed or len(packed[key]) != len(vectorizer.idf_):
+                raise IsicError(Errors.E503.format(path=path, reason=f"the vocabulary of '{key}' is missing or damaged"))
+            vectorizer.vocabulary_ = {str(term): column for column, term in enumerate(packed[key].tolist())}
 
 
 def _deterministic_zip(data: bytes) -> bytes:
@@ -212,6 +267,7 @@ def load_model(path: str | Path | None = None) -> tuple[dict[str, Any], dict[str
         ) from err
     if not isinstance(payload, dict) or "frame" not in payload:
         raise IsicError(Errors.E503.format(path=model_path, reason="it holds no frame model"))
+    _unpack_vocabularies(payload, model_path)
 
     for package, current in versions().items():
         saved = meta.get("versions", {}).get(package)
