@@ -22,6 +22,7 @@ Example:
 from __future__ import annotations
 
 import warnings
+import weakref
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,8 +30,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.base import BaseEstimator, clone
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, make_scorer
 from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold
@@ -368,11 +371,12 @@ class Classifier(BaseEstimator):
         )
         if len(table):
             features = table[["text", *self.columns_]].reset_index(drop=True)
-            proba = self.frame_model_.predict_proba(features)
+            blocks: dict = {}  # feature blocks the two models share are computed once
+            proba = _predict_proba(self.frame_model_, features, blocks)
             for j, frame in enumerate(self.frame_model_.classes_):
                 out[f"p_{frame}"] = proba[:, j]
             if self.mode_model_ is not None:
-                mode_proba = self.mode_model_.predict_proba(features)
+                mode_proba = _predict_proba(self.mode_model_, features, blocks)
                 for j, mode in enumerate(self.modes_):
                     out[f"p_{mode}"] = mode_proba[:, j]
         if "id" in table:
@@ -413,6 +417,52 @@ class Classifier(BaseEstimator):
         clf.columns_ = list(meta["feature_columns"])
         clf.meta_ = meta
         return clf
+
+
+def _predict_proba(model: Pipeline, X: pd.DataFrame, blocks: dict) -> np.ndarray:
+    """``model.predict_proba(X)``, reusing the feature blocks already in ``blocks``.
+
+    The frame and mode models each hold word and character TF-IDF vectorizers
+    fitted on the same texts with the same settings, and the character n-grams
+    are most of the time of a prediction: a block whose fitted vectorizer is the
+    same as one already applied (same parameters, vocabulary and idf) is taken
+    from ``blocks``. The result is the ``ColumnTransformer``'s own (blocks times
+    their weights, side by side), as tested against ``model.predict_proba``.
+    """
+    features = model.named_steps["features"]
+    weights = features.transformer_weights or {}
+    parts = []
+    for name, transformer, columns in features.transformers_:
+        if isinstance(transformer, str):  # "drop" (the remainder)
+            continue
+        key = _block_key(transformer, columns)
+        if key is None or key not in blocks:
+            block = transformer.transform(X[columns])
+            if key is not None:
+                blocks[key] = block
+        else:
+            block = blocks[key]
+        weight = weights.get(name)
+        parts.append(block * weight if weight is not None else block)
+    stacked = sparse.hstack([p if sparse.issparse(p) else sparse.csr_matrix(p) for p in parts]).tocsr()
+    return model.named_steps["model"].predict_proba(stacked)
+
+
+def _block_key(transformer, columns) -> tuple | None:
+    """What makes a fitted TF-IDF block reusable by another model (``None``: not shared)."""
+    if not isinstance(transformer, TfidfVectorizer):
+        return None
+    cached = _BLOCK_KEYS.get(transformer)
+    if cached is None:
+        vocabulary = tuple(sorted(transformer.vocabulary_.items()))
+        params = tuple(sorted((k, repr(v)) for k, v in transformer.get_params().items()))
+        cached = (params, vocabulary, transformer.idf_.tobytes())
+        _BLOCK_KEYS[transformer] = cached
+    return (str(columns), *cached)
+
+
+# Fitted vectorizer -> its key, computed once (kept off the estimator, which is saved as it is).
+_BLOCK_KEYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def result_features(result, clf: Classifier) -> pd.DataFrame:

@@ -102,3 +102,14 @@ def test_a_report_runs_spacy_once_per_document(tiny_model_dir, count_spacy):
     assert count_spacy["texts"] == len(corpus)
     assert data.classified and len(data.units) == len(corpus)
     assert np.allclose(data.units[["p_individual", "p_collective", "p_mixed", "p_none"]].sum(axis=1), 1.0)
+
+
+def test_shared_feature_blocks_give_the_pipelines_own_probabilities(tiny_model):
+    texts = ["Le groupe de parole se réunit chaque semaine au centre social.", "Le taux est fixé par décret.", ""]
+    table = tiny_model.features(texts)
+    proba = tiny_model.predict_proba(table=table)
+    X = table[["text", *tiny_model.columns_]]
+    frame = tiny_model.frame_model_.predict_proba(X)
+    assert np.allclose(proba[[f"p_{c}" for c in tiny_model.frame_model_.classes_]].to_numpy(), frame, atol=1e-12)
+    modes = tiny_model.mode_model_.predict_proba(X)
+    assert np.allclose(proba[[f"p_{m}" for m in tiny_model.modes_]].to_numpy(), modes, atol=1e-12)
