@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ from .components.normalizer import add_counts
 from .corpus.readers import InputProblem, Record, input_files, read_records
 from .corpus.units import check_unit
 from .errors import Errors, IsicError
-from .output import make_folder, sha256_file, write_atomic, write_table, write_tables
+from .output import output_folder, sha256_file, write_atomic, write_table, write_tables
 from .pipeline import load, pipeline_info
 from .tables import (
     MENTION_COLUMNS,
@@ -45,6 +46,7 @@ from .tables import (
     excluded_flags,
     label_groups,
     lemma_table,
+    mention_key,
     mention_rows,
     mentions_table,
     record_tables,
@@ -94,21 +96,64 @@ class AnalysisResult:
         )
 
     def write(self, out_dir: str | Path) -> dict[str, Path]:
-        """Write every table as CSV and Parquet, ``errors.csv`` and ``manifest.json``.
+        """Write every table as CSV and Parquet, ``errors.csv`` and ``manifest.json`` in ``out_dir``.
 
-        Each file is written to a temporary name and renamed, so a reader never
-        sees half a file; the manifest is written last, with each output's SHA-256.
+        The folder is written whole (:func:`isic_nlp.output.output_folder`): the
+        files go to a temporary folder that replaces ``out_dir`` at the end, so
+        ``out_dir`` never mixes two runs; the manifest, written last, lists each
+        output's SHA-256. Returns the final paths by file name.
         """
-        out = make_folder(out_dir)
-        written = write_tables({"documents": self.documents, "mentions": self.mentions}, out)
-        if self.lemmas is not None:
-            written["lemmas.parquet"] = write_table(self.lemmas, out / "lemmas.parquet")
-        written["errors.csv"] = write_table(self.errors, out / "errors.csv")
-        self.manifest["outputs"] = {name: sha256_file(path) for name, path in written.items()}
-        written["manifest.json"] = write_atomic(
-            out / "manifest.json", json.dumps(self.manifest, indent=2, ensure_ascii=False, default=str)
-        )
-        return written
+        with output_folder(out_dir) as out:
+            written = write_tables({"documents": self.documents, "mentions": self.mentions}, out)
+            if self.lemmas is not None:
+                written["lemmas.parquet"] = write_table(self.lemmas, out / "lemmas.parquet")
+            written["errors.csv"] = write_table(self.errors, out / "errors.csv")
+            self.manifest["outputs"] = {name: sha256_file(path) for name, path in written.items()}
+            written["manifest.json"] = write_atomic(
+                out / "manifest.json", json.dumps(self.manifest, indent=2, ensure_ascii=False, default=str)
+            )
+        return {name: Path(out_dir) / name for name in written}
+
+    def kwic(
+        self, label: str | None = None, *, lemma: str | None = None, phrase: str | None = None,
+        window: int = 10, counted_only: bool = False,
+    ) -> pd.DataFrame:
+        """Keyword-in-context lines from this result's own tables: nothing runs again.
+
+        A ``label`` (or group) reads the ``mentions`` table; a ``phrase`` is searched
+        in the unit texts (``analyse(..., texts=True)``). A ``lemma`` needs the
+        pipeline's tokens: use :func:`isic_nlp.kwic` on the corpus. The context
+        of a line stops at the edges of its unit (document, article or alinéa).
+        """
+        _kwic_query(label, lemma, phrase)
+        if lemma is not None:
+            raise IsicError(Errors.E013)
+        if phrase is not None and self.texts is None:
+            raise IsicError(Errors.E511)
+        unit = self.manifest.get("unit", {}).get("level", "document")
+        rows: list[dict] = []
+        if label is not None:
+            _check_label(label, self.manifest.get("labels", {}))
+            mentions = self.mentions[(self.mentions["label"] == label) | (self.mentions["group"] == label)]
+            if counted_only:
+                mentions = mentions[mentions["counted"]]
+            key = mention_key(unit)
+            units = self.documents.set_index("id")
+            texts = self.texts.set_index("id")["text"] if self.texts is not None else None
+            for mention in mentions.to_dict("records"):
+                unit_id = mention[key]
+                if unit_id is None or unit_id not in units.index:
+                    continue
+                if texts is not None:
+                    text, offset = texts[unit_id], int(units.at[unit_id, "start_char"])
+                else:  # no text kept: the mention's sentence is its context
+                    text = mention["sentence"]
+                    offset = mention["start_char"] - max(text.find(mention["text"]), 0)
+                rows.append(_mention_kwic_row(mention, unit_id, text, offset, window))
+        else:
+            for unit_row, text in zip(self.documents.itertuples(), self.texts["text"]):
+                rows.extend(_phrase_rows(unit_row.doc_id, unit_row.id, text, 0, phrase, window))
+        return pd.DataFrame(rows, columns=KWIC_COLUMNS)
 
     def summary(self) -> str:
         """One line: documents, tokens, mentions, errors, time."""
@@ -233,61 +278,118 @@ def analyse(
     return AnalysisResult(documents_df, mentions_df, errors_df, manifest, lemmas_df, texts_df)
 
 
+KWIC_COLUMNS = ["doc_id", "unit_id", "left", "match", "right", "label", "entry_id", "counted", "flags"]
+
+
 def kwic(
-    source: Source,
-    label: str,
+    source: Source | AnalysisResult,
+    label: str | None = None,
     *,
+    lemma: str | None = None,
+    phrase: str | None = None,
     window: int = 10,
     pipeline: str | Path | Language = "fast",
     nlp: Language | None = None,
     counted_only: bool = False,
     problems: list[InputProblem] | None = None,
 ) -> pd.DataFrame:
-    """Keyword-in-context lines of every mention of a label (or a group such as ``collective``).
+    """Keyword-in-context lines of a label (or a group such as ``collective``), a lemma or a phrase.
 
     Args:
+        source: a corpus (then the pipeline runs), or an ``AnalysisResult``
+            (then nothing runs again: :meth:`AnalysisResult.kwic`).
+        label: a lexicon label or group: every mention of it, with why it is
+            or is not counted; or ``lemma``: every token with that lemma (lower
+            case; needs the pipeline); or ``phrase``: every occurrence of the
+            words, whatever the case and the white space between them. Exactly one.
         window: words of context on each side.
         counted_only: leave out the mentions that are not counted (negated,
             quoted, false friends...).
-        problems: if given, input problems are appended to it.
+        problems: if given, input problems are appended to it. When no record
+            of the source is usable, an error says why (never an empty table in silence).
 
     Returns:
-        One row per mention: ``doc_id``, ``left``, ``match``, ``right``,
-        ``label``, ``entry_id``, ``counted`` and ``flags`` (why it is not counted,
-        or which context applies).
+        One row per occurrence: ``doc_id``, ``unit_id``, ``left``, ``match``,
+        ``right``, and for labels ``label``, ``entry_id``, ``counted`` and
+        ``flags`` (why it is not counted, or which context applies).
 
     Example:
         >>> lines = kwic([{"id": "d1", "text": "Les droits et devoirs du bénéficiaire du RSA."}], "obligations")
         >>> lines.loc[0, ["left", "match", "right"]].tolist()
         ['Les', 'droits et devoirs', 'du bénéficiaire du RSA.']
+        >>> kwic([{"id": "d1", "text": "Les droits et devoirs du bénéficiaire."}], phrase="DU  bénéficiaire")["match"].tolist()
+        ['du bénéficiaire']
     """
+    query = _kwic_query(label, lemma, phrase)
+    if isinstance(source, AnalysisResult):
+        return source.kwic(label, lemma=lemma, phrase=phrase, window=window, counted_only=counted_only)
     items, _ = records_from_source(source)
     nlp = _resolve_nlp(pipeline, nlp)
     groups = label_groups(nlp)
-    if label not in groups and label not in groups.values():
-        known = ", ".join([*groups, *dict.fromkeys(groups.values())])
-        raise IsicError(Errors.E003.format(label=label, known=known))
+    if label is not None:
+        _check_label(label, groups)
+    found: list[InputProblem] = problems if problems is not None else []
     rows = []
-    for record, chunks in process(items, nlp, problems if problems is not None else []):
+    n_records = 0
+    for record, chunks in process(items, nlp, found):
+        n_records += 1
+        if phrase is not None:
+            rows.extend(_phrase_rows(record.id, record.id, record.text, 0, phrase, window))
+            continue
         for offset, doc in chunks:
+            if lemma is not None:
+                for token in doc:
+                    if token.lemma_.lower() == query:
+                        start, end = token.idx + offset, token.idx + len(token) + offset
+                        rows.append(_kwic_row(record.id, record.id, record.text, start, end, window))
+                continue
             for mention in mention_rows(record.id, doc, offset, groups):
                 if label not in (mention["label"], mention["group"]) or (counted_only and not mention["counted"]):
                     continue
-                start, end = mention["start_char"], mention["end_char"]
-                flags = [flag for flag in (*CONTEXT_FLAGS, "false_friend") if mention[flag]]
-                rows.append(
-                    {
-                        "doc_id": record.id,
-                        "left": _words(record.text[:start], -window),
-                        "match": record.text[start:end],
-                        "right": _words(record.text[end:], window),
-                        "label": mention["label"],
-                        "entry_id": mention["entry_id"],
-                        "counted": mention["counted"],
-                        "flags": ";".join(flags) or None,
-                    }
-                )
-    return pd.DataFrame(rows, columns=["doc_id", "left", "match", "right", "label", "entry_id", "counted", "flags"])
+                rows.append(_mention_kwic_row(mention, record.id, record.text, 0, window))
+    if n_records == 0:
+        _no_usable_record(found)
+    return pd.DataFrame(rows, columns=KWIC_COLUMNS)
+
+
+def _kwic_query(label: str | None, lemma: str | None, phrase: str | None) -> str:
+    given = [q for q in (label, lemma, phrase) if q is not None]
+    if len(given) != 1 or not str(given[0]).strip():
+        raise IsicError(Errors.E006.format(option="kwic", expected="exactly one of a label, a lemma or a phrase",
+                                           value=" / ".join(map(str, given)) or None))
+    return str(given[0]).strip().lower()
+
+
+def _check_label(label: str, groups: dict[str, str]) -> None:
+    if label not in groups and label not in groups.values():
+        known = ", ".join([*groups, *dict.fromkeys(groups.values())])
+        raise IsicError(Errors.E003.format(label=label, known=known))
+
+
+def _no_usable_record(problems: list[InputProblem]) -> None:
+    errors = [p for p in problems if p.severity == "error"]
+    first = f"{errors[0].file}:{errors[0].line}: {errors[0].reason}" if errors else "no record"
+    raise IsicError(Errors.E012.format(problems=len(errors), first=first))
+
+
+def _kwic_row(doc_id: str, unit_id: str, text: str, start: int, end: int, window: int) -> dict:
+    return {"doc_id": doc_id, "unit_id": unit_id, "left": _words(text[:start], -window), "match": text[start:end],
+            "right": _words(text[end:], window), "label": None, "entry_id": None, "counted": None, "flags": None}
+
+
+def _mention_kwic_row(mention: dict, unit_id: str, text: str, offset: int, window: int) -> dict:
+    """A mention's line; ``text`` starts at ``offset`` in its document."""
+    row = _kwic_row(mention["doc_id"], unit_id, text, mention["start_char"] - offset, mention["end_char"] - offset, window)
+    flags = [flag for flag in (*CONTEXT_FLAGS, "false_friend") if mention[flag]]
+    row.update(label=mention["label"], entry_id=mention["entry_id"], counted=bool(mention["counted"]),
+               flags=";".join(flags) or None)
+    return row
+
+
+def _phrase_rows(doc_id: str, unit_id: str, text: str, offset: int, phrase: str, window: int) -> list[dict]:
+    words = [re.escape(w) for w in phrase.split()]
+    pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+    return [_kwic_row(doc_id, unit_id, text, m.start(), m.end(), window) for m in pattern.finditer(text)]
 
 
 def _resolve_nlp(pipeline: str | Path | Language, nlp: Language | None) -> Language:

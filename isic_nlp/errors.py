@@ -41,6 +41,19 @@ class Errors(metaclass=_Catalogue):
     E005 = "Could not write {path}: {reason}. Check that the folder is writable and has space."
     E006 = "{option} must be {expected}, got {value!r}."
     E007 = "Input format of {path} not recognised: {reason}."
+    E008 = "Cannot write the outputs to {path}: {reason}."
+    E012 = (
+        "No record of the input could be used ({problems} problem(s), first: {first}). A table "
+        "needs a 'text' column (or name yours with --text-field)."
+    )
+    E013 = (
+        "Lemmas are not kept in an analysis result: search a lemma with isic_nlp.kwic(corpus, "
+        "lemma=...) (or `isic-nlp kwic CORPUS --lemma ...`), which runs the pipeline."
+    )
+    E009 = (
+        "Another isic-nlp run is writing to {path} right now: wait for it to end, or choose "
+        "another --out folder."
+    )
     # Shipped data and datasets fetched on request (isic_nlp.shipped, isic_nlp.corpus.fetch).
     E030 = "Unknown kind of shipped data '{kind}'. Known kinds: {known}."
     E031 = (

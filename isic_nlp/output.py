@@ -1,14 +1,25 @@
-"""Writing outputs atomically: a reader never sees a half-written file.
+"""Writing outputs atomically: a reader never sees a half-written file, nor a folder of two runs.
 
 Each file is written to a temporary name in the same folder, then renamed
-over the final name (``os.replace`` is atomic on one file system).
+over the final name (``os.replace`` is atomic on one file system). An output
+*folder* (``analyse --out``, ``report --out``) is written whole by
+:func:`output_folder`: the run writes into a fresh hidden folder beside it,
+which replaces the old folder only once every file is written, so the folder
+holds one complete run, the previous one, or (for an instant between two
+renames, or after a crash in that instant) nothing; never a mix. A lock
+refuses a second run writing to the same folder at the same time.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import json
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -39,6 +50,84 @@ def write_atomic(path: str | Path, content: str | bytes | None = None, *, writer
     except OSError as err:
         raise IsicError(Errors.E005.format(path=path, reason=err)) from err
     return path
+
+
+def check_output_folder(path: str | Path) -> Path:
+    """Check, before any work, that ``path`` can receive a run's outputs; a coded error says why not.
+
+    It can if it does not exist (its parent is created), or is a folder that is
+    empty or holds an earlier isic_nlp output (a ``manifest.json`` of ours): that
+    folder is then replaced whole at the end of the run.
+    """
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise IsicError(Errors.E008.format(path=path, reason="it is a file, not a folder"))
+    if path.is_dir() and any(path.iterdir()) and not _ours(path):
+        raise IsicError(Errors.E008.format(
+            path=path, reason="it is not empty and holds no isic_nlp output (no manifest.json of ours): "
+            "choose a new folder, or empty it (the run replaces its output folder whole)"))
+    parent = make_folder(path.parent)
+    if not os.access(parent, os.W_OK):
+        raise IsicError(Errors.E005.format(path=path, reason=f"the folder {parent} is not writable"))
+    return path
+
+
+def _ours(folder: Path) -> bool:
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and "isic_nlp_version" in manifest
+
+
+@contextmanager
+def output_folder(path: str | Path) -> Iterator[Path]:
+    """Write a run's outputs into the yielded (temporary) folder; it becomes ``path`` when the block ends.
+
+    If the block raises (an error, Ctrl-C), the temporary folder is removed and
+    ``path`` is left as it was. A second run writing to ``path`` at the same time
+    is refused (``E009``). Leftovers of a run that was killed (hidden
+    ``.<name>.*.tmp`` and ``.<name>.*.old`` folders beside ``path``) are removed
+    by the next run.
+    """
+    path = check_output_folder(path)
+    lock = _lock(path)
+    try:
+        _remove_leftovers(path)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+        try:
+            yield tmp
+            old = path.parent / f".{path.name}.{os.getpid()}.old"
+            if path.exists():
+                os.rename(path, old)
+            os.rename(tmp, path)
+            shutil.rmtree(old, ignore_errors=True)
+        except OSError as err:
+            raise IsicError(Errors.E005.format(path=path, reason=err)) from err
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    finally:
+        # Removed while still held, so no litter is left. A run that opened the file just
+        # before may then lock the removed file too; the folder swap still never mixes two runs.
+        Path(lock.name).unlink(missing_ok=True)
+        lock.close()
+
+
+def _lock(path: Path):
+    """An exclusive lock on ``.<name>.lock`` beside ``path`` (released when the file is closed)."""
+    handle = open(path.parent / f".{path.name}.lock", "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as err:
+        handle.close()
+        raise IsicError(Errors.E009.format(path=path)) from err
+    return handle
+
+
+def _remove_leftovers(path: Path) -> None:
+    for leftover in path.parent.glob(f".{path.name}.*"):
+        if leftover.is_dir() and leftover.suffix in (".tmp", ".old"):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def make_folder(path: str | Path) -> Path:
