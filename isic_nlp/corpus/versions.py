@@ -33,7 +33,7 @@ versions, so two views of it avoid the survivorship of consolidated codes:
 
 Each record carries ``doc_type`` ``CODE_ARTICLE`` and ``article_num``, so
 ``isic_nlp.analyse(..., unit="alinea")`` cuts it as any code article, and
-``text_key`` (``DECRET 2009-404``, or ``unknown@<code>@<date>`` when the
+``text_key`` (``DECRET 2009-404``, or ``unknown@<code title>@<date>`` when the
 origin is undetermined) for :func:`isic_nlp.reports.codification.flag_codification`.
 
 Versions dated with the pre-1970 placeholder (``date_is_placeholder``: the git
@@ -280,12 +280,12 @@ def text_key(title: Any, nature: Any = None) -> str | None:
 
 
 def _key(obj: dict[str, Any]) -> str:
-    """The modifying text's key, or ``unknown@<code>@<date>`` for changes of undetermined origin."""
+    """The modifying text's key, or ``unknown@<code title>@<date>`` for changes of undetermined origin."""
     texts = obj.get("modifying_texts") or []
     if texts and isinstance(texts[0], dict) and texts[0].get("number") and texts[0].get("nature") not in (None, "unknown"):
         return f"{texts[0]['nature']} {texts[0]['number']}"
     key = text_key(obj.get("modifying_text"), obj.get("modifying_text_nature"))
-    return key or f"unknown@{obj['code']}@{obj['date']}"
+    return key or f"unknown@{CODE_TITLES.get(obj['code'], obj['code'])}@{obj['date']}"
 
 
 def _meta(obj: dict[str, Any], file: str) -> dict[str, Any]:

@@ -110,7 +110,7 @@ def test_events_view_one_record_per_created_or_modified_version(versions_file):
     assert change.meta["doc_type"] == "CODE_ARTICLE" and change.meta["article_num"] == "L1"
     assert change.meta["code_title"] == "Code de l'action sociale et des familles"
     # undetermined origin: one key per code and day, so a mass change of that day can be detected
-    assert by_id["CASF:L1@2000-12-23"].meta["text_key"] == "unknown@CASF@2000-12-23"
+    assert by_id["CASF:L1@2000-12-23"].meta["text_key"] == "unknown@Code de l'action sociale et des familles@2000-12-23"
     # the placeholder date is not a date
     old = by_id["CFAS:1@1970-01-31"]
     assert old.meta["date"] is None and old.meta["year"] is None and old.meta["date_is_placeholder"]
@@ -156,7 +156,7 @@ def test_in_force_view_keeps_the_creation_and_the_version_dates(versions_file):
         (l1,) = [r for r in records(read_in_force(versions_file, "2003-01-01")) if r.id == "CASF:L1"]
     assert l1.meta["date"] == "2000-12-23" and l1.meta["date_signature"] is None  # created by the codification
     assert l1.meta["date_version"] == "2002-01-03" and l1.meta["date_version_signature"] == "2002-01-02"
-    assert l1.meta["text_key"] == "unknown@CASF@2000-12-23" and l1.meta["version_id"] == "CASF:L1@2002-01-03"
+    assert l1.meta["text_key"] == "unknown@Code de l'action sociale et des familles@2000-12-23" and l1.meta["version_id"] == "CASF:L1@2002-01-03"
 
 
 def test_snapshot_in_a_gap_is_warned(versions_file):
