@@ -172,6 +172,19 @@ def test_snapshot_in_a_gap_is_warned(versions_file):
     assert [g.start for g in snapshot_gaps("2016-01-01")] == [g.start for g in GAPS[1:]]
 
 
+def test_events_view_warns_of_the_gaps_of_its_codes_only(versions_file, tmp_path):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        list(read_events(versions_file))
+    assert len(caught) == 3 and all("[isic:W403] events view" in str(w.message) for w in caught)
+    css = tmp_path / "css.jsonl"
+    css.write_text(json.dumps(version("D1", "1990-01-01", "created", code="CSS")) + "\n", encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert len(records(read_events(css))) == 1
+    assert not caught
+
+
 def test_a_bad_snapshot_date_is_a_coded_error(versions_file):
     with pytest.raises(IsicError, match="E006"):
         list(read_in_force(versions_file, "31/12/2001"))
