@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import warnings
 from collections import Counter
 from pathlib import Path
@@ -22,11 +21,9 @@ from isic_nlp.corpus.versions import (
     text_key,
 )
 from isic_nlp.errors import IsicError
+from tests.conftest import SHARED_CORPORA
 
-ROOT = Path(__file__).resolve().parents[2]
-# In CI the shared folder is ../shared beside the clone; ISIC_SHARED points elsewhere (e.g. from a worktree).
-SHARED = Path(os.environ.get("ISIC_SHARED", ROOT.parent / "shared"))
-CASF_VERSIONS = SHARED / "corpora" / "casf-versions.jsonl.gz"
+CASF_VERSIONS = SHARED_CORPORA / "casf-versions.jsonl.gz"
 
 
 def version(num, date, event, text="Texte.", date_end=None, code="CASF", **more):
@@ -199,6 +196,7 @@ def test_text_keys_agree_across_title_forms():
     assert text_key(None) is None
 
 
+@pytest.mark.slow  # reads the 6,858 versions four times: ~5 s
 @pytest.mark.skipif(not CASF_VERSIONS.exists(), reason="shared casf-versions.jsonl.gz not available")
 def test_real_casf_versions_counts():
     """The counts of casf-versions.md: 3556 + 2083 CASF and 218 + 92 CFAS created/modified versions."""

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -17,10 +15,7 @@ from isic_nlp.reports.codification import (
     flag_codification,
     load_codification_list,
 )
-
-ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("ISIC_SHARED", ROOT.parent / "shared"))
-CORPORA = SHARED / "corpora"
+from tests.conftest import SHARED_CORPORA as CORPORA
 
 
 def test_shipped_list_is_valid_and_has_the_known_waves():
