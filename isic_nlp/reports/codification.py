@@ -54,6 +54,7 @@ __all__ = [
     "DEFAULT_THRESHOLD",
     "CodificationText",
     "apply_codification",
+    "codification_note",
     "codification_summary",
     "flag_codification",
     "load_codification_list",
@@ -286,3 +287,29 @@ def codification_summary(units: pd.DataFrame, date_field: str = "date") -> pd.Da
         .sort_values(["codification", "n_units"], ascending=[False, False], kind="stable")
     )
     return table[columns].reset_index(drop=True)
+
+
+def codification_note(units: pd.DataFrame, threshold: int | None = DEFAULT_THRESHOLD) -> str:
+    """One sentence for a report: how many units codification texts created, and which texts.
+
+    ``units`` must have gone through :func:`flag_codification`.
+
+    Example:
+        >>> units = pd.DataFrame({"id": list("abcd"), "codification": ["listed", "listed", "detected", ""],
+        ...                       "codification_text": ["decret-85-1353", "decret-85-1353", "DECRET 2016-781", ""]})
+        >>> codification_note(units, threshold=1)
+        '3 of 4 units (75%) come from codification texts: 2 from listed texts (decret-85-1353 2), 1 from texts that created more than 1 units at once (DECRET 2016-781 1). Their dates are those of the codification, not of the rules.'
+    """
+    summary = codification_summary(units)
+    if not len(summary):
+        return f"No unit of the {len(units):,} comes from a listed codification text" + (
+            f" or from a text that created more than {threshold:,} units at once." if threshold else ".")
+    parts = []
+    for kind, words in (("listed", "listed texts"), ("detected", f"texts that created more than {threshold:,} units at once")):
+        rows = summary[summary["codification"] == kind]
+        if len(rows):
+            names = ", ".join(f"{r.codification_text} {r.n_units:,}" for r in rows.itertuples())
+            parts.append(f"{int(rows['n_units'].sum()):,} from {words} ({names})")
+    total = int(summary["n_units"].sum())
+    return (f"{total:,} of {len(units):,} units ({total / len(units):.0%}) come from codification texts: "
+            + ", ".join(parts) + ". Their dates are those of the codification, not of the rules.")

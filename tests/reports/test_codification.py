@@ -134,3 +134,13 @@ def test_real_code_du_travail_recodification():
     assert summary.loc["decret-2008-244", "n_units"] == 2077
     # the articles whose creating text is unknown and whose first version entered into force with the new code
     assert summary.loc["unknown@Code du travail@2008-05-01", "codification"] == "detected"
+
+
+def test_note_names_the_texts_and_the_share():
+    from isic_nlp.reports.codification import codification_note
+
+    flagged = flag_codification(units_table(), threshold=2)
+    note = codification_note(flagged, threshold=2)
+    assert note.startswith("9 of 10 units (90%) come from codification texts: 4 from listed texts (")
+    assert "decret-85-1353 2" in note and "5 from texts that created more than 2 units at once (DECRET 2016-781 5)" in note
+    assert codification_note(flag_codification(units_table().iloc[-1:], threshold=2), threshold=2).startswith("No unit of the 1")
