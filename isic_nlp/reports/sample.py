@@ -194,7 +194,11 @@ def draw_sample(
 
 
 def _sheet_table(sample: pd.DataFrame, seed: int) -> pd.DataFrame:
-    """The columns a labeller sees, rows in random order (seeded), label columns empty."""
+    """The columns a labeller sees, rows in random order (seeded), label columns empty.
+
+    Model probabilities and any labels the units already carry are left out, so
+    that nothing anchors the labeller's judgement.
+    """
     order = np.random.default_rng(seed).permutation(len(sample))
     rows = sample.iloc[order].reset_index(drop=True)
     context = [c for c in CONTEXT_COLUMNS if c in rows.columns and c != "id"]
@@ -203,7 +207,7 @@ def _sheet_table(sample: pd.DataFrame, seed: int) -> pd.DataFrame:
         table[column] = rows[column].to_numpy()
     table["text"] = rows["text"].to_numpy()
     for column in LABEL_COLUMNS:
-        table[column] = rows[column].to_numpy() if column in rows.columns else ""
+        table[column] = ""  # always blank: labels already in the inputs (a gold 'frame') are not shown
     for column in SAMPLE_COLUMNS:
         table[column] = rows[column].to_numpy() if column in rows.columns else math.nan
     return table

@@ -127,6 +127,8 @@ def written(tmp_path):
     units.loc[1, "text"] = "x" * (XLSX_CELL_LIMIT + 100)
     units.loc[2, "text"] = "Les droits de l'usager — « accès » à l'œuvre."
     units["title"] = "Code, article"
+    units["frame"] = "individual"  # a label already in the inputs: not shown to the labeller
+    units["p_collective"] = 0.9  # nor the model's probabilities
     sample = draw_sample(units, 12, by="period")
     return sample, write_sample(sample, tmp_path / "sample.csv")
 
