@@ -56,6 +56,7 @@ import pandas as pd
 
 from ..classify.labels import FRAMES, MODES
 from ..corpus.readers import InputProblem
+from ..corpus.units import check_unit
 from ..errors import Errors, IsicError
 from ..output import write_atomic
 
@@ -521,40 +522,29 @@ def sample_units(
 ) -> tuple[pd.DataFrame, list[InputProblem]]:
     """The units of a corpus as ``isic_nlp.analyse`` cuts them, each with its ``text``.
 
-    Runs :func:`isic_nlp.analyse` (ids, metadata, counts of every unit at the
-    ``unit`` level) and adds each unit's text, cut from its record with the
-    legal-unit rules of :mod:`isic_nlp.corpus.units`; with ``strategy="uncertain"``
-    also the shipped (or ``model``) classifier's ``p_<frame>``. Returns the
-    units and the input problems (records that could not be used, warnings).
+    Runs :func:`isic_nlp.analyse` once (ids, metadata, counts and text of every
+    unit at the ``unit`` level); with ``strategy="uncertain"`` the shipped (or
+    ``model``) classifier reads that same analysis and adds its ``p_<frame>``
+    (so the analysis uses the model's pipeline). Returns the units and the
+    input problems (records that could not be used, warnings).
     """
-    from ..analysis import analyse, record_units, records_from_source
-    from ..corpus.readers import Record
-    from ..corpus.units import check_unit, units_at
+    from ..analysis import analyse
+    from ..classify.api import load_for_use, result_problems
 
     check_unit(unit)
     if strategy not in STRATEGIES:
         raise IsicError(Errors.E407.format(option="--strategy", known=", ".join(STRATEGIES), value=strategy))
-    items, _ = records_from_source(source)
-    records: list[Record] = []
-    problems: list[InputProblem] = []
-    for item in items:
-        (records if isinstance(item, Record) else problems).append(item)
-    result = analyse(records, pipeline=pipeline, unit=unit)
-    problems.extend(
-        InputProblem(r.file, None if pd.isna(r.line) else int(r.line), r.id, r.code, r.reason, r.severity)
-        for r in result.errors.itertuples()
-    )
-    # The text of each unit (the lead will replace this with AnalysisResult.texts).
-    texts = {u.id: record.text[u.start:u.end] for record in records for u in units_at(record_units(record), unit, record.id, record.text)}
+    clf = load_for_use(model) if strategy == "uncertain" else None
+    if clf is not None:
+        result = analyse(source, nlp=clf.language(), unit=unit, texts=True)
+    else:
+        result = analyse(source, pipeline=pipeline, unit=unit, texts=True)
     units = result.documents.copy()
-    units.insert(1, "text", units["id"].map(texts))
-    if strategy == "uncertain":
-        from ..classify import classify
-
-        table, _ = classify(records, model, unit=unit)
-        probabilities = table[["id", *[f"p_{f}" for f in FRAMES]]]
+    units.insert(1, "text", result.texts["text"].to_numpy())
+    if clf is not None:
+        probabilities = clf.predict_proba(result)[["id", *[f"p_{f}" for f in FRAMES]]]
         units = units.merge(probabilities, on="id", how="left")
-    return units, problems
+    return units, result_problems(result)
 
 
 def add_period(units: pd.DataFrame, years: int = 10, date_field: str | None = None, column: str = "period") -> pd.DataFrame:
