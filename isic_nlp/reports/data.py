@@ -29,7 +29,9 @@ from ..classify.labels import MODES
 from ..corpus.readers import input_files
 from ..errors import Errors, IsicError
 
-SIDES = ("individual", "collective", "isic_mode")
+# Lexicon groups: individual framing, collective social intervention, collective labour
+# relations (apart since framing 1.1.0: ANNOTATION.md section 4), ISIC modes.
+SIDES = ("individual", "collective", "collective_labour", "isic_mode")
 
 
 @dataclass
@@ -44,7 +46,8 @@ class ReportData:
             names the input the unit came from.
         mentions: one row per mention (counted or not), as ``analyse`` writes them.
         lemmas: ``id, lemma, count`` per unit, or ``None`` (then no lemma keyness).
-        labels: every lexicon label with its side (``individual``, ``collective``, ``isic_mode``).
+        labels: every lexicon label with its side (``individual``, ``collective``,
+            ``collective_labour``, ``isic_mode``).
         errors: the input records that could not be used, and warnings.
         provenance: pipeline, model, lexicons, inputs with their hashes, unit level.
         notes: what is missing from the data, in plain sentences (also warned).

@@ -99,7 +99,7 @@ def _charts(report: Report) -> dict[str, tuple[str, Any, str]]:
                 figures[f"frames{suffix}"] = (title, fig, HOW_TO_READ["frames"].format(conf=conf))
             if facet != ALL:
                 continue
-            rates = report.rates[(report.rates["facet"] == facet) & report.rates["label"].isin(["individual", "collective", "isic_mode"])]
+            rates = report.rates[(report.rates["facet"] == facet) & report.rates["label"].isin(["individual", "collective", "collective_labour", "isic_mode"])]
             if len(rates):
                 title = "Counted mentions per 10,000 tokens"
                 fig = charts.series_chart(rates, "label", "rate", title=title, ylabel="per 10,000 tokens", percent=False, period_years=width)
