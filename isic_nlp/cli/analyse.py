@@ -99,7 +99,8 @@ def demo_cli(
 
     typer.echo(f"Analysing the demo corpus {DEMO_CORPUS} with the '{pipeline}' pipeline...")
     typer.echo(f"Open {out / 'documents.csv'} (one row per document) and {out / 'mentions.csv'} (one row per mention).")
-    analyse_cli(inputs=[DEMO_CORPUS], out=out, pipeline=pipeline, n_process=1, lexicon=[], max_length=None, unit="document", lemmas=False)
+    analyse_cli(inputs=[DEMO_CORPUS], out=out, pipeline=pipeline, n_process=1, lexicon=[], max_length=None, unit="document",
+                lemmas=False, text_field="text", id_field="id")
     typer.echo("Writing the framing-trend report of the demo corpus (5-year periods, by doc_type)...")
     trend_report([DEMO_CORPUS], out / "trend-report", by="5", facet="doc_type", pipeline=pipeline)
 
