@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..analysis import RESERVED, Source, _flat, record_units, records_from_source
-from ..corpus.readers import InputProblem, Record
+from ..analysis import RESERVED, _flat, record_units
+from ..corpus.readers import InputProblem, Record, Source, records_from_source
 from ..corpus.units import check_unit, units_at
 from ..errors import Errors, IsicError
 from .evaluate import cross_validated_scores, scores
