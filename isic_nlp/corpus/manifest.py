@@ -67,7 +67,7 @@ from .formats import format_files, read_files
 from .records import InputProblem, Record
 from .textometry import is_iramuteq, is_txm
 
-__all__ = ["MANIFEST_SUFFIXES", "CorpusManifest", "Filter", "SelectedRecords", "load_manifest"]
+__all__ = ["MANIFEST_SUFFIXES", "CorpusManifest", "Filter", "SelectedRecords", "input_kind", "is_manifest", "load_manifest"]
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
 _KEYS = {"name", "description", "dataset", "base", "sources", "fields", "filters", "deduplicate"}
@@ -283,7 +283,7 @@ def load_manifest(path: str | Path) -> CorpusManifest:
             looked = ", ".join(str(c.parent) for c in candidates)
             raise IsicError(Errors.E403.format(source=source, file=path, looked=looked))
         resolved.append(Path(found))
-    nested = [f"'{s}' is {kind}" for s in resolved if (kind := _not_a_source(s))]
+    nested = [f"'{s}' is {_KIND_NAMES[kind]}" for s in resolved if (kind := input_kind(s))]
     if nested:
         raise IsicError(Errors.E402.format(file=path, problems="; ".join(nested) + (
             ": a manifest's sources are files or folders of JSON Lines, CSV/TSV, .txt or LEGI "
@@ -302,14 +302,17 @@ def load_manifest(path: str | Path) -> CorpusManifest:
     )
 
 
-def _not_a_source(path: Path) -> str | None:
-    """What a path is when it cannot be a manifest's source, else ``None``."""
+_KIND_NAMES = {"manifest": "a corpus manifest", "txm": "a TXM folder", "iramuteq": "an IRaMuTeQ corpus"}
+
+
+def input_kind(path: str | Path) -> str | None:
+    """``"manifest"``, ``"txm"`` or ``"iramuteq"`` for an input that is not one file in one format, else ``None``."""
     if is_manifest(path):
-        return "a corpus manifest"
+        return "manifest"
     if is_txm(path):
-        return "a TXM folder"
+        return "txm"
     if is_iramuteq(path):
-        return "an IRaMuTeQ corpus"
+        return "iramuteq"
     return None
 
 

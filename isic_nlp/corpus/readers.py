@@ -67,9 +67,9 @@ from isic_nlp.output import sha256_file
 
 from .formats import FORMATS, file_format, format_files, read_files
 from .hygiene import clean_dates, clean_text
-from .manifest import is_manifest, load_manifest
+from .manifest import input_kind, load_manifest
 from .records import ERROR_COLUMNS, InputProblem, PathArg, Record
-from .textometry import is_iramuteq, is_txm, read_iramuteq, read_txm, txm_files
+from .textometry import read_iramuteq, read_txm, txm_files
 
 __all__ = [
     "ERROR_COLUMNS",
@@ -125,7 +125,7 @@ def input_files(paths: PathArg | Iterable[PathArg]) -> list[Path]:
         ['a.jsonl.gz', 'b.csv']
     """
     given = _paths(paths)
-    kinds = [_kind(path) for path in given]
+    kinds = [input_kind(path) for path in given]
     if not any(kinds):
         return format_files(given)
     files: list[Path] = []
@@ -178,7 +178,7 @@ def read_records(
         [('L113-1', {'nota': None})]
     """
     given = _paths(paths)
-    if any(_kind(path) for path in given):
+    if any(input_kind(path) for path in given):
         return SourceRecords(given, text_field, id_field)
     return read_files(format_files(given), text_field, id_field)
 
@@ -187,17 +187,6 @@ def _paths(paths: PathArg | Iterable[PathArg]) -> list[Path]:
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     return [Path(p) for p in paths]
-
-
-def _kind(path: Path) -> str | None:
-    """``"manifest"``, ``"txm"`` or ``"iramuteq"`` for an input that is not one file in one format."""
-    if is_manifest(path):
-        return "manifest"
-    if is_txm(path):
-        return "txm"
-    if is_iramuteq(path):
-        return "iramuteq"
-    return None
 
 
 class SourceRecords:
@@ -212,7 +201,7 @@ class SourceRecords:
         # Wrong paths and invalid manifests raise now, before any record is read.
         self._parts: list[Iterable[Record | InputProblem]] = []
         for path in paths:
-            kind = _kind(path)
+            kind = input_kind(path)
             if kind == "manifest":
                 self._parts.append(load_manifest(path).records())
             elif kind == "txm":
