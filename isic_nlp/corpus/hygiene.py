@@ -100,6 +100,7 @@ def clean_dates(meta: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, d
 
 
 def normalise_newlines(text: str) -> str:
+    """CRLF and CR line breaks become ``\\n``."""
     if "\r" in text:
         return text.replace("\r\n", "\n").replace("\r", "\n")
     return text

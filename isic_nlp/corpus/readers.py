@@ -39,7 +39,7 @@ with a ``title`` and no ``doc_type``/``date``/``year`` gets them from the title
 prefix: the code is in ``InputProblem.code`` (both go to ``errors.csv``).
 
 This module is the top of the reading layers (records < decoding, hygiene <
-formats, legi < textometry < manifest < readers): nothing below imports it.
+legi < formats < textometry < manifest < readers): nothing below imports it.
 
 Example:
     >>> import pathlib, tempfile
