@@ -82,11 +82,3 @@ def test_stats_errors_are_coded_value_errors(call, code):
     message = str(info.value)
     assert message.startswith(f"[isic:{code}] ") and not re.search(r"\{\w*\}", message)
 
-
-def test_profile_settings_are_coded():
-    import spacy
-
-    nlp = spacy.blank("fr")
-    with pytest.raises(IsicValueError) as info:
-        nlp.add_pipe("isic_profile", config={"exclude": ["negation", "nope"]})
-    assert info.value.code == "E311" and "got ['nope']" in str(info.value)
