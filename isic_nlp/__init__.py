@@ -8,10 +8,9 @@ Example:
     ['individual_support', 'rights']
 """
 
-__version__ = "0.1.0"
-
-from .pipeline import load, pipeline_info  # noqa: E402
-from .analysis import AnalysisResult, analyse, kwic  # noqa: E402
+from ._version import __version__
+from .pipeline import load, pipeline_info
+from .analysis import AnalysisResult, analyse, kwic
 
 
 def __getattr__(name: str):

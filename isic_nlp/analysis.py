@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import re
 import time
 from collections.abc import Iterable, Iterator
@@ -34,13 +33,12 @@ from spacy.tokens import Doc
 
 from .components.extensions import CONTEXT_FLAGS
 from .components.normalizer import add_counts
-from .corpus.readers import InputProblem, Record, input_files, read_records
+from .corpus.readers import ERROR_COLUMNS, InputProblem, Record, Source, records_from_source
 from .corpus.units import check_unit
 from .errors import Errors, IsicError
 from .output import output_folder, sha256_file, write_atomic, write_table, write_tables
 from .pipeline import load, pipeline_info
 from .tables import (
-    MENTION_COLUMNS,
     RATE_PER,
     documents_table,
     excluded_flags,
@@ -52,8 +50,6 @@ from .tables import (
     record_tables,
 )
 
-ERROR_COLUMNS = ["file", "line", "id", "severity", "code", "reason"]
-Source = str | Path | Iterable[str | Path] | pd.DataFrame | Iterable[dict] | Iterable[Record]
 
 
 @dataclass
@@ -482,59 +478,6 @@ def split_text(text: str, limit: int) -> list[tuple[int, str]]:
 
 def _problem_row(problem: InputProblem) -> dict:
     return {column: getattr(problem, column) for column in ERROR_COLUMNS}
-
-
-# --- Sources -----------------------------------------------------------------------
-
-
-def records_from_source(
-    source: Source, text_field: str = "text", id_field: str = "id"
-) -> tuple[Iterable[Record | InputProblem], list[dict]]:
-    """Turn any accepted source into records and problems, and list the input files with their hashes."""
-    if isinstance(source, pd.DataFrame):
-        return _records_from_dicts(source.to_dict("records"), "<DataFrame>", text_field, id_field), []
-    if isinstance(source, (str, Path)):
-        source = [source]
-    items = list(source) if not isinstance(source, Iterator) else source
-    if isinstance(items, list) and all(isinstance(i, (str, Path)) for i in items):
-        files = input_files(items)
-        inputs = [{"file": str(f), "bytes": f.stat().st_size, "sha256": sha256_file(f)} for f in files]
-        return read_records(items, text_field=text_field, id_field=id_field), inputs
-    return _records_from_items(items, text_field, id_field), []
-
-
-def _records_from_items(items: Iterable, text_field: str, id_field: str) -> Iterator[Record | InputProblem]:
-    dicts = []
-    for item in items:
-        if isinstance(item, (Record, InputProblem)):
-            yield item
-        else:
-            dicts.append(item)
-    yield from _records_from_dicts(dicts, "<records>", text_field, id_field)
-
-
-def _records_from_dicts(rows: list[dict], origin: str, text_field: str, id_field: str) -> Iterator[Record | InputProblem]:
-    """Records from in-memory dicts, with the same checks as the file readers."""
-    seen: dict[str, int] = {}
-    for number, row in enumerate(rows, start=1):
-        if not isinstance(row, dict):
-            yield InputProblem.from_code(origin, number, None, "E209", type=type(row).__name__)
-            continue
-        raw_id = row.get(id_field)
-        record_id = str(raw_id) if raw_id is not None and not (isinstance(raw_id, float) and math.isnan(raw_id)) else str(number)
-        text = row.get(text_field)
-        if text is None or (isinstance(text, float) and math.isnan(text)):
-            yield InputProblem.from_code(origin, number, record_id, "E202")
-        elif not isinstance(text, str):
-            yield InputProblem.from_code(origin, number, record_id, "E204", type=type(text).__name__)
-        elif not text.strip():
-            yield InputProblem.from_code(origin, number, record_id, "E203")
-        elif record_id in seen:
-            yield InputProblem.from_code(origin, number, record_id, "E205", id=record_id, first=f"{origin}:{seen[record_id]}")
-        else:
-            seen[record_id] = number
-            meta = {k: v for k, v in row.items() if k not in (text_field, id_field)}
-            yield Record(record_id, text, meta, origin, number)
 
 
 def _progress_bar(enabled: bool):

@@ -6,17 +6,27 @@ Codes are grouped by area, and a code never changes meaning:
 * ``E1xx``  lexicons (loading and validating lexicon files)
 * ``E2xx``  input records (reading corpora; these go to ``errors.csv``)
 * ``E3xx``  pipelines and components
+* ``E4xx``  corpora, units, exports
+* ``E5xx``  classifier
+* ``E6xx``  reports (``E62x``: the statistics of :mod:`isic_nlp.reports.stats`)
 * ``W...``  warnings, same areas
 
-Every message says what is wrong and what to do next.
+Every message says what is wrong and what to do next. An error is raised as
+:class:`IsicError` (its ``code`` is the catalogue key), or as
+:class:`IsicValueError` when a function was given a value it cannot use (it is
+a :class:`ValueError` too, as such an error was before it had a code).
 
 Example:
     >>> from isic_nlp.errors import Errors
     >>> Errors.E001.format(path="corpus.jsonl")  # doctest: +ELLIPSIS
     '[isic:E001] Input not found: corpus.jsonl. ...'
+    >>> IsicError(Errors.E001.format(path="corpus.jsonl")).code
+    'E001'
 """
 
 from __future__ import annotations
+
+import re
 
 
 class _Catalogue(type):
@@ -112,6 +122,15 @@ class Errors(metaclass=_Catalogue):
         "Context lexicon label(s) {labels} have no meaning for isic_context: a label must be "
         "one of {known}, or a boundary label named in some 'stop_at'. Rename the label or "
         "list it in the 'stop_at' of the labels or entries it should stop (lexicons/README.md)."
+    )
+
+    E311 = (
+        "isic_profile: exclude must be among {known}, got {value}. Fix the 'exclude' setting of "
+        "[components.isic_profile] in the pipeline config (or the `exclude` argument of `nlp.add_pipe`)."
+    )
+    E312 = (
+        "A label has the name of a group: {names}. Rename the label in its lexicon file: labels and "
+        "groups share the count columns of documents.csv (n_<name>, rate_<name>)."
     )
 
     # --- Warnings ---------------------------------------------------------
@@ -241,6 +260,25 @@ class Errors(metaclass=_Catalogue):
         "(documents.parquet or documents.csv): run analyse again."
     )
     E606 = "A comparison needs at least 2 groups; '{field}' has {n}: {values}."
+    # Statistics (isic_nlp.reports.stats), also callable with your own figures. Bad
+    # scalar parameters (confidence, n_boot, prior_total) are E006.
+    E621 = (
+        "{where}: {values} must be finite and non-negative. Check the figures passed in: a count "
+        "is 0 or more, never missing (NaN) or infinite."
+    )
+    E622 = (
+        "{where}: impossible counts: {rule}. Check that each part's figures are taken from the "
+        "whole they are compared with."
+    )
+    E623 = "{where}: {values} must be in [0, 1]. Pass proportions or p-values (0.25, not 25 %)."
+    E624 = (
+        "{where}: {values} differ in length ({lengths}). Pass one value per {item}, in the same order."
+    )
+    E625 = "{where}: {values} must be whole numbers. Pass counts, not rates or shares."
+    E626 = (
+        "{where}: needs a 2-D table (rows × columns of counts), got {ndim} dimension(s). Pass a "
+        "list of rows or a 2-D array."
+    )
 
     # --- E7xx: samples for hand-labelling and the labels read back ------
     E701 = "Cannot draw the sample: {reason}."
@@ -269,15 +307,38 @@ class Errors(metaclass=_Catalogue):
     )
 
 
+_CODE = re.compile(r"^\[isic:([EW]\d{3})\] ")
+
+
 class IsicError(Exception):
     """An error caused by the user's input or invocation, with a coded message.
 
     The CLI prints the message and exits with ``exit_code``, without a traceback.
+
+    Attributes:
+        code: The catalogue key (``"E001"``...): given, else read from the
+            message's ``[isic:CODE]`` prefix; ``None`` for an uncoded message.
+        exit_code: The CLI's exit status for this error.
+
+    Example:
+        >>> err = IsicError(Errors.E006.format(option="n_process", expected="1 or more", value=0))
+        >>> err.code, str(err)
+        ('E006', '[isic:E006] n_process must be 1 or more, got 0.')
     """
 
     exit_code = 2
 
-    def __init__(self, message: str, exit_code: int | None = None):
+    def __init__(self, message: str, exit_code: int | None = None, *, code: str | None = None):
         super().__init__(message)
         if exit_code is not None:
             self.exit_code = exit_code
+        match = _CODE.match(message) if isinstance(message, str) else None
+        self.code: str | None = code or (match.group(1) if match else None)
+
+
+class IsicValueError(IsicError, ValueError):
+    """A coded error for a value a function cannot use (a statistic's counts, a component's setting).
+
+    It is a :class:`ValueError` as well, so code written for the uncoded errors
+    of before (``except ValueError``) keeps working.
+    """

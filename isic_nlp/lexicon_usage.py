@@ -15,8 +15,9 @@ from pathlib import Path
 import pandas as pd
 from spacy.language import Language
 
-from .analysis import Source, process, records_from_source
+from .analysis import process
 from .components.matcher import LexiconMatcher
+from .corpus.readers import Source, records_from_source
 from .pipeline import linguistic_pipes, load
 
 

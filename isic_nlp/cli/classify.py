@@ -29,7 +29,7 @@ def _report_problems(problems: list[InputProblem], errors_out: Path | None = Non
     if errors_out is not None and problems:
         import pandas as pd
 
-        from ..analysis import ERROR_COLUMNS
+        from ..corpus.records import ERROR_COLUMNS
 
         write_table(
             pd.DataFrame(

@@ -6,6 +6,7 @@ from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..errors import Errors, IsicValueError
 from .extensions import CONTEXT_FLAGS, SPANS_KEY, register_extensions
 from .matcher import LexiconMatcher
 
@@ -46,7 +47,7 @@ class DocumentProfile:
         register_extensions()
         unknown = set(exclude) - set(EXCLUDABLE)
         if unknown:
-            raise ValueError(f"exclude must be among {EXCLUDABLE}, got {sorted(unknown)}")
+            raise IsicValueError(Errors.E311.format(known=list(EXCLUDABLE), value=sorted(unknown)))
         self.nlp = nlp
         self.name = name
         self.exclude = tuple(exclude)
@@ -69,7 +70,7 @@ class DocumentProfile:
                 groups.update({name: label.group for name, label in matcher.labels.items()})
             clash = set(groups) & set(groups.values())
             if clash:
-                raise ValueError(f"a label has the name of a group: {sorted(clash)}")
+                raise IsicValueError(Errors.E312.format(names=", ".join(sorted(clash))))
             self._groups, self._groups_key = groups, key
         return self._groups
 

@@ -23,7 +23,8 @@ from typing import Any
 
 import pandas as pd
 
-from .readers import InputProblem, Record
+from .readers import records_from_source
+from .records import ERROR_COLUMNS, InputProblem, Record
 
 __all__ = ["CorpusDescription", "describe"]
 
@@ -51,8 +52,6 @@ class CorpusDescription:
 
 def describe(source: Any, *, text_field: str = "text", id_field: str = "id") -> CorpusDescription:
     """Describe a corpus (any source :func:`isic_nlp.analyse` accepts, manifests included)."""
-    from isic_nlp.analysis import ERROR_COLUMNS, records_from_source  # analysis imports corpus
-
     items, _ = records_from_source(source, text_field, id_field)
     rows = []
     problems: list[InputProblem] = []

@@ -45,7 +45,8 @@ from typing import Any
 from isic_nlp.errors import Errors, IsicError
 from isic_nlp.output import write_atomic
 
-from .readers import InputProblem, Record
+from .readers import records_from_source
+from .records import InputProblem, Record
 from .units import check_unit, legal_units, units_at
 
 __all__ = [
@@ -106,8 +107,6 @@ def unit_records(
     "document"`` the unit is the whole record). Input problems are appended
     to ``problems``.
     """
-    from isic_nlp.analysis import records_from_source  # analysis imports this package
-
     check_unit(unit)
     items, _ = records_from_source(source, text_field, id_field)
     for item in items:

@@ -2,7 +2,7 @@
 
 A code file (``data/LEGITEXT….json``) is one JSON object, a unist tree: the
 ``code`` node holds ``section`` nodes, which hold sections and ``article``
-nodes. Every article becomes one :class:`~isic_nlp.corpus.readers.Record`:
+nodes. Every article becomes one :class:`~isic_nlp.corpus.records.Record`:
 
 * ``id`` = the article's LEGIARTI id (its current version), ``text`` = its
   ``texteHtml`` turned into plain text by :func:`html_to_text` (block elements
@@ -64,7 +64,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from isic_nlp.corpus.readers import InputProblem, Record, _open_binary, _probe, _READ_ERRORS, _describe
+from .decoding import READ_ERRORS, describe_error, open_binary, probe_file
+from .hygiene import NO_DATE_YEAR
+from .records import InputProblem, Record
 
 __all__ = ["read_legi", "is_legi_tree", "html_to_text", "creation_date", "DATE_SOURCES", "DATE_FIELDS"]
 
@@ -75,8 +77,6 @@ DATE_FIELDS = {
     "date_publication": "publication of the text that created (or codified) the article",
     "date_in_force": "entry into force of the article's first version",
 }
-# LEGI writes "no date" as 2999-01-01 (and 32472144000000 ms); any year from 2900 is ignored.
-_NO_DATE_YEAR = 2900
 _DETECT_BYTES = 1 << 16
 _CODE_NODE = re.compile(rb'"type"\s*:\s*"code"')
 
@@ -99,9 +99,9 @@ def is_legi_tree(path: str | Path) -> bool:
         gz = path.name.lower().endswith(".gz")
         with open(path, "rb") as raw:
             gz = gz or raw.read(2) == b"\x1f\x8b"
-        with _open_binary(path, gz) as stream:
+        with open_binary(path, gz) as stream:
             head = stream.read(_DETECT_BYTES)
-    except (*_READ_ERRORS, ValueError):
+    except (*READ_ERRORS, ValueError):
         return False
     head = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head.startswith(b"{") or not _CODE_NODE.search(head):
@@ -196,7 +196,7 @@ def _day(value: Any) -> str | None:
         day = value[:10]
     else:
         return None
-    return None if int(day[:4]) >= _NO_DATE_YEAR else day
+    return None if int(day[:4]) >= NO_DATE_YEAR else day
 
 
 def _shift_years(day: str, years: int) -> str:
@@ -333,16 +333,16 @@ def read_legi(path: str | Path) -> Iterator[Record | InputProblem]:
     """
     path = Path(path)
     file = str(path)
-    probe = _probe(path)
+    probe = probe_file(path)
     if isinstance(probe, InputProblem):
         yield probe
         return
     yield from probe.warnings
     try:
-        with _open_binary(path, probe.gz) as stream:
+        with open_binary(path, probe.gz) as stream:
             raw = stream.read()
-    except _READ_ERRORS as err:
-        yield InputProblem.from_code(file, None, None, "E210", reason=_describe(err))
+    except READ_ERRORS as err:
+        yield InputProblem.from_code(file, None, None, "E210", reason=describe_error(err))
         return
     if probe.bom:
         raw = raw[3:]

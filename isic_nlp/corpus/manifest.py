@@ -3,7 +3,10 @@
 A manifest names its source files, which fields hold the text, the id and the
 date, which records to keep, and the key that makes two records the same
 document. ``isic-nlp analyse corpora/<name>.yaml`` (or any reader of
-:mod:`isic_nlp.corpus.readers`) reads it like a corpus file. Nothing is dropped
+:mod:`isic_nlp.corpus.readers`) reads it like a corpus file. Its sources are
+read by :mod:`isic_nlp.corpus.formats`: files or folders of JSON Lines, CSV/TSV,
+``.txt`` or LEGI code trees, not other manifests, TXM folders or IRaMuTeQ files
+(E402). Nothing is dropped
 silently: records left out by a filter or as duplicates are counted, per
 filter, and ``analyse`` writes the counts to ``manifest.json``, with
 ``records_read = documents + errors + filtered + duplicates``.
@@ -60,9 +63,11 @@ from isic_nlp.errors import Errors, IsicError
 from isic_nlp.output import sha256_file
 
 from .fetch import DATASETS, dataset_folder, is_present
-from .readers import InputProblem, Record, read_records
+from .formats import format_files, read_files
+from .records import InputProblem, Record
+from .textometry import is_iramuteq, is_txm
 
-__all__ = ["MANIFEST_SUFFIXES", "CorpusManifest", "Filter", "SelectedRecords", "load_manifest"]
+__all__ = ["MANIFEST_SUFFIXES", "CorpusManifest", "Filter", "SelectedRecords", "input_kind", "is_manifest", "load_manifest"]
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
 _KEYS = {"name", "description", "dataset", "base", "sources", "fields", "filters", "deduplicate"}
@@ -163,7 +168,7 @@ class SelectedRecords:
     def _select(self) -> Iterator[Record | InputProblem]:
         m = self.manifest
         seen: set[Any] = set()
-        for item in read_records(m.sources, text_field=m.text_field, id_field=m.id_field):
+        for item in read_files(format_files(m.sources), m.text_field, m.id_field):
             if isinstance(item, InputProblem):
                 yield item
                 continue
@@ -278,6 +283,11 @@ def load_manifest(path: str | Path) -> CorpusManifest:
             looked = ", ".join(str(c.parent) for c in candidates)
             raise IsicError(Errors.E403.format(source=source, file=path, looked=looked))
         resolved.append(Path(found))
+    nested = [f"'{s}' is {_KIND_NAMES[kind]}" for s in resolved if (kind := input_kind(s))]
+    if nested:
+        raise IsicError(Errors.E402.format(file=path, problems="; ".join(nested) + (
+            ": a manifest's sources are files or folders of JSON Lines, CSV/TSV, .txt or LEGI "
+            "code trees; give that input on the command line next to the manifest instead")))
     name = data.get("name") or path.stem
     return CorpusManifest(
         file=path,
@@ -290,6 +300,20 @@ def load_manifest(path: str | Path) -> CorpusManifest:
         filters=filters,
         deduplicate=dedup,
     )
+
+
+_KIND_NAMES = {"manifest": "a corpus manifest", "txm": "a TXM folder", "iramuteq": "an IRaMuTeQ corpus"}
+
+
+def input_kind(path: str | Path) -> str | None:
+    """``"manifest"``, ``"txm"`` or ``"iramuteq"`` for an input that is not one file in one format, else ``None``."""
+    if is_manifest(path):
+        return "manifest"
+    if is_txm(path):
+        return "txm"
+    if is_iramuteq(path):
+        return "iramuteq"
+    return None
 
 
 def _parse_filter(text: Any) -> Filter | str:

@@ -12,7 +12,8 @@
   file is an error (E404), a file without a row is read with a warning (W401).
 
 Both are read by :func:`isic_nlp.corpus.readers.read_records` (and so by
-``isic-nlp analyse``), which hands them to this module.
+``isic-nlp analyse``), which hands them to this module; the files inside are
+read by :mod:`isic_nlp.corpus.formats` (a TXM text is one ``.txt`` document).
 
 Example:
     >>> import pathlib, tempfile
@@ -32,7 +33,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .readers import InputProblem, Record, decode_bytes, read_records
+from isic_nlp.errors import Errors, IsicError
+
+from .decoding import decode_bytes
+from .formats import read_txt
+from .hygiene import normalise_newlines
+from .records import InputProblem, Record
 
 __all__ = ["FIELD_NAMES", "is_iramuteq", "is_txm", "read_iramuteq", "read_txm", "txm_files"]
 
@@ -142,8 +148,6 @@ def read_txm(path: str | Path) -> Iterator[Record | InputProblem]:
     Raises:
         IsicError: E406, at once, when ``metadata.csv`` has no ``id`` first column.
     """
-    from isic_nlp.errors import Errors, IsicError
-
     folder = Path(path)
     meta_file = folder / "metadata.csv"
     content, warnings = _decode(meta_file)
@@ -177,7 +181,7 @@ def _txm_records(
                 str(meta_file), None, rid, "E404", id=rid, name=folder / f"{rid}.txt"
             )
     for stem, file in files.items():
-        for item in read_records(file):
+        for item in read_txt(file):
             if isinstance(item, Record):
                 if stem in rows:
                     item = Record(
@@ -211,4 +215,4 @@ def _decode(path: Path) -> tuple[str | None, list[InputProblem]]:
             InputProblem.from_code(file, None, None, "E210", reason=err.strerror or str(err))
         ]
     text, warnings = decode_bytes(data, file)
-    return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
+    return normalise_newlines(text), warnings

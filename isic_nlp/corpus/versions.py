@@ -79,7 +79,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from isic_nlp.corpus.readers import InputProblem, Record
+from isic_nlp.corpus.records import InputProblem, Record
 from isic_nlp.errors import Errors
 
 __all__ = [

@@ -23,10 +23,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..analysis import ERROR_COLUMNS, Source, analyse
+from ..analysis import analyse
 from ..classify.api import PREDICTION_COLUMNS, classify, load_for_use, prediction_table
 from ..classify.labels import MODES
-from ..corpus.readers import input_files
+from ..corpus.readers import ERROR_COLUMNS, Source, input_files
 from ..errors import Errors, IsicError
 
 # Lexicon groups: individual framing, collective social intervention, collective labour

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import __version__
+from .._version import __version__
 from ..classify.labels import FRAMES, MODES
 from ..output import output_folder, sha256_file, write_atomic, write_table, write_tables
 from ..shipped import data_file

@@ -5,7 +5,8 @@ Conventions
 * **Inputs.** Count arguments are array-likes (Python scalars, lists, numpy arrays)
   and broadcast against each other like numpy operands. Counts must be finite and
   non-negative; impossible tables (``k > n``, a word counted more often in a part
-  than in the corpus, ...) raise :class:`ValueError`.
+  than in the corpus, ...) raise :class:`~isic_nlp.errors.IsicValueError` (a
+  :class:`ValueError` with a catalogue code, E006 or E621-E626).
 * **Outputs.** Scalar inputs give Python ``float`` values, array inputs give
   ``float64`` arrays of the broadcast shape. Multi-valued results are
   :class:`~typing.NamedTuple` instances (they unpack like plain tuples:
@@ -45,6 +46,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special
 from scipy import stats as sps
+
+from ..errors import Errors, IsicValueError
 
 __all__ = [
     "ChiSquareResult",
@@ -229,7 +232,7 @@ def _out(x: np.ndarray) -> FloatOrArray:
 
 def _z(confidence: float) -> float:
     if not 0.0 < confidence < 1.0:
-        raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
+        raise IsicValueError(Errors.E006.format(option="confidence", expected="a level between 0 and 1, such as 0.95", value=confidence))
     return float(special.ndtri(0.5 + confidence / 2.0))
 
 
@@ -239,21 +242,22 @@ def _arrays(*values: ArrayLike) -> list[np.ndarray]:
     return [np.array(a) for a in np.broadcast_arrays(*arrays)]
 
 
-def _check_proportion(k: np.ndarray, n: np.ndarray, names: str = "k, n") -> None:
+def _check_proportion(k: np.ndarray, n: np.ndarray, where: str, names: str = "k, n") -> None:
     if np.any(k < 0) or np.any(n < 0):
-        raise ValueError(f"{names}: counts must be non-negative")
+        raise IsicValueError(Errors.E621.format(where=where, values=names))
     if np.any(k > n):
-        raise ValueError(f"{names}: the count k exceeds the number of trials n")
+        first, second = names.split(", ")
+        raise IsicValueError(Errors.E622.format(where=where, rule=f"a count {first} exceeds its number of trials {second}"))
 
 
 def _keyness_arrays(k: ArrayLike, K: ArrayLike, n: ArrayLike, N: ArrayLike) -> list[np.ndarray]:
     k_, K_, n_, N_ = _arrays(k, K, n, N)
     if np.any(k_ < 0) or np.any(K_ < 0) or np.any(n_ < 0) or np.any(N_ < 0):
-        raise ValueError("keyness: counts must be non-negative")
+        raise IsicValueError(Errors.E621.format(where="keyness", values="k, K, n and N"))
     if np.any(k_ > K_) or np.any(n_ > N_) or np.any(K_ > N_):
-        raise ValueError("keyness: need k <= K <= N and n <= N (the part is inside the corpus)")
+        raise IsicValueError(Errors.E622.format(where="keyness", rule="need k <= K <= N and n <= N (the part is inside the corpus)"))
     if np.any(k_ > n_) or np.any(K_ - k_ > N_ - n_):
-        raise ValueError("keyness: a word is counted more often than there are tokens")
+        raise IsicValueError(Errors.E622.format(where="keyness", rule="a word is counted more often than there are tokens"))
     return [k_, K_, n_, N_]
 
 
@@ -287,7 +291,7 @@ def wilson_interval(k: ArrayLike, n: ArrayLike, confidence: float = 0.95) -> Int
     """
     z = _z(confidence)
     k_, n_ = _arrays(k, n)
-    _check_proportion(k_, n_)
+    _check_proportion(k_, n_, "wilson_interval")
     low, high = _wilson(k_, n_, z)
     return Interval(_out(low), _out(high))
 
@@ -306,8 +310,8 @@ def newcombe_difference(
     """
     z = _z(confidence)
     k1_, n1_, k2_, n2_ = _arrays(k1, n1, k2, n2)
-    _check_proportion(k1_, n1_, "k1, n1")
-    _check_proportion(k2_, n2_, "k2, n2")
+    _check_proportion(k1_, n1_, "newcombe_difference", "k1, n1")
+    _check_proportion(k2_, n2_, "newcombe_difference", "k2, n2")
     l1, u1 = _wilson(k1_, n1_, z)
     l2, u2 = _wilson(k2_, n2_, z)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -330,7 +334,7 @@ def cohens_h(p1: ArrayLike, p2: ArrayLike) -> FloatOrArray:
     """
     p1_, p2_ = _arrays(p1, p2)
     if np.any((p1_ < 0) | (p1_ > 1)) or np.any((p2_ < 0) | (p2_ > 1)):
-        raise ValueError("cohens_h: proportions must be in [0, 1]")
+        raise IsicValueError(Errors.E623.format(where="cohens_h", values="proportions"))
     return _out(2.0 * np.arcsin(np.sqrt(p1_)) - 2.0 * np.arcsin(np.sqrt(p2_)))
 
 
@@ -346,8 +350,8 @@ def two_proportion_test(k1: ArrayLike, n1: ArrayLike, k2: ArrayLike, n2: ArrayLi
     0.1025
     """
     k1_, n1_, k2_, n2_ = _arrays(k1, n1, k2, n2)
-    _check_proportion(k1_, n1_, "k1, n1")
-    _check_proportion(k2_, n2_, "k2, n2")
+    _check_proportion(k1_, n1_, "two_proportion_test", "k1, n1")
+    _check_proportion(k2_, n2_, "two_proportion_test", "k2, n2")
     with np.errstate(divide="ignore", invalid="ignore"):
         pooled = (k1_ + k2_) / (n1_ + n2_)
         se = np.sqrt(pooled * (1.0 - pooled) * (1.0 / n1_ + 1.0 / n2_))
@@ -375,9 +379,9 @@ def chi2_independence(table: ArrayLike) -> ChiSquareResult:
     """
     obs = np.asarray(table, dtype=float)
     if obs.ndim != 2:
-        raise ValueError(f"chi2_independence: need a 2-D table, got {obs.ndim} dimension(s)")
+        raise IsicValueError(Errors.E626.format(where="chi2_independence", ndim=obs.ndim))
     if not np.all(np.isfinite(obs)) or np.any(obs < 0):
-        raise ValueError("chi2_independence: counts must be finite and non-negative")
+        raise IsicValueError(Errors.E621.format(where="chi2_independence", values="counts"))
     n = float(obs.sum())
     obs = obs[obs.sum(axis=1) > 0][:, obs.sum(axis=0) > 0]
     r, c = obs.shape
@@ -405,7 +409,7 @@ def benjamini_hochberg(p_values: ArrayLike) -> FloatOrArray:
     ok = ~np.isnan(flat)
     values = flat[ok]
     if np.any((values < 0) | (values > 1)):
-        raise ValueError("benjamini_hochberg: p-values must be in [0, 1]")
+        raise IsicValueError(Errors.E623.format(where="benjamini_hochberg", values="p-values"))
     m = values.size
     order = np.argsort(values, kind="stable")
     scaled = values[order] * m / np.arange(1, m + 1)
@@ -500,7 +504,7 @@ def lafon_specificity(k: ArrayLike, K: ArrayLike, n: ArrayLike, N: ArrayLike) ->
     k_, K_, n_, N_ = (value.reshape(-1) for value in (k_, K_, n_, N_))
     for value in (k_, K_, n_, N_):
         if np.any(value != np.round(value)):
-            raise ValueError("lafon_specificity: counts must be integers")
+            raise IsicValueError(Errors.E625.format(where="lafon_specificity", values="counts"))
     score = np.full(k_.shape, np.nan)
     p = np.full(k_.shape, np.nan)
     valid = N_ > 0
@@ -558,16 +562,16 @@ def log_odds_dirichlet(
     else:
         prior_arr = np.asarray(prior, dtype=float)
         if np.any(prior_arr < 0) or not np.all(np.isfinite(prior_arr)):
-            raise ValueError("log_odds_dirichlet: prior must be finite and non-negative")
+            raise IsicValueError(Errors.E621.format(where="log_odds_dirichlet", values="prior pseudo-counts"))
         if prior_total is None:
             if prior_arr.ndim == 0:
-                raise ValueError("log_odds_dirichlet: a scalar prior needs prior_total")
+                raise IsicValueError(Errors.E006.format(option="log_odds_dirichlet: prior_total", expected="given with a scalar prior", value=prior_total))
             alpha0 = float(prior_arr.sum())
         else:
             alpha0 = float(prior_total)
         alpha = np.broadcast_to(prior_arr, k_.shape)
     if not alpha0 > 0:
-        raise ValueError("log_odds_dirichlet: the prior total must be positive")
+        raise IsicValueError(Errors.E006.format(option="log_odds_dirichlet: the prior total", expected="positive", value=alpha0))
     y_i, y_j, n_i, n_j = k_, K_ - k_, n_, N_ - n_
     a_i, b_i = y_i + alpha, n_i + alpha0 - y_i - alpha
     a_j, b_j = y_j + alpha, n_j + alpha0 - y_j - alpha
@@ -620,15 +624,15 @@ def bootstrap_ratio(
     """
     _z(confidence)
     if n_boot < 1:
-        raise ValueError("bootstrap_ratio: n_boot must be at least 1")
+        raise IsicValueError(Errors.E006.format(option="bootstrap_ratio: n_boot", expected="at least 1", value=n_boot))
     raw = np.asarray(numerator, dtype=float)
     matrix = raw.ndim == 2
     num = raw if matrix else raw.ravel()[:, None]
     den = np.asarray(denominator, dtype=float).ravel()
     if num.shape[0] != den.shape[0]:
-        raise ValueError("bootstrap_ratio: numerator and denominator differ in length")
+        raise IsicValueError(Errors.E624.format(where="bootstrap_ratio", values="numerator and denominator", lengths=f"{num.shape[0]} and {den.shape[0]}", item="document"))
     if not (np.all(np.isfinite(num)) and np.all(np.isfinite(den))) or np.any(den < 0):
-        raise ValueError("bootstrap_ratio: values must be finite, denominators non-negative")
+        raise IsicValueError(Errors.E621.format(where="bootstrap_ratio", values="numerators (finite) and denominators"))
     n_docs, n_series = num.shape
 
     def result(estimate, low, high) -> RatioEstimate:
@@ -729,13 +733,13 @@ def _trend_rows(
     s = np.asarray(successes, dtype=float).ravel()
     m = np.asarray(trials, dtype=float).ravel()
     if not y.shape == s.shape == m.shape:
-        raise ValueError("logistic_trend: year, successes and trials differ in length")
+        raise IsicValueError(Errors.E624.format(where="logistic_trend", values="year, successes and trials", lengths=f"{y.size}, {s.size} and {m.size}", item="year or unit"))
     if not (np.all(np.isfinite(y)) and np.all(np.isfinite(s)) and np.all(np.isfinite(m))):
-        raise ValueError("logistic_trend: values must be finite")
+        raise IsicValueError(Errors.E621.format(where="logistic_trend", values="years (finite), successes and trials"))
     if np.any(s < 0) or np.any(s > m):
-        raise ValueError("logistic_trend: need 0 <= successes <= trials")
+        raise IsicValueError(Errors.E622.format(where="logistic_trend", rule="need 0 <= successes <= trials"))
     if np.any(s != np.round(s)) or np.any(m != np.round(m)):
-        raise ValueError("logistic_trend: successes and trials must be integers")
+        raise IsicValueError(Errors.E625.format(where="logistic_trend", values="successes and trials"))
     keep = m > 0
     return y[keep], s[keep], m[keep]
 
@@ -853,7 +857,7 @@ def logistic_trend_bootstrap(
     (True, 200)
     """
     if n_boot < 1:
-        raise ValueError("logistic_trend_bootstrap: n_boot must be at least 1")
+        raise IsicValueError(Errors.E006.format(option="logistic_trend_bootstrap: n_boot", expected="at least 1", value=n_boot))
     fit = logistic_trend(year, successes, trials, per=per, confidence=confidence)
     y, s, m = _trend_rows(year, successes, trials)
     nan = math.nan
@@ -926,7 +930,7 @@ def mann_kendall_sen(x: ArrayLike, y: ArrayLike, *, confidence: float = 0.95) ->
     x_ = np.asarray(x, dtype=float).ravel()
     y_ = np.asarray(y, dtype=float).ravel()
     if x_.shape != y_.shape:
-        raise ValueError("mann_kendall_sen: x and y differ in length")
+        raise IsicValueError(Errors.E624.format(where="mann_kendall_sen", values="x and y", lengths=f"{x_.size} and {y_.size}", item="point"))
     keep = np.isfinite(x_) & np.isfinite(y_)
     x_, y_ = x_[keep], y_[keep]
     n = int(x_.size)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 import spacy
 
+from isic_nlp.errors import IsicError
+
 ZERO = {
     "rights": 0,
     "individual_support": 0,
@@ -90,5 +92,6 @@ def test_exclude_is_configurable(nlp_test_fast, exclude, counted):
 
 def test_unknown_exclude_flag_is_refused():
     nlp = spacy.blank("fr")
-    with pytest.raises(ValueError, match="exclude must be among"):
+    with pytest.raises(ValueError, match="exclude must be among") as info:
         nlp.add_pipe("isic_profile", config={"exclude": ["negated"]})
+    assert isinstance(info.value, IsicError) and info.value.code == "E311"

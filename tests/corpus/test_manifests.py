@@ -96,6 +96,27 @@ def test_missing_source_is_a_coded_error(tmp_path):
         isic_nlp.analyse(str(path), pipeline="fast")
 
 
+def test_a_manifest_source_is_read_by_the_format_readers_only(tmp_path):
+    """A manifest, TXM folder or IRaMuTeQ file among the sources is refused, not misread."""
+    (tmp_path / "a.jsonl").write_text('{"id": "a", "text": "Un."}\n', encoding="utf-8")
+    (tmp_path / "inner.yaml").write_text("sources: [a.jsonl]\n", encoding="utf-8")
+    (tmp_path / "txm").mkdir()
+    (tmp_path / "txm" / "metadata.csv").write_text("id\n", encoding="utf-8")
+    (tmp_path / "ira.txt").write_text("**** *id_x\nTexte.\n", encoding="utf-8")
+    path = tmp_path / "outer.yaml"
+    path.write_text("sources: [a.jsonl, inner.yaml, txm, ira.txt]\n", encoding="utf-8")
+    with pytest.raises(IsicError) as err:
+        load_manifest(path)
+    message = str(err.value)
+    assert err.value.code == "E402"
+    assert "inner.yaml' is a corpus manifest" in message and "txm' is a TXM folder" in message
+    assert "ira.txt' is an IRaMuTeQ corpus" in message and "a.jsonl' is" not in message
+    # Given on the command line next to a manifest, they are read as usual.
+    path.write_text("sources: [a.jsonl]\n", encoding="utf-8")
+    ids = [r.id for r in read_records([path, tmp_path / "ira.txt"]) if isinstance(r, Record)]
+    assert ids == ["a", "x"]
+
+
 SHIPPED_MANIFESTS = sorted(data_folder("corpora").glob("*.yaml"))
 
 

@@ -1,0 +1,425 @@
+"""Format readers: JSON Lines, CSV/TSV, plain text and LEGI code trees, one file at a time.
+
+Formats are chosen by extension (``.gz`` is accepted for each, and a gzip file
+is recognised by its content even without the ``.gz`` suffix):
+
+* JSON Lines (``.jsonl``, ``.json``, ``.ndjson``): one object per line, blank
+  lines ignored. ``.json`` files are read only when named explicitly: in a
+  folder they are usually metadata (e.g. ``stats.json``).
+* CSV (``.csv``, delimiter ``,`` or ``;`` chosen from the header) and TSV
+  (``.tsv``): a header row, a ``text`` column, an optional ``id`` column, any
+  other column becomes metadata (strings, the empty string becomes ``None``).
+* Plain text (``.txt``): one document per file, id = file stem.
+* LEGI code trees (a ``.json``/``.json.gz`` whose top level is a ``code`` node of
+  ``@socialgouv/legi-data``): one record per article, see :mod:`isic_nlp.corpus.legi`.
+  In a folder, such files are read; other ``.json`` files are not.
+
+:func:`format_files` expands files and folders into the files to read and
+:func:`read_files` reads them, ids unique across them (E205). Inputs that are
+not one file in one format (corpus manifests, IRaMuTeQ, TXM) are the
+dispatcher's business (:mod:`isic_nlp.corpus.readers`), which comes on top of
+this module. Bytes and encodings are :mod:`isic_nlp.corpus.decoding`'s job,
+HTML, NUL and LEGI's "no date" :mod:`isic_nlp.corpus.hygiene`'s.
+
+Example:
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "extrait.tsv"
+    >>> _ = path.write_text("id\\ttext\\nL113-1\\tToute personne âgée...\\n", encoding="utf-8")
+    >>> file_format(path), [r.id for r in read_files(format_files([path]))]
+    ('tsv', ['L113-1'])
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from isic_nlp.errors import Errors, IsicError
+
+from .decoding import Unreadable, decode_bytes, probe_file, read_all_bytes, read_lines
+from .hygiene import clean_dates, clean_text, normalise_newlines
+from .legi import is_legi_tree, read_legi
+from .versions import is_versions_file, read_versions
+from .records import InputProblem, PathArg, Record
+from .titles import fill_from_title
+
+__all__ = ["FORMATS", "file_format", "format_files", "read_files", "read_txt"]
+
+# Extension (before an optional ".gz") -> format.
+FORMATS: dict[str, str] = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".txt": "txt",
+}
+# Read when a folder is expanded. Not ".json": a folder's .json files are usually
+# metadata or whole JSON documents (e.g. stats.json next to the corpora), not JSON Lines.
+_FOLDER_SUFFIXES = frozenset({".jsonl", ".ndjson", ".csv", ".tsv", ".txt"})
+# JSON type names for messages, as a user who wrote the JSON knows them.
+_JSON_TYPES = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+    type(None): "null",
+}
+
+
+def format_files(paths: Iterable[PathArg]) -> list[Path]:
+    """Expand files and folders into the files to read, each in one of :data:`FORMATS`.
+
+    A file is kept as given (its extension must be a known format). A folder
+    gives its ``.txt``, ``.jsonl``, ``.ndjson``, ``.csv`` and ``.tsv`` files
+    (each optionally ``.gz``) and its LEGI code trees, sorted by name, without
+    descending into sub-folders and without hidden files. A file named twice is
+    read once.
+
+    Raises:
+        IsicError: E001 for a missing path, E004 for a folder with nothing to
+            read, E007 for a file of unknown format, E006 for no path at all.
+    """
+    given = [Path(p) for p in paths]
+    if not given:
+        raise IsicError(
+            Errors.E006.format(option="paths", expected="at least one file or folder", value=[])
+        )
+    files: list[Path] = []
+    seen: set[Path] = set()
+    for path in given:
+        if path.is_dir():
+            try:
+                children = sorted(path.iterdir())
+            except OSError as err:  # an unlistable folder is an invocation problem
+                raise IsicError(Errors.E001.format(path=f"{path} ({err.strerror})")) from err
+            # Broken symlinks and unreadable files are kept: reading them gives an
+            # E210 problem, rather than having them vanish silently.
+            found = [
+                child
+                for child in children
+                if not child.name.startswith(".")
+                and not child.is_dir()
+                and (_suffix(child) in _FOLDER_SUFFIXES or (_suffix(child) == ".json" and is_legi_tree(child)))
+            ]
+            if not found:
+                raise IsicError(Errors.E004.format(path=path))
+        elif path.exists():
+            if _suffix(path) not in FORMATS:
+                known = ", ".join(sorted(FORMATS))
+                raise IsicError(
+                    Errors.E007.format(
+                        path=path,
+                        reason=f"unknown extension '{''.join(path.suffixes) or path.name}'; "
+                        f"use one of {known}, optionally followed by .gz",
+                    )
+                )
+            found = [path]
+        else:
+            raise IsicError(Errors.E001.format(path=path))
+        for file in found:
+            key = Path(os.path.realpath(file))
+            if key not in seen:
+                seen.add(key)
+                files.append(file)
+    return files
+
+
+def file_format(path: PathArg) -> str:
+    """The reader used for a file: ``"jsonl"``, ``"csv"``, ``"tsv"``, ``"txt"``, ``"legi"`` or ``"versions"``.
+
+    A ``.json`` (or ``.json.gz``) file whose top level is a LEGI code tree
+    (``@socialgouv/legi-data``, see :mod:`isic_nlp.corpus.legi`) is read as
+    one record per article; any other ``.json`` file as JSON Lines. A JSON Lines
+    file of article versions (``casf-versions.jsonl.gz``, see
+    :mod:`isic_nlp.corpus.versions`) gives one record per version a text created
+    or changed.
+    """
+    path = Path(path)
+    suffix = _suffix(path)
+    if suffix == ".json" and is_legi_tree(path):
+        return "legi"
+    if FORMATS.get(suffix) == "jsonl" and is_versions_file(path):
+        return "versions"
+    return FORMATS[suffix]
+
+
+def read_files(
+    files: Iterable[Path], text_field: str = "text", id_field: str = "id"
+) -> Iterator[Record | InputProblem]:
+    """Records and problems of files in known formats, in order; a repeated id is skipped (E205)."""
+    first_seen: dict[str, str] = {}  # id -> "file:line" of its first record
+    for path in files:
+        fmt = file_format(path)
+        if fmt == "legi":
+            items = read_legi(path)
+        elif fmt == "versions":
+            items = read_versions(path)
+        elif fmt == "txt":
+            items = read_txt(path)
+        elif fmt == "jsonl":
+            items = _read_jsonl(path, text_field, id_field)
+        else:
+            items = _read_table(path, fmt, text_field, id_field)
+        for item in items:
+            if isinstance(item, Record):
+                where = first_seen.get(item.id)
+                if where is not None:
+                    yield InputProblem.from_code(item.file, item.line, item.id, "E205", id=item.id, first=where)
+                    continue
+                first_seen[item.id] = item.file if item.line is None else f"{item.file}:{item.line}"
+            yield item
+
+
+# --------------------------------------------------------------------------- #
+# Format readers
+# --------------------------------------------------------------------------- #
+
+
+def _read_jsonl(path: Path, text_field: str, id_field: str) -> Iterator[Record | InputProblem]:
+    file = str(path)
+    probe = probe_file(path)
+    if isinstance(probe, InputProblem):
+        yield probe
+        return
+    yield from probe.warnings
+    stem = _stem(path)
+    decode = _JSON_DECODER.decode
+    try:
+        for line, raw in read_lines(path, probe):
+            if not raw or raw.isspace():
+                continue  # blank lines (often a trailing one) are not records
+            nuls = raw.count("\x00")
+            if nuls:  # a raw NUL is not valid JSON: removed, and reported with the record (W209)
+                raw = raw.replace("\x00", "")
+            try:
+                obj = decode(raw)
+            except (ValueError, RecursionError) as err:  # JSONDecodeError, NaN, deep nesting
+                if isinstance(err, json.JSONDecodeError):
+                    reason = f"{err.msg} at column {err.colno}"
+                elif isinstance(err, RecursionError):
+                    reason = "nested too deeply"
+                else:
+                    reason = str(err)
+                yield InputProblem.from_code(file, line, None, "E201", reason=reason)
+                continue
+            if not isinstance(obj, dict):
+                yield InputProblem.from_code(file, line, None, "E209", type=_json_type(obj))
+                continue
+            yield from _make_record(obj, text_field, id_field, file, line, stem, nuls=nuls)
+    except Unreadable as err:
+        yield InputProblem.from_code(file, err.line, None, "E210", reason=err.reason)
+
+
+def _read_table(
+    path: Path, fmt: str, text_field: str, id_field: str
+) -> Iterator[Record | InputProblem]:
+    file = str(path)
+    probe = probe_file(path)
+    if isinstance(probe, InputProblem):
+        yield probe
+        return
+    yield from probe.warnings
+    stem = _stem(path)
+    _raise_csv_field_limit()
+    try:
+        lines = (text for _, text in read_lines(path, probe))
+        header_line = next(lines, None)
+        if header_line is None:  # only a BOM
+            yield InputProblem.from_code(file, None, None, "W206")
+            return
+        delimiter = "\t" if fmt == "tsv" else _sniff_delimiter(header_line, text_field)
+        reader = csv.reader(itertools.chain([header_line], lines), delimiter=delimiter)
+        header = [name.strip() for name in next(reader)]
+        if text_field not in header:
+            yield InputProblem.from_code(
+                file, 1, None, "E208", column=text_field, columns=", ".join(header) or "none"
+            )
+            return
+        missing_id: Any = _MISSING
+        if id_field not in header:
+            # One warning for the file, not one per row: a CSV without ids is a
+            # choice of its author, not a defect of each row.
+            yield InputProblem.from_code(file, 1, None, "W207", column=id_field)
+            missing_id = _MADE_SILENTLY
+        # The text and id cells stay strings, so that an empty one gets E203/W205.
+        meta_columns = [name for name in header if name not in (text_field, id_field)]
+        n_fields = len(header)
+        done = reader.line_num  # physical lines consumed so far
+        while True:
+            start = done + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as err:
+                done = reader.line_num
+                yield InputProblem.from_code(file, start, None, "E207", reason=str(err))
+                continue
+            done = reader.line_num
+            if not row:
+                continue  # blank line
+            if len(row) != n_fields:
+                reason = f"expected {n_fields} fields, found {len(row)}"
+                if done > start:
+                    reason += f" in lines {start}-{done} (check for an unclosed quote)"
+                yield InputProblem.from_code(file, start, None, "E207", reason=reason)
+                continue
+            values: dict[str, Any] = dict(zip(header, row))
+            for name in meta_columns:
+                if values[name] == "":
+                    values[name] = None  # an empty cell is a missing value
+            yield from _make_record(
+                values, text_field, id_field, file, start, stem, missing_id=missing_id
+            )
+    except Unreadable as err:
+        yield InputProblem.from_code(file, err.line, None, "E210", reason=err.reason)
+
+
+def read_txt(path: Path) -> Iterator[Record | InputProblem]:
+    """One record for a ``.txt`` file (id = file stem, ``meta = {"filename": ...}``), after its warnings."""
+    file = str(path)
+    stem = _stem(path)
+    # A .txt file is one document: it has to be in memory whole anyway.
+    try:
+        data = read_all_bytes(path)
+    except Unreadable as err:
+        yield InputProblem.from_code(file, None, stem, "E210", reason=err.reason)
+        return
+    if isinstance(data, InputProblem):
+        yield data
+        return
+    text, warnings = decode_bytes(data, file, stem)
+    text, problems = clean_text(text)
+    warnings.extend(InputProblem.from_code(file, None, stem, code, **fields) for code, fields in problems)
+    yield from warnings
+    if not text.strip():
+        yield InputProblem.from_code(file, None, stem, "E203")
+        return
+    yield Record(stem, normalise_newlines(text), {"filename": path.name}, file, None)
+
+
+# --------------------------------------------------------------------------- #
+# Records
+# --------------------------------------------------------------------------- #
+
+_MISSING = object()  # the id field is absent: W203
+_MADE_SILENTLY = object()  # no id column at all: already warned once for the file (W207)
+
+
+def _make_record(
+    obj: dict[str, Any],
+    text_field: str,
+    id_field: str,
+    file: str,
+    line: int,
+    stem: str,
+    missing_id: Any = _MISSING,
+    nuls: int = 0,
+) -> Iterator[Record | InputProblem]:
+    """Check one parsed record and yield it, preceded by its warnings.
+
+    ``nuls`` is the number of NUL characters already removed from the raw line.
+    """
+    raw_id = obj.get(id_field, missing_id)
+    if isinstance(raw_id, str) and raw_id.strip():
+        rid: str | None = raw_id
+    elif isinstance(raw_id, int) and not isinstance(raw_id, bool):
+        rid = str(raw_id)  # numeric ids are common in spreadsheets and databases
+    else:
+        rid = None
+    if text_field not in obj:
+        yield InputProblem.from_code(file, line, rid, "E202")
+        return
+    text = obj[text_field]
+    if not isinstance(text, str):
+        yield InputProblem.from_code(file, line, rid, "E204", type=_json_type(text))
+        return
+    if not text or text.isspace():
+        yield InputProblem.from_code(file, line, rid, "E203")
+        return
+    if rid is None:
+        rid = f"{stem}:{line}"
+        if raw_id is _MISSING:
+            yield InputProblem.from_code(file, line, rid, "W203", id=rid)
+        elif raw_id is not _MADE_SILENTLY:
+            yield InputProblem.from_code(file, line, rid, "W205", id=rid, value=_short_repr(raw_id))
+    meta = {k: v for k, v in obj.items() if k != text_field and k != id_field}
+    text, problems = clean_text(text, nuls=nuls)
+    if not text.strip():  # nothing left once the markup is gone
+        yield from (InputProblem.from_code(file, line, rid, code, **fields) for code, fields in problems)
+        yield InputProblem.from_code(file, line, rid, "E203")
+        return
+    meta, date_problems = clean_dates(meta)
+    if isinstance(meta.get("title"), str):  # a missing doc_type/date/year from the title
+        meta = fill_from_title(meta)
+    for code, fields in problems + date_problems:
+        yield InputProblem.from_code(file, line, rid, code, **fields)
+    yield Record(rid, normalise_newlines(text), meta, file, line)
+
+
+def _json_type(value: Any) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _short_repr(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _reject_constant(name: str) -> Any:
+    # NaN and Infinity are accepted by Python's json but are not JSON: refusing
+    # them keeps every metadata value JSON-compatible.
+    raise ValueError(f"{name} is not valid JSON")
+
+
+# One decoder for all lines: json.loads with an argument builds a new one per call.
+_JSON_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+# --------------------------------------------------------------------------- #
+# Small helpers
+# --------------------------------------------------------------------------- #
+
+
+def _suffix(path: Path) -> str:
+    """The format extension, lower-case, ignoring a final ``.gz``."""
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return os.path.splitext(name)[1]
+
+
+def _stem(path: Path) -> str:
+    """The file name without ``.gz`` and without its format extension."""
+    name = path.name
+    if name.lower().endswith(".gz"):
+        name = name[:-3]
+    return os.path.splitext(name)[0]
+
+
+def _sniff_delimiter(header_line: str, text_field: str) -> str:
+    """Choose ``,`` or ``;`` from the header row.
+
+    The header is used rather than :class:`csv.Sniffer` on data rows: French
+    legal texts are full of both commas and semicolons.
+    """
+    candidates = []
+    for delimiter in (",", ";"):
+        names = [n.strip() for n in next(csv.reader([header_line], delimiter=delimiter), [])]
+        candidates.append((text_field in names, len(names), delimiter == ",", delimiter))
+    return max(candidates)[3]
+
+
+def _raise_csv_field_limit() -> None:
+    # The csv module refuses fields over 131,072 characters by default; a
+    # collective agreement can be 500,000. 2**31 - 1 fits a C long everywhere.
+    if csv.field_size_limit() < 2**31 - 1:
+        csv.field_size_limit(2**31 - 1)

@@ -1,0 +1,76 @@
+"""The bottom layer of :mod:`isic_nlp.corpus`: a record, an input problem, the columns of ``errors.csv``.
+
+Every reader yields :class:`Record` and :class:`InputProblem` items; nothing
+here reads a file.
+
+Example:
+    >>> InputProblem.from_code("casf.jsonl", 3, None, "E203")
+    InputProblem(file='casf.jsonl', line=3, id=None, code='E203', reason='empty text', severity='error')
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Union
+
+from isic_nlp.errors import Errors
+
+__all__ = ["ERROR_COLUMNS", "InputProblem", "PathArg", "Record"]
+
+PathArg = Union[str, "os.PathLike[str]"]  # a str or a pathlib.Path
+
+#: The columns of ``errors.csv``: the fields of an :class:`InputProblem`.
+ERROR_COLUMNS = ["file", "line", "id", "severity", "code", "reason"]
+
+@dataclass(frozen=True)
+class Record:
+    """One input document.
+
+    Attributes:
+        id: The record's id (from the id field or column, the file stem for a
+            ``.txt`` file, or made up as ``<stem>:<line>`` with a warning).
+        text: The text, with CRLF/CR line breaks turned into ``\\n``.
+        meta: Every other field of the record, with JSON-compatible values
+            (JSON types kept from JSON Lines; strings or ``None`` from CSV/TSV;
+            ``{"filename": ...}`` for a ``.txt`` file).
+        file: Path of the file the record came from, as given.
+        line: 1-based line of the record (the first physical line of a CSV/TSV
+            row), or ``None`` for a ``.txt`` file.
+    """
+
+    id: str
+    text: str
+    meta: dict[str, Any]
+    file: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """A problem with one input record or file (a row of ``errors.csv``).
+
+    Attributes:
+        file: Path of the file, as given.
+        line: 1-based line, or ``None`` when the problem concerns the whole file.
+        id: The record's id when it is known, else ``None``.
+        code: The catalogue key, e.g. ``"E201"`` or ``"W203"``.
+        reason: The catalogue message, formatted, without the ``[isic:CODE]`` prefix.
+        severity: ``"error"`` (the record or file was not used) or ``"warning"``
+            (the record was used; something was changed or noticed).
+    """
+
+    file: str
+    line: int | None
+    id: str | None
+    code: str
+    reason: str
+    severity: str
+
+    @classmethod
+    def from_code(cls, file: str, line: int | None, rid: str | None, code: str, **fields: Any) -> InputProblem:
+        """A problem with the catalogue message of ``code`` (``E...`` is an error, ``W...`` a warning)."""
+        # The raw template, without the "[isic:CODE]" prefix the catalogue adds on lookup.
+        reason = vars(Errors)[code].format(**fields)
+        severity = "warning" if code.startswith("W") else "error"
+        return cls(file, line, rid, code, reason, severity)
