@@ -180,7 +180,7 @@ class Errors(metaclass=_Catalogue):
     W402 = (
         "IRaMuTeQ variable '{token}' has no '_' between name and value; kept as '{name}' with an empty value"
     )
-    W403 = "{view} of {file}: {gap}"
+    W403 = "{view} of {path}: {gap}"
 
     # --- E5xx: classifier -------------------------------------------------
     E501 = (

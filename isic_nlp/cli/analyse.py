@@ -20,6 +20,22 @@ PipelineOpt = typer.Option("accurate", "--pipeline", "-p", help="accurate (fr_co
 LexiconOpt = typer.Option(None, "--lexicon", "-l", help="A lexicon (.yaml) to use instead of the shipped framing + isic_modes; repeat for several.")
 TextFieldOpt = typer.Option("text", "--text-field", help="The field or column that holds the text (e.g. texte).")
 IdFieldOpt = typer.Option("id", "--id-field", help="The field or column that holds the record id (e.g. doc_id).")
+InForceOpt = typer.Option(None, "--in-force-on", help="For article-version files (casf-versions.jsonl.gz): the code as in "
+                          "force on this date (YYYY-MM-DD), one record per article, instead of one record per version.")
+
+
+def versions_snapshot(inputs: list[Path], day: str) -> list:
+    """The records of version files as in force on ``day`` (every input must be a version file)."""
+    from ..corpus.versions import is_versions_file, read_versions
+    from ..errors import Errors, IsicError
+
+    records: list = []
+    for path in inputs:
+        if not is_versions_file(path):
+            raise IsicError(Errors.E006.format(option="--in-force-on", expected="given with article-version files "
+                                               "only (such as casf-versions.jsonl.gz)", value=str(path)))
+        records.extend(read_versions(path, in_force_on=day))
+    return records
 
 
 @app.command("analyse")
@@ -34,11 +50,12 @@ def analyse_cli(
     lemmas: bool = typer.Option(False, "--lemmas", help="Also write lemmas.parquet (lemma counts per unit, for keyness in reports)."),
     text_field: str = TextFieldOpt,
     id_field: str = IdFieldOpt,
+    in_force_on: str = InForceOpt,
 ) -> None:
     """Find every framing and ISIC-mode mention; write documents, mentions, errors and manifest tables."""
     check_output_folder(out)  # before the analysis, not after it
     result = analyse(
-        [str(p) for p in inputs],
+        versions_snapshot(inputs, in_force_on) if in_force_on else [str(p) for p in inputs],
         text_field=text_field,
         id_field=id_field,
         pipeline=_pipeline(pipeline, lexicon),
@@ -52,6 +69,8 @@ def analyse_cli(
     typer.echo(f"Tables in {out}/: " + ", ".join(sorted(p.name for p in written.values())))
     if result.manifest["counts"]["errors"]:
         typer.echo(f"See {out / 'errors.csv'} for the records that could not be used.")
+    if in_force_on:
+        result.manifest["in_force_on"] = {"date": in_force_on, "files": [str(p) for p in inputs]}
     typer.echo(result.summary())
 
 

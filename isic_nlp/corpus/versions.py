@@ -73,7 +73,6 @@ import datetime as _dt
 import gzip
 import json
 import re
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -375,7 +374,7 @@ def read_events(
     if placeholders:
         yield InputProblem.from_code(file, None, None, "W211", count=placeholders, placeholder=PLACEHOLDER)
     # The gaps that leave events out (the pre-1970 one is W211 above), for the codes of the file.
-    _warn_gaps("events view", file, [g for g in GAPS if g.start is not None and set(g.codes) & codes])
+    yield from _gap_warnings("events view", file, [g for g in GAPS if g.start is not None and set(g.codes) & codes])
 
 
 def read_in_force(path: str | Path, on: str | _dt.date) -> Iterator[Record | InputProblem]:
@@ -410,7 +409,7 @@ def read_in_force(path: str | Path, on: str | _dt.date) -> Iterator[Record | Inp
         end = obj.get("date_end")
         if obj["date"] <= day and (end is None or day < end) and obj["event"] != "repealed":
             current[article] = (line, obj)
-    _warn_gaps(f"snapshot on {day}", file, [g for g in GAPS if g.covers(day) and set(g.codes) & codes])
+    yield from _gap_warnings(f"snapshot on {day}", file, [g for g in GAPS if g.covers(day) and set(g.codes) & codes])
     yield from problems
     for article, (line, obj) in sorted(current.items(), key=lambda pair: pair[1][0]):
         meta = _meta(obj, file)
@@ -467,6 +466,7 @@ def _check_day(on: str | _dt.date) -> str:
     return text
 
 
-def _warn_gaps(view: str, file: str, gaps) -> None:
+def _gap_warnings(view: str, file: str, gaps) -> Iterator[InputProblem]:
+    """A file-level warning row (``errors.csv``) per known gap of the view: the records it lacks are said, not silent."""
     for gap in gaps:
-        warnings.warn(Errors.W403.format(view=view, file=file, gap=gap.what), UserWarning, stacklevel=3)
+        yield InputProblem.from_code(file, None, None, "W403", view=view, path=file, gap=gap.what)
