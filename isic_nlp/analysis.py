@@ -31,6 +31,7 @@ import pandas as pd
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .cache import DocCache
 from .components.extensions import CONTEXT_FLAGS
 from .components.normalizer import add_counts
 from .corpus.readers import ERROR_COLUMNS, InputProblem, Record, Source, records_from_source
@@ -177,6 +178,7 @@ def analyse(
     unit: str = "document",
     lemmas: bool = False,
     texts: bool = False,
+    cache: str | Path | None = None,
 ) -> AnalysisResult:
     """Analyse a corpus: every document's profile and every mention.
 
@@ -196,6 +198,9 @@ def analyse(
         lemmas: also count the lemmas of every unit (``AnalysisResult.lemmas``).
         texts: also keep the text of every unit (``AnalysisResult.texts``), for
             the classifier: ``Classifier.predict(result)`` then needs no second spaCy pass.
+        cache: a folder for the Doc cache (:mod:`isic_nlp.cache`): texts analysed
+            before by the same linguistic pipeline skip it, only the lexicon
+            components run again (after a lexicon edit, say). Same results.
 
     Returns:
         An :class:`AnalysisResult`.
@@ -216,7 +221,9 @@ def analyse(
     lemma_parts: list[tuple[np.ndarray, np.ndarray]] = []
     n_documents = n_tokens = 0
     normalisation: dict[str, int] = {}
-    for record, chunks in process(items, nlp, problems, n_process=n_process, batch_size=batch_size, max_length=max_length):
+    doc_cache = DocCache(cache, nlp) if cache is not None else None
+    for record, chunks in process(items, nlp, problems, n_process=n_process, batch_size=batch_size,
+                                  max_length=max_length, cache=doc_cache):
         part = record_tables(record, chunks, groups, unit=unit, lemmas=lemmas, first_row=len(documents))
         documents.extend(part.units)
         mentions.extend(part.mentions)
@@ -262,6 +269,9 @@ def analyse(
         },
         "duration_seconds": round(time.perf_counter() - started, 3),
     }
+    if doc_cache is not None:
+        manifest["cache"] = doc_cache.info()
+        doc_cache.close()
     manifest["normalisation"] = normalisation  # tokens per kind (isic_nlp.components.normalizer.KINDS)
     manifest["unit"] = {"level": unit, "rows": len(documents)}
     manifest["labels"] = groups
@@ -411,6 +421,7 @@ def process(
     n_process: int = 1,
     batch_size: int | None = None,
     max_length: int | None = None,
+    cache: DocCache | None = None,
 ) -> Iterator[tuple[Record, list[tuple[int, Doc]]]]:
     """Run ``nlp`` over records; yield each record with its ``(char offset, Doc)`` chunks.
 
@@ -440,7 +451,11 @@ def process(
             for offset, piece in pieces:
                 yield piece, (index, offset)
 
-    for doc, (index, offset) in nlp.pipe(chunks(), as_tuples=True, n_process=n_process, batch_size=batch_size):
+    if cache is not None:
+        docs = cache.pipe(chunks(), n_process=n_process, batch_size=batch_size)
+    else:
+        docs = nlp.pipe(chunks(), as_tuples=True, n_process=n_process, batch_size=batch_size)
+    for doc, (index, offset) in docs:
         record, n_pieces, done = pending[index]
         done.append((offset, doc))
         if len(done) == n_pieces:

@@ -52,6 +52,7 @@ class Errors(metaclass=_Catalogue):
     E006 = "{option} must be {expected}, got {value!r}."
     E007 = "Input format of {path} not recognised: {reason}."
     E008 = "Cannot write the outputs to {path}: {reason}."
+    E010 = "The Doc cache in {path} cannot be used: {reason}. Give another --cache folder, or run without it."
     E012 = (
         "No record of the input could be used ({problems} problem(s), first: {first}). A table "
         "needs a 'text' column (or name yours with --text-field)."

@@ -56,6 +56,7 @@ STAGES: dict[str, int] = {
     "isic_nlp.components": 3,
     "isic_nlp.pipeline": 4,
     "isic_nlp.tables": 5,
+    "isic_nlp.cache": 5,
     "isic_nlp.analysis": 5,
     "isic_nlp.lexicon_usage": 5,
     "isic_nlp.classify": 6,

@@ -24,6 +24,16 @@ InForceOpt = typer.Option(None, "--in-force-on", help="For article-version files
                           "force on this date (YYYY-MM-DD), one record per article, instead of one record per version.")
 
 
+def _cache_folder(cache: Path | None) -> Path | None:
+    if cache is None:
+        return None
+    if str(cache) == "auto":
+        from ..cache import default_cache_dir
+
+        return default_cache_dir()
+    return cache
+
+
 def versions_snapshot(inputs: list[Path], day: str) -> list:
     """The records of version files as in force on ``day`` (every input must be a version file)."""
     from ..corpus.versions import is_versions_file, read_versions
@@ -51,6 +61,9 @@ def analyse_cli(
     text_field: str = TextFieldOpt,
     id_field: str = IdFieldOpt,
     in_force_on: str = InForceOpt,
+    cache: Path = typer.Option(None, "--cache", help="Keep the tokens, lemmas and sentences of every text in this folder "
+                               "('auto': the user cache folder), so that a re-run after a lexicon edit only re-runs the "
+                               "lexicon components. Same results."),
 ) -> None:
     """Find every framing and ISIC-mode mention; write documents, mentions, errors and manifest tables."""
     check_output_folder(out)  # before the analysis, not after it
@@ -58,6 +71,7 @@ def analyse_cli(
         versions_snapshot(inputs, in_force_on) if in_force_on else [str(p) for p in inputs],
         text_field=text_field,
         id_field=id_field,
+        cache=_cache_folder(cache),
         pipeline=_pipeline(pipeline, lexicon),
         n_process=n_process,
         max_length=max_length,
@@ -119,7 +133,7 @@ def demo_cli(
     typer.echo(f"Analysing the demo corpus {DEMO_CORPUS} with the '{pipeline}' pipeline...")
     typer.echo(f"Open {out / 'documents.csv'} (one row per document) and {out / 'mentions.csv'} (one row per mention).")
     analyse_cli(inputs=[DEMO_CORPUS], out=out, pipeline=pipeline, n_process=1, lexicon=[], max_length=None, unit="document",
-                lemmas=False, text_field="text", id_field="id")
+                lemmas=False, text_field="text", id_field="id", in_force_on=None, cache=None)
     typer.echo("Writing the framing-trend report of the demo corpus (5-year periods, by doc_type)...")
     trend_report([DEMO_CORPUS], out / "trend-report", by="5", facet="doc_type", pipeline=pipeline)
 
