@@ -352,3 +352,16 @@ def test_kwic_on_a_group_with_flags_and_counted_only(nlp_test_fast):
 def test_kwic_unknown_label(nlp_test_fast):
     with pytest.raises(IsicError, match=r"^\[isic:E003\] Unknown label 'participations'. Known labels: rights, "):
         isic_nlp.kwic(KWIC_RECORDS, "participations", nlp=nlp_test_fast)
+
+
+def test_two_processes_give_the_tables_of_one(nlp_fast):
+    import pandas as pd
+
+    records = [{"id": f"d{i}", "text": text} for i, text in enumerate([
+        "Le conseil de la vie sociale associe les usagers.", "Le bénéficiaire a droit à un accompagnement.",
+        "Le conseil de la vie sociale n'est pas réuni.", "Les organisations syndicales négocient un accord collectif.",
+    ] * 5)]
+    one = isic_nlp.analyse(records, nlp=nlp_fast, n_process=1, lemmas=True)
+    two = isic_nlp.analyse(records, nlp=nlp_fast, n_process=2, lemmas=True)
+    for table in ("documents", "mentions", "lemmas"):
+        pd.testing.assert_frame_equal(getattr(one, table), getattr(two, table))
