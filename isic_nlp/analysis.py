@@ -37,6 +37,7 @@ from .components.normalizer import add_counts
 from .corpus.readers import ERROR_COLUMNS, InputProblem, Record, Source, records_from_source
 from .corpus.units import check_unit
 from .errors import Errors, IsicError
+from .lexicons.aliases import resolve_label
 from .output import output_folder, sha256_file, write_atomic, write_table, write_tables
 from .pipeline import load, pipeline_info
 from .tables import (
@@ -130,7 +131,7 @@ class AnalysisResult:
         unit = self.manifest.get("unit", {}).get("level", "document")
         rows: list[dict] = []
         if label is not None:
-            _check_label(label, self.manifest.get("labels", {}))
+            label = _check_label(label, self.manifest.get("labels", {}))
             mentions = self.mentions[(self.mentions["label"] == label) | (self.mentions["group"] == label)]
             if counted_only:
                 mentions = mentions[mentions["counted"]]
@@ -333,7 +334,7 @@ def kwic(
     nlp = _resolve_nlp(pipeline, nlp)
     groups = label_groups(nlp)
     if label is not None:
-        _check_label(label, groups)
+        label = _check_label(label, groups)
     found: list[InputProblem] = problems if problems is not None else []
     rows = []
     n_records = 0
@@ -366,10 +367,9 @@ def _kwic_query(label: str | None, lemma: str | None, phrase: str | None) -> str
     return str(given[0]).strip().lower()
 
 
-def _check_label(label: str, groups: dict[str, str]) -> None:
-    if label not in groups and label not in groups.values():
-        known = ", ".join([*groups, *dict.fromkeys(groups.values())])
-        raise IsicError(Errors.E003.format(label=label, known=known))
+def _check_label(label: str, groups: dict[str, str]) -> str:
+    """The label or group ``label`` names (French aliases accepted; E003 with suggestions otherwise)."""
+    return resolve_label(label, groups)
 
 
 def _no_usable_record(problems: list[InputProblem]) -> None:

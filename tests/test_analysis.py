@@ -350,7 +350,7 @@ def test_kwic_on_a_group_with_flags_and_counted_only(nlp_test_fast):
 
 
 def test_kwic_unknown_label(nlp_test_fast):
-    with pytest.raises(IsicError, match=r"^\[isic:E003\] Unknown label 'participations'. Known labels: rights, "):
+    with pytest.raises(IsicError, match=r"^\[isic:E003\] Unknown label 'participations'. Did you mean: participation\? Known labels: rights, "):
         isic_nlp.kwic(KWIC_RECORDS, "participations", nlp=nlp_test_fast)
 
 

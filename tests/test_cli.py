@@ -89,7 +89,7 @@ def test_analyse_tables_match_the_inputs(runs, bad_corpus):
     [
         ("missing_file", r"^\[isic:E001\] Input not found: .*absent\.jsonl\. "),
         ("unknown_pipeline", r"^\[isic:E002\] Unknown pipeline 'rapide'\. Use one of: accurate, fast"),
-        ("kwic_unknown_label", r"^\[isic:E003\] Unknown label 'participations'\. Known labels: rights, "),
+        ("kwic_unknown_label", r"^\[isic:E003\] Unknown label 'participations'\. Did you mean: participation\? Known labels: rights, "),
     ],
 )
 def test_wrong_invocation_is_a_coded_message_without_traceback(runs, name, message):

@@ -71,3 +71,12 @@ def test_result_repr_summarises(nlp_fast):
     result = isic_nlp.analyse(CORPUS, nlp=nlp_fast)
     text = repr(result)
     assert text.startswith("<AnalysisResult: 2 document rows") and len(text) < 200
+
+
+def test_french_label_names_and_suggestions(nlp_fast):
+    result = isic_nlp.analyse(CORPUS, nlp=nlp_fast, texts=True)
+    assert result.kwic("Participation").equals(result.kwic("participation"))
+    assert result.kwic("collectif").equals(result.kwic("collective"))
+    assert len(result.kwic("collectif")) > 0
+    with pytest.raises(IsicError, match=r"Did you mean: rights\?"):
+        result.kwic("rigths")

@@ -11,11 +11,11 @@ from ..analysis import analyse, kwic
 from ..corpus.readers import InputProblem
 from ..output import check_output_folder, write_table
 from ..shipped import data_file
-from .app import app
+from .app import INPUT_FORMATS, Unit, app
 
 DEMO_CORPUS = data_file("corpora", "demo.jsonl.gz")
 
-InputsArg = typer.Argument(..., help="JSON Lines (.jsonl, .gz), CSV/TSV with a 'text' column, or folders of .txt files.")
+InputsArg = typer.Argument(..., metavar="INPUT...", help=INPUT_FORMATS)
 PipelineOpt = typer.Option("accurate", "--pipeline", "-p", help="accurate (fr_core_news_sm), fast (no model), or a saved pipeline folder.")
 LexiconOpt = typer.Option(None, "--lexicon", "-l", help="A lexicon (.yaml) to use instead of the shipped framing + isic_modes; repeat for several.")
 TextFieldOpt = typer.Option("text", "--text-field", help="The field or column that holds the text (e.g. texte).")
@@ -56,7 +56,7 @@ def analyse_cli(
     n_process: int = typer.Option(1, "--n-process", "-n", help="Worker processes."),
     lexicon: list[Path] = LexiconOpt,
     max_length: int = typer.Option(None, "--max-length", help="Split texts longer than this many characters (default: spaCy's max_length)."),
-    unit: str = typer.Option("document", "--unit", "-u", help="One row of documents.csv per document, article or alinea."),
+    unit: Unit = typer.Option(Unit.document, "--unit", "-u", help="One row of documents.csv per document, article or alinea."),
     lemmas: bool = typer.Option(False, "--lemmas", help="Also write lemmas.parquet (lemma counts per unit, for keyness in reports)."),
     text_field: str = TextFieldOpt,
     id_field: str = IdFieldOpt,
@@ -76,7 +76,7 @@ def analyse_cli(
         n_process=n_process,
         max_length=max_length,
         progress=sys.stderr.isatty(),
-        unit=unit,
+        unit=Unit(unit).value,
         lemmas=lemmas,
     )
     written = result.write(out)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+
 import typer
 
 app = typer.Typer(
@@ -10,6 +12,24 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: flags without a '<bool>' type, choices listed as {a|b|c}.
+    rich_markup_mode=None,
 )
-lexicon_app = typer.Typer(help="Check lexicon files.", no_args_is_help=True)
+lexicon_app = typer.Typer(help="Check lexicon files.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(lexicon_app, name="lexicon")
+
+
+class Unit(str, enum.Enum):
+    """The choices of --unit (pass ``.value`` to the library)."""
+
+    document = "document"
+    article = "article"
+    alinea = "alinea"
+
+
+#: What every INPUT argument accepts, for the help of the commands.
+INPUT_FORMATS = (
+    "Files or folders: JSON Lines (.jsonl, .json, .gz), CSV/TSV with a text column, .txt files, "
+    "LEGI code trees (LEGITEXT….json), corpus manifests (.yaml), IRaMuTeQ corpora (.txt starting with ****), "
+    "TXM folders (metadata.csv + .txt), article-version files (casf-versions.jsonl.gz)."
+)
