@@ -214,7 +214,7 @@ def stratum_weights(strata: ArrayLike, strata_unlabelled: ArrayLike) -> np.ndarr
     corpus gets weight 0.
 
     >>> stratum_weights(["a", "a", "b"], ["a"] * 10 + ["b"] * 90).round(3).tolist()
-    [0.278, 0.278, 2.444]
+    [0.15, 0.15, 2.7]
     """
     lab = np.asarray(strata, dtype=object).astype(str)
     corpus = np.asarray(strata_unlabelled, dtype=object).astype(str)
