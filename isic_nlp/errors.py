@@ -217,6 +217,14 @@ class Errors(metaclass=_Catalogue):
         "(documents.parquet or documents.csv): run analyse again."
     )
     E606 = "A comparison needs at least 2 groups; '{field}' has {n}: {values}."
+    E607 = (
+        "There is no field '{field}' to cluster on (--cluster). Fields: {known}. Give the field "
+        "that names the text each unit comes from (e.g. creating_text_cid, doc_id)."
+    )
+    E608 = (
+        "The labels cannot be used: {reason}. Give a table with 'id' (the unit ids of the "
+        "report) and the gold 'frame' ({frames}) of each labelled unit."
+    )
 
     # --- W6xx: report warnings --------------------------------------------
     W601 = (
@@ -230,6 +238,14 @@ class Errors(metaclass=_Catalogue):
     W603 = (
         "No lemma counts in the inputs: lemma keyness is left out. Give the corpus itself, "
         "or run `isic-nlp analyse --lemmas`."
+    )
+    W604 = (
+        "{n:,} of {total:,} units have no value in the cluster field '{field}': each of them "
+        "is taken as its own cluster (its document)."
+    )
+    W605 = (
+        "{n:,} labelled unit(s) are not among the units of the report (ids not found): they "
+        "are left out of the corrected estimates."
     )
 
 
