@@ -232,7 +232,7 @@ def _ppi_against_rest(units: pd.DataFrame, confidence: float) -> pd.DataFrame:
     for frame in FRAMES:
         res = ppi.ppi_shares((lab["_gold"] == frame).to_numpy(float), lab[f"p_{frame}"].to_numpy(float), lab["group"],
                              part[f"p_{frame}"].to_numpy(float), part["group"], cluster=lab["_cluster"].to_numpy(),
-                             cluster_unlabelled=part["_cluster"].to_numpy(), confidence=confidence, df="clusters")
+                             cluster_unlabelled=part["_cluster"].to_numpy(), confidence=confidence, df="effective", lam=1.0)
         for h, name in enumerate(res.groups):
             est = res.by_group[name]
             rest = res.N_per_group.copy()

@@ -220,8 +220,9 @@ def ppi_share_table(units: pd.DataFrame, keys: list[str], group: str, *, confide
     """PPI++ share of every frame per ``keys`` + ``group`` (e.g. facet + period), each group on its own.
 
     ``units`` need ``_gold`` (gold frame or NaN), ``_cluster`` and ``p_<frame>``;
-    classified units only. Student's t with (labelled clusters − 1) degrees of
-    freedom per group. Columns: the keys, ``group``, ``frame``, ``n_labelled``,
+    classified units only. Plain PPI (λ = 1: a λ tuned on ~20 labels per period
+    under-covers) with Student's t on the effective numbers of clusters
+    (:func:`isic_nlp.reports.ppi.effective_df`). Columns: the keys, ``group``, ``frame``, ``n_labelled``,
     ``ppi_share``, ``ppi_low``, ``ppi_high``, ``labels_only``, ``ppi_lambda``.
     """
     columns = [*keys, group, "frame", "n_labelled", "ppi_share", "ppi_low", "ppi_high", "labels_only", "ppi_lambda"]
@@ -238,7 +239,7 @@ def ppi_share_table(units: pd.DataFrame, keys: list[str], group: str, *, confide
                 (lab["_gold"] == frame).to_numpy(float), lab[f"p_{frame}"].to_numpy(float), lab[group].astype(str),
                 part[f"p_{frame}"].to_numpy(float), part[group].astype(str),
                 cluster=lab["_cluster"].to_numpy(), cluster_unlabelled=part["_cluster"].to_numpy(),
-                confidence=confidence, df="clusters",
+                confidence=confidence, df="effective", lam=1.0,
             )
             for name in result.groups:
                 est = result.by_group[name]

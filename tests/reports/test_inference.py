@@ -170,7 +170,7 @@ def test_ppi_columns_in_trend_match_the_estimators():
     part = units[units["period"] == 2000]
     lab = part[gold[part.index].notna()]
     expected = ppi.ppi_mean((gold[lab.index] == "collective").to_numpy(float), lab["p_collective"], part["p_collective"],
-                            cluster=lab["cid"], cluster_unlabelled=part["cid"], df=len(set(lab["cid"])) - 1)
+                            cluster=lab["cid"], cluster_unlabelled=part["cid"], df="effective", lam=1.0)
     assert row["ppi_share"] == pytest.approx(expected.estimate) and row["ppi_low"] == pytest.approx(expected.low)
     assert row["n_labelled"] == len(lab)
     slope = report.slopes.query("facet == '(all)' and frame == 'collective'").iloc[0]
@@ -223,7 +223,7 @@ def test_compare_with_labels_gives_ppi_shares_and_differences():
     part = units[units["code"] == "B"]
     lab = part[part["id"].isin(labels["id"])]
     expected = ppi.ppi_mean((lab["frame"] == "collective").to_numpy(float), lab["p_collective"], part["p_collective"],
-                            cluster=ids[lab.index], cluster_unlabelled=ids[part.index], df=ids[lab.index].nunique() - 1)
+                            cluster=ids[lab.index], cluster_unlabelled=ids[part.index], df="effective", lam=1.0)
     assert row["ppi_share"] == pytest.approx(expected.estimate) and row["ppi_high"] == pytest.approx(expected.high)
     other = report.frames.query("group == 'A' and frame == 'collective'").iloc[0]
     assert row["ppi_diff_points"] == pytest.approx(100 * (row["ppi_share"] - other["ppi_share"]))

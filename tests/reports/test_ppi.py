@@ -254,3 +254,29 @@ def test_too_few_labels_give_nan_with_a_note():
     assert np.isnan(r.coef).all() and r.note
     with pytest.raises(ValueError, match="differ in length"):
         ppi.ppi_mean([1.0, 0.0], [0.5], [0.5, 0.5])
+
+
+# --- coverage under classifier error that shifts by period (benchmarks/ppi_coverage.py, small) ---
+
+
+def test_ppi_covers_where_classify_and_count_does_not():
+    from benchmarks.ppi_coverage import simulate
+
+    result = simulate(runs=100, labels=150, seed=1)["estimators"]
+    ppi_row, naive = result["ppi"], result["naive"]
+    assert ppi_row["coverage_periods"] >= 0.88 and ppi_row["coverage_slope"] >= 0.88
+    assert naive["coverage_periods"] <= 0.6 and naive["coverage_slope"] <= 0.6
+    assert abs(ppi_row["bias_slope_points"]) < 1.0 < abs(naive["bias_slope_points"])
+    # Corrected and still narrower than the labels alone.
+    assert ppi_row["width_periods_points"] < result["labels_only"]["width_periods_points"]
+
+
+def test_effective_clusters_and_degrees_of_freedom():
+    assert ppi.effective_clusters(np.arange(10)) == pytest.approx(10)
+    assert ppi.effective_clusters(np.array([0] * 90 + list(range(1, 11)))) == pytest.approx(100**2 / (90**2 + 10))
+    # Two parts: Welch–Satterthwaite by hand.
+    a, b = np.arange(20), np.repeat(np.arange(4), 5)
+    df = ppi.effective_df((1.0, 3.0), (a, b))
+    assert df == pytest.approx(16 / (1 / 19 + 9 / 3))
+    est = ppi.ppi_mean(*[np.r_[np.ones(5), np.zeros(15)], np.linspace(0.1, 0.9, 20), np.full(50, 0.3)], df="effective", lam=1.0)
+    assert est.high - est.low > 2 * 1.959963984540054 * est.se  # t with finite df is wider than z
