@@ -16,7 +16,6 @@ Example:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -240,22 +239,10 @@ def _ppi_against_rest(units: pd.DataFrame, confidence: float) -> pd.DataFrame:
             ok = ~np.isnan(res.estimates)
             weights = np.where(ok, -rest / rest[ok].sum(), 0.0) if rest[ok].sum() > 0 else np.zeros_like(rest)
             weights[h] = 1.0
-            cov_ok = np.nan_to_num(res.cov)
-            d, d_se, d_low, d_high = _combine_available(res, weights, cov_ok)
+            d, _, d_low, d_high = res.combine(weights)
             rows.append([name, frame, est.n, est.estimate, est.low, est.high, 100 * d, 100 * d_low, 100 * d_high])
     return pd.DataFrame(rows, columns=["group", "frame", "n_labelled", "ppi_share", "ppi_low", "ppi_high",
                                        "ppi_diff_points", "ppi_diff_low", "ppi_diff_high"])
-
-
-def _combine_available(res: ppi.PPIShares, weights: np.ndarray, cov: np.ndarray) -> tuple[float, float, float, float]:
-    """:meth:`PPIShares.combine` over the groups that have an estimate (the others weigh 0)."""
-    est = np.nan_to_num(res.estimates)
-    value = float(weights @ est)
-    if np.isnan(res.estimates[weights != 0]).any():
-        return math.nan, math.nan, math.nan, math.nan
-    se = math.sqrt(max(float(weights @ cov @ weights), 0.0))
-    q = ppi._quantile(res.confidence, res.df)
-    return value, se, value - q * se, value + q * se
 
 
 def _tests(frames: pd.DataFrame, modes: pd.DataFrame) -> pd.DataFrame:

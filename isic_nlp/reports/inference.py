@@ -15,9 +15,9 @@
 Example:
     >>> import pandas as pd
     >>> units = pd.DataFrame({"doc_id": ["a1", "a2", "b1"],
-    ...     "creating_text": ['{"text_cid": "JORF1", "title": "Loi 1 - art. 2"}', '{"text_cid": "JORF1"}', None]})
+    ...     "creating_text": ['{"text_cid": "JORF1", "title": "Loi 1 - art. 2"}', '{"text_cid": "JORF1"}', '{"text_cid": "JORF2"}']})
     >>> resolve_cluster(units, None)[0].tolist(), resolve_cluster(units, None)[1]
-    (['JORF1', 'JORF1', 'doc:b1'], 'creating_text.text_cid')
+    (['JORF1', 'JORF1', 'JORF2'], 'creating_text.text_cid')
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def cluster_titles(units: pd.DataFrame, ids: pd.Series) -> pd.Series:
     """A readable title for each cluster id: the creating text's title without its article number."""
     if "creating_text" in units.columns:
         titles = units["creating_text"].map(lambda v: _creating_text(v, "title"))
-        titles = titles.map(lambda t: re.sub(r"\s+-\s+art\..*$", "", t) if isinstance(t, str) else t)
+        titles = titles.map(lambda t: re.sub(r"\s+(?:-\s+)?art\.\s.*$", "", t) if isinstance(t, str) else t)
     elif "title" in units.columns:
         titles = units["title"]
     else:

@@ -73,6 +73,8 @@ from numpy.typing import ArrayLike
 from scipy import special
 from scipy import stats as sps
 
+from .stats import cluster_codes
+
 __all__ = [
     "PPIEstimate",
     "PPIRegression",
@@ -163,15 +165,10 @@ def _vector(values: ArrayLike, name: str) -> np.ndarray:
 
 def _codes(cluster: ArrayLike | None, n: int, name: str) -> tuple[np.ndarray, int]:
     """Integer cluster codes 0..G−1 (each unit its own cluster when ``cluster`` is None)."""
-    if cluster is None:
-        return np.arange(n), n
-    values = np.asarray(cluster, dtype=object).ravel()
-    if values.size != n:
-        raise ValueError(f"{name}: {values.size} cluster ids for {n} units")
-    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in values):
-        raise ValueError(f"{name}: a cluster id is missing")
-    _, codes = np.unique(values.astype(str), return_inverse=True)
-    return codes, int(codes.max()) + 1 if n else 0
+    try:
+        return cluster_codes(cluster, n)
+    except ValueError as error:
+        raise ValueError(f"{name}: {error}") from None
 
 
 def _strata_codes(strata: ArrayLike | None, n: int, name: str) -> tuple[np.ndarray, int]:
@@ -364,10 +361,14 @@ class PPIShares:
     confidence: float
 
     def combine(self, weights: ArrayLike) -> tuple[float, float, float, float]:
-        """``(estimate, se, low, high)`` of ``Σ weights·estimates``."""
+        """``(estimate, se, low, high)`` of ``Σ weights·estimates``; groups of weight 0 may have no estimate."""
         w = np.asarray(weights, dtype=float)
-        est = float(w @ self.estimates)
-        se = float(math.sqrt(max(w @ self.cov @ w, 0.0)))
+        used = w != 0
+        if np.isnan(self.estimates[used]).any():
+            return math.nan, math.nan, math.nan, math.nan
+        est = float(w[used] @ self.estimates[used])
+        cov = self.cov[np.ix_(used, used)]
+        se = float(math.sqrt(max(w[used] @ cov @ w[used], 0.0)))
         q = _quantile(self.confidence, self.df)
         return est, se, est - q * se, est + q * se
 

@@ -974,15 +974,24 @@ def logistic_trend_bootstrap(
     n_years = years.size
     t = years - fit.centre
     # Successes and trials of each cluster in each year: a resample is copies @ these.
-    cell = codes * n_years + year_codes
-    s_cy = np.bincount(cell, weights=s, minlength=n_clusters * n_years).reshape(n_clusters, n_years)
-    m_cy = np.bincount(cell, weights=m, minlength=n_clusters * n_years).reshape(n_clusters, n_years)
+    if cl is not None:
+        cell = codes * n_years + year_codes
+        s_cy = np.bincount(cell, weights=s, minlength=n_clusters * n_years).reshape(n_clusters, n_years)
+        m_cy = np.bincount(cell, weights=m, minlength=n_clusters * n_years).reshape(n_clusters, n_years)
     rng = np.random.default_rng(seed)
     chunk = max(1, min(n_boot, _CHUNK_CELLS // max(n_clusters, n_years)))
     slopes, ames = [], []
     for start in range(0, n_boot, chunk):
-        copies = _copies(rng, min(chunk, n_boot - start), n_clusters)
-        beta, _, mean_pq, converged, _ = _fit_logit(t, copies @ s_cy, copies @ m_cy)
+        size = min(chunk, n_boot - start)
+        if cl is None:  # rows are the clusters: sum the drawn rows by year (faster than a product)
+            idx = rng.integers(0, n_clusters, size=(size, n_clusters))
+            bins = (year_codes[idx] + n_years * np.arange(size)[:, None]).ravel()
+            s_b = np.bincount(bins, weights=s[idx].ravel(), minlength=size * n_years).reshape(size, n_years)
+            m_b = np.bincount(bins, weights=m[idx].ravel(), minlength=size * n_years).reshape(size, n_years)
+        else:
+            copies = _copies(rng, size, n_clusters)
+            s_b, m_b = copies @ s_cy, copies @ m_cy
+        beta, _, mean_pq, converged, _ = _fit_logit(t, s_b, m_b)
         b = beta[converged, 1]
         slopes.append(b * per)
         ames.append(100.0 * per * b * mean_pq[converged])

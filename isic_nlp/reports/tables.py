@@ -83,7 +83,10 @@ def shares(units: pd.DataFrame, keys: list[str], kind: str, *, confidence: float
         n = len(part)
         k = per_cluster.sum().to_numpy()
         failed = 0
-        if n_per_cluster.max(initial=0) <= 1:
+        if len(per_cluster) < 2 and n_per_cluster.max(initial=0) > 1:
+            low = high = np.full(len(names), np.nan)  # one cluster: its resamples are all alike
+            method = "one cluster: no interval"
+        elif n_per_cluster.max(initial=0) <= 1:
             low, high = stats.wilson_interval(k, n, confidence)
             method = WILSON
         else:

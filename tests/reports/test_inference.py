@@ -228,3 +228,18 @@ def test_compare_with_labels_gives_ppi_shares_and_differences():
     other = report.frames.query("group == 'A' and frame == 'collective'").iloc[0]
     assert row["ppi_diff_points"] == pytest.approx(100 * (row["ppi_share"] - other["ppi_share"]))
     assert row["ppi_diff_low"] < row["ppi_diff_points"] < row["ppi_diff_high"]
+
+
+def test_units_without_a_cluster_id_are_their_own_cluster():
+    units = pd.DataFrame({"doc_id": ["a1", "a2", "b1"], "creating_text": ['{"text_cid": "J1"}', '{"text_cid": "J1"}', None]})
+    with pytest.warns(UserWarning, match="isic:W604.*1 of 3 units"):
+        ids, field = resolve_cluster(units, None)
+    assert ids.tolist() == ["J1", "J1", "doc:b1"] and field == "creating_text.text_cid"
+    assert resolve_cluster(units.drop(columns="creating_text"), None)[1] == "doc_id"
+
+
+def test_a_period_of_one_cluster_gets_no_interval():
+    data = articles(n_texts=12, years=[2000] + list(range(2005, 2016)), sizes=(3, 6))
+    report = trend(data, by=5, min_units=1, n_boot=50)
+    row = report.frames.query("facet == '(all)' and period == '2000–2004' and frame == 'collective'").iloc[0]
+    assert row["interval"] == "one cluster: no interval" and np.isnan(row["low"]) and row["n_clusters"] == 1
