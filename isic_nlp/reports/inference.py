@@ -54,7 +54,8 @@ def resolve_cluster(units: pd.DataFrame, cluster: str | None) -> tuple[pd.Series
     articles (``creating_text_cid``, or the ``text_cid`` inside the ``creating_text``
     object the LEGI reader writes, or ``creating_text_title``), else ``doc_id`` (the
     document the units were cut from). A unit without a value is its own cluster
-    (``doc:<doc_id>``, warned with W604). Unknown field: E607.
+    (``doc:<doc_id>``, its document; warned with W604 when ``cluster`` was given).
+    Unknown field: E607.
     """
     if cluster is not None:
         if cluster not in units.columns:
@@ -74,7 +75,8 @@ def resolve_cluster(units: pd.DataFrame, cluster: str | None) -> tuple[pd.Series
     ids = values.astype("string")
     missing = ids.isna() | (ids.str.strip() == "")
     if missing.any():
-        if name != "doc_id":
+        # With the default, units outside LEGI (no creating text) being their own document is expected: no warning.
+        if cluster is not None and name != "doc_id":
             warnings.warn(Errors.W604.format(n=int(missing.sum()), total=len(units), field=name), UserWarning, stacklevel=3)
         ids = ids.mask(missing, "doc:" + units["doc_id"].astype(str))
     return ids.astype(str), name

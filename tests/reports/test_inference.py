@@ -231,11 +231,13 @@ def test_compare_with_labels_gives_ppi_shares_and_differences():
 
 
 def test_units_without_a_cluster_id_are_their_own_cluster():
-    units = pd.DataFrame({"doc_id": ["a1", "a2", "b1"], "creating_text": ['{"text_cid": "J1"}', '{"text_cid": "J1"}', None]})
-    with pytest.warns(UserWarning, match="isic:W604.*1 of 3 units"):
-        ids, field = resolve_cluster(units, None)
+    units = pd.DataFrame({"doc_id": ["a1", "a2", "b1"], "creating_text": ['{"text_cid": "J1"}', '{"text_cid": "J1"}', None],
+                          "law": ["L1", "L1", None]})
+    ids, field = resolve_cluster(units, None)  # default: units outside LEGI are their document, silently
     assert ids.tolist() == ["J1", "J1", "doc:b1"] and field == "creating_text.text_cid"
-    assert resolve_cluster(units.drop(columns="creating_text"), None)[1] == "doc_id"
+    with pytest.warns(UserWarning, match="isic:W604.*1 of 3 units.*'law'"):
+        assert resolve_cluster(units, "law")[0].tolist() == ["L1", "L1", "doc:b1"]
+    assert resolve_cluster(units.drop(columns=["creating_text", "law"]), None)[1] == "doc_id"
 
 
 def test_a_period_of_one_cluster_gets_no_interval():
