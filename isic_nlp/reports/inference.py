@@ -250,10 +250,14 @@ def ppi_share_table(units: pd.DataFrame, keys: list[str], group: str, *, confide
 
 
 def ppi_slope(part: pd.DataFrame, frame: str, *, confidence: float) -> ppi.PPITrend | None:
-    """PPI++ trend of ``frame`` over ``part`` (labels weighted by period: N_h/n_h), or None without labels."""
+    """PPI++ trend of ``frame`` over ``part`` (labels weighted by period: N_h/n_h).
+
+    None without labels, or when a period of ``part`` has no labelled unit: its
+    classifier error could not be corrected, and the slope would be biased.
+    """
     part = part[part["frame"].notna()]
     lab = part[part["_gold"].notna()]
-    if len(lab) < 3:
+    if len(lab) < 3 or not set(part["period"]) <= set(lab["period"]):
         return None
     return ppi.ppi_trend(
         lab["_year"].to_numpy(float), (lab["_gold"] == frame).to_numpy(float), lab[f"p_{frame}"].to_numpy(float),

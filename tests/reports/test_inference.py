@@ -181,6 +181,10 @@ def test_ppi_columns_in_trend_match_the_estimators():
                            df="clusters", logistic=False)
     assert slope["ppi_points_per_decade"] == pytest.approx(direct.points) and slope["ppi_low"] == pytest.approx(direct.points_low)
     assert any(s.startswith(f"Corrected for classifier error with {len(labels)} labelled") for s in report.summary)
+    # A period without labels: no corrected slope (its classifier error is unknown).
+    partial = labels[~labels["id"].isin(units.loc[units["period"] == 2000, "id"])]
+    gap = trend(data, by=5, min_units=1, n_boot=50, labels=partial)
+    assert np.isnan(gap.slopes.query("facet == '(all)' and frame == 'collective'").iloc[0]["ppi_points_per_decade"])
     plain = trend(data, by=5, min_units=1, n_boot=100)
     assert "ppi_share" not in plain.frames and any("not corrected for its errors" in s for s in plain.summary)
 
