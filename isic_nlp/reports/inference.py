@@ -144,6 +144,8 @@ def text_level_shares(units: pd.DataFrame, keys: list[str], *, confidence: float
         per_cluster = pd.crosstab(part["_cluster"], part["frame"], normalize="index").reindex(columns=list(FRAMES), fill_value=0.0)
         values = per_cluster.to_numpy(dtype=float)
         estimate, low, high = stats.bootstrap_ratio(values, np.ones(len(values)), n_boot=n_boot, confidence=confidence, seed=seed)
+        if len(values) < 2:  # one cluster: its resamples are all alike
+            low, high = np.full(len(FRAMES), np.nan), np.full(len(FRAMES), np.nan)
         for j, frame in enumerate(FRAMES):
             rows.append([*group, frame, len(values), float(estimate[j]), float(low[j]), float(high[j])])
     return pd.DataFrame(rows, columns=columns)

@@ -249,3 +249,5 @@ def test_a_period_of_one_cluster_gets_no_interval():
     report = trend(data, by=5, min_units=1, n_boot=50)
     row = report.frames.query("facet == '(all)' and period == '2000–2004' and frame == 'collective'").iloc[0]
     assert row["interval"] == "one cluster: no interval" and np.isnan(row["low"]) and row["n_clusters"] == 1
+    text = report.text_level.query("facet == '(all)' and period == '2000–2004' and frame == 'collective'").iloc[0]
+    assert text["n_clusters"] == 1 and np.isnan(text["low"]) and np.isnan(text["high"])
