@@ -251,3 +251,20 @@ def test_a_period_of_one_cluster_gets_no_interval():
     assert row["interval"] == "one cluster: no interval" and np.isnan(row["low"]) and row["n_clusters"] == 1
     text = report.text_level.query("facet == '(all)' and period == '2000–2004' and frame == 'collective'").iloc[0]
     assert text["n_clusters"] == 1 and np.isnan(text["low"]) and np.isnan(text["high"])
+
+
+def test_written_report_shows_composition_ppi_and_how_intervals_are_clustered(tmp_path):
+    from isic_nlp.reports import write_report
+
+    data = articles(n_texts=40, seed=9)
+    report = trend(data, by=5, min_units=1, n_boot=50, labels=labelled(data, 10))
+    write_report(report, tmp_path / "t")
+    text = (tmp_path / "t" / "report.md").read_text(encoding="utf-8")
+    assert "Composition: clusters per period" in text and "Clusters contributing most units" in text
+    assert "corrected for classifier error (PPI++)" in text and "every cluster weighing the same" in text
+    assert "Units are clustered by creating text (field 'creating_text.text_cid', 40 clusters)" in text
+    assert (tmp_path / "t" / "tables" / "composition.csv").is_file() and (tmp_path / "t" / "tables" / "top_clusters.csv").is_file()
+    plain = compare(data, by="code", n_boot=50)
+    write_report(plain, tmp_path / "c")
+    text = (tmp_path / "c" / "report.md").read_text(encoding="utf-8")
+    assert "cluster-robust standard error" in text and "No labelled sample was given" in text
