@@ -12,7 +12,8 @@ Each run draws a new corpus (texts, their own prevalence, their articles, the
 classifier's decisions) and a new labelled sample; the estimators are
 
 * ``naive``: classify-and-count (share of units the classifier puts in the
-  frame), cluster-robust interval (the report's cluster bootstrap, in closed form);
+  frame), cluster-robust interval (like the report's cluster bootstrap, in closed
+  form, with Student's t on the effective number of clusters for the shares);
 * ``mean_probability``: the mean of the classifier's probability, same interval;
 * ``labels_only``: the labelled units alone (λ = 0), clustered;
 * ``ppi``: what the reports use (:mod:`isic_nlp.reports.ppi`): per period, plain PPI
@@ -21,6 +22,11 @@ classifier's decisions) and a new labelled sample; the estimators are
   (N_h/n_h), variance centred within periods, t on (labelled clusters − periods);
 * ``ppi_tuned``: the other choice for each: per period PPI++ with λ tuned within the
   period; the slope with λ = 1.
+
+Two more rows check the clustering alone, with every unit's true label known (no
+classifier, no labels): ``true_independent`` takes the units as independent (the
+article-level intervals the referee objected to), ``true_clustered`` sums them
+within texts (the reports' intervals).
 
 The truth is the super-population prevalence: ``p(year)`` averaged over the
 period (its midpoint) for the shares, 6 points per decade for the slope (the
@@ -44,6 +50,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from scipy import stats as sps
 
 from isic_nlp.reports import ppi, stats
 from isic_nlp.reports.inference import probability_slope
@@ -55,7 +62,8 @@ START, PERIODS, WIDTH = 1985, 8, 5
 BASE, SLOPE_PER_YEAR = 0.10, 0.006  # 10% in 1985, +6 points per decade
 SENSITIVITY = np.linspace(0.85, 0.60, PERIODS)
 SPECIFICITY = np.linspace(0.80, 0.95, PERIODS)
-ESTIMATORS = ("naive", "mean_probability", "labels_only", "ppi", "ppi_tuned")
+CONFIDENCE = 0.95
+ESTIMATORS = ("naive", "mean_probability", "labels_only", "ppi", "ppi_tuned", "true_independent", "true_clustered")
 
 
 def truth_share(period: int) -> float:
@@ -96,10 +104,14 @@ def labelled(rng: np.random.Generator, units: dict, per_period: int) -> np.ndarr
     return np.concatenate([rng.choice(np.flatnonzero(units["period"] == p), per_period, replace=False) for p in range(PERIODS)])
 
 
-def _clustered_mean(values: np.ndarray, cluster: np.ndarray, z: float) -> tuple[float, float, float]:
+def _clustered_mean(values: np.ndarray, cluster: np.ndarray | None, z: float) -> tuple[float, float, float]:
+    """Mean with a cluster-robust interval: Student's t on the effective number of clusters
+    (the normal quantile when units are taken as independent)."""
     codes, G = stats.cluster_codes(cluster, values.size)
     mean = float(values.mean())
     se = math.sqrt(ppi.cluster_meat(((values - mean) / values.size)[:, None], codes, G)[0, 0])
+    if cluster is not None:
+        z = float(sps.t.ppf(0.5 + CONFIDENCE / 2, max(ppi.effective_clusters(codes) - 1, 1e-9)))
     return mean, mean - z * se, mean + z * se
 
 
@@ -114,6 +126,8 @@ def one_run(seed: int, labels: int = 150, confidence: float = 0.95) -> dict:
         inside = units["period"] == p
         lab = pick[units["period"][pick] == p]
         out["naive"]["periods"][p] = _clustered_mean(units["decision"][inside], units["cluster"][inside], z)
+        out["true_independent"]["periods"][p] = _clustered_mean(units["y"][inside], None, z)
+        out["true_clustered"]["periods"][p] = _clustered_mean(units["y"][inside], units["cluster"][inside], z)
         out["mean_probability"]["periods"][p] = _clustered_mean(units["probability"][inside], units["cluster"][inside], z)
         for name, lam in (("labels_only", 0.0), ("ppi", 1.0), ("ppi_tuned", None)):
             est = ppi.ppi_mean(units["y"][lab], units["probability"][lab], units["probability"][inside],
@@ -123,6 +137,8 @@ def one_run(seed: int, labels: int = 150, confidence: float = 0.95) -> dict:
     year, cluster = units["year"], units["cluster"]
     out["naive"]["slope"] = probability_slope(year, units["decision"], cluster, confidence=confidence)
     out["mean_probability"]["slope"] = probability_slope(year, units["probability"], cluster, confidence=confidence)
+    out["true_independent"]["slope"] = probability_slope(year, units["y"], np.arange(year.size), confidence=confidence)
+    out["true_clustered"]["slope"] = probability_slope(year, units["y"], cluster, confidence=confidence)
     common = {"cluster": cluster[pick], "cluster_unlabelled": cluster, "strata": units["period"][pick],
               "strata_unlabelled": units["period"], "confidence": confidence, "df": "clusters", "logistic": False}
     for name, lam in (("labels_only", 0.0), ("ppi_tuned", 1.0)):
