@@ -269,6 +269,10 @@ def test_ppi_covers_where_classify_and_count_does_not():
     assert abs(ppi_row["bias_slope_points"]) < 1.0 < abs(naive["bias_slope_points"])
     # Corrected and still narrower than the labels alone.
     assert ppi_row["width_periods_points"] < result["labels_only"]["width_periods_points"]
+    # With the true labels: units taken as independent under-cover, units summed within texts do not.
+    clustered, independent = result["true_clustered"], result["true_independent"]
+    assert clustered["coverage_periods"] >= 0.88 and clustered["coverage_slope"] >= 0.88
+    assert independent["coverage_periods"] < 0.85 and independent["coverage_slope"] < 0.85
 
 
 def test_effective_clusters_and_degrees_of_freedom():
