@@ -220,35 +220,68 @@ def gold_frames(units: pd.DataFrame, labels: pd.DataFrame | None) -> pd.Series |
     return units["id"].astype(str).map(table.set_index("id")["frame"].astype(str))
 
 
-def ppi_share_table(units: pd.DataFrame, keys: list[str], group: str, *, confidence: float) -> pd.DataFrame:
-    """PPI++ share of every frame per ``keys`` + ``group`` (e.g. facet + period), each group on its own.
+def ppi_share_table(units: pd.DataFrame, keys: list[str], group: str, *, confidence: float, kind: str = "frame") -> pd.DataFrame:
+    """PPI++ share of every frame (or mode) per ``keys`` + ``group`` (e.g. facet + period), each group on its own.
 
-    ``units`` need ``_gold`` (gold frame or NaN), ``_cluster`` and ``p_<frame>``;
-    classified units only. Plain PPI (λ = 1: a λ tuned on ~20 labels per period
-    under-covers) with Student's t on the effective numbers of clusters
-    (:func:`isic_nlp.reports.ppi.effective_df`). Columns: the keys, ``group``, ``frame``, ``n_labelled``,
-    ``ppi_share``, ``ppi_low``, ``ppi_high``, ``labels_only``, ``ppi_lambda``.
+    ``units`` need ``_cluster``, ``p_<frame>`` (or ``p_<mode>``) and the gold
+    labels: ``_gold`` (gold frame or NaN) for frames, ``_gold_<mode>`` (0/1, NaN
+    when not labelled) for modes; classified units only. Plain PPI (λ = 1: a λ
+    tuned on ~20 labels per period under-covers) with Student's t on the
+    effective numbers of clusters (:func:`isic_nlp.reports.ppi.effective_df`).
+    Columns: the keys, ``group``, ``kind``, ``n_labelled``, ``ppi_share``,
+    ``ppi_low``, ``ppi_high``, ``labels_only``, ``ppi_lambda``.
     """
-    columns = [*keys, group, "frame", "n_labelled", "ppi_share", "ppi_low", "ppi_high", "labels_only", "ppi_lambda"]
+    columns = [*keys, group, kind, "n_labelled", "ppi_share", "ppi_low", "ppi_high", "labels_only", "ppi_lambda"]
     rows = []
     classified = units[units["frame"].notna()] if "frame" in units else units.iloc[:0]
     outer = classified.groupby(keys, sort=True) if keys else [((), classified)]
+    names = FRAMES if kind == "frame" else [c.removeprefix("_gold_") for c in units.columns if c.startswith("_gold_")]
     for key, part in outer:
         key = key if isinstance(key, tuple) else (key,)
-        lab = part[part["_gold"].notna()]
-        if len(lab) == 0:
-            continue
-        for frame in FRAMES:
+        for name in names:
+            gold = (part["_gold"] == name).where(part["_gold"].notna()) if kind == "frame" else part[f"_gold_{name}"]
+            lab = part[gold.notna()]
+            if len(lab) == 0:
+                continue
             result = ppi.ppi_shares(
-                (lab["_gold"] == frame).to_numpy(float), lab[f"p_{frame}"].to_numpy(float), lab[group].astype(str),
-                part[f"p_{frame}"].to_numpy(float), part[group].astype(str),
+                gold[lab.index].to_numpy(float), lab[f"p_{name}"].to_numpy(float), lab[group].astype(str),
+                part[f"p_{name}"].to_numpy(float), part[group].astype(str),
                 cluster=lab["_cluster"].to_numpy(), cluster_unlabelled=part["_cluster"].to_numpy(),
                 confidence=confidence, df="effective", lam=1.0,
             )
-            for name in result.groups:
-                est = result.by_group[name]
-                rows.append([*key, name, frame, est.n, est.estimate, est.low, est.high, est.labels_only, est.lam])
+            for value in result.groups:
+                est = result.by_group[value]
+                rows.append([*key, value, name, est.n, est.estimate, est.low, est.high, est.labels_only, est.lam])
     return pd.DataFrame(rows, columns=columns)
+
+
+def gold_modes(units: pd.DataFrame, labels: pd.DataFrame | None) -> pd.DataFrame | None:
+    """0/1 per ISIC mode for the labelled units (NaN elsewhere), when ``labels`` has ``modes``.
+
+    ``modes``: a list, or a ``;``-joined string (CSV); empty = no mode. Unknown modes: E608.
+    """
+    if labels is None or "modes" not in labels.columns:
+        return None
+    from ..classify.labels import MODES
+
+    def parse(value) -> list[str]:
+        if isinstance(value, (list, tuple, np.ndarray)):
+            return [str(v) for v in value]
+        if not isinstance(value, str):
+            return []
+        return [v.strip() for v in value.split(";") if v.strip()]
+
+    table = labels.dropna(subset=["frame"]).astype({"id": str}).drop_duplicates("id").set_index("id")
+    parsed = table["modes"].map(parse)
+    bad = sorted({m for ms in parsed for m in ms} - set(MODES))
+    if bad:
+        raise IsicError(Errors.E608.format(reason=f"unknown mode(s) {', '.join(bad)}", frames=", ".join(FRAMES)))
+    ids = units["id"].astype(str)
+    out = pd.DataFrame(index=units.index)
+    for mode in MODES:
+        flags = parsed.map(lambda ms, m=mode: float(m in ms))
+        out[f"_gold_{mode}"] = ids.map(flags).to_numpy()
+    return out
 
 
 def ppi_slope(part: pd.DataFrame, frame: str, *, confidence: float) -> ppi.PPITrend | None:

@@ -59,7 +59,8 @@ class TrendReport:
             n_tokens, flagged``.
         frames: share of each frame per facet value and period, with interval (over clusters);
             with labels also ``ppi_share``, ``ppi_low``, ``ppi_high``, ``n_labelled`` (PPI++).
-        modes: share of units carrying each ISIC mode, with interval.
+        modes: share of units carrying each ISIC mode, with interval (PPI++ columns when the
+            labels have ``modes``).
         rates: counted mentions per 10,000 tokens per side and label, with bootstrap interval.
         slopes: per facet value and frame, the trend over the unflagged periods: logistic
             slope (log-odds per decade), the average change in points per decade, both with
@@ -134,7 +135,7 @@ def trend(
         examples: evidence lines per period and label.
         cluster: the field whose units are resampled together (default: the creating
             text of LEGI articles if the units have one, else ``doc_id``).
-        labels: gold frames of some units (``id``, ``frame``): shares and slopes are then
+        labels: gold frames of some units (``id``, ``frame``, optionally ``modes``): shares and slopes are then
             also estimated by PPI++, corrected for classifier error. The labelled units
             are taken as drawn at random within each period of the report.
         min_periods, min_clusters: fewer unflagged periods or clusters in a series: no slope.
@@ -156,6 +157,9 @@ def trend(
     units["_cluster"], cluster_field = inference.resolve_cluster(units, cluster)
     gold = inference.gold_frames(units, labels)
     units["_gold"] = gold if gold is not None else np.nan
+    modes_gold = inference.gold_modes(units, labels)
+    if modes_gold is not None:
+        units = pd.concat([units, modes_gold], axis=1)
     units["_year"] = unit_years(units[date_field])
     n_undated = int(units["_year"].isna().sum())
     dated = units[units["_year"].notna()].copy()
@@ -174,6 +178,9 @@ def trend(
         corrected = inference.ppi_share_table(dated, ["facet"], "period", confidence=confidence)
         frames = frames.merge(corrected.drop(columns=["labels_only"]), on=["facet", "period", "frame"], how="left")
     modes = _flag(_named(shares(dated, KEYS, "mode", **clustered), cluster_field), flagged)
+    if modes_gold is not None and len(modes):
+        corrected = inference.ppi_share_table(dated, ["facet"], "period", confidence=confidence, kind="mode")
+        modes = modes.merge(corrected.drop(columns=["labels_only"]), on=["facet", "period", "mode"], how="left")
     rate_table = _flag(rates(data, dated, KEYS, **clustered), flagged)
     rules = {"min_periods": min_periods, "min_clusters": min_clusters, "max_failed": max_failed}
     slopes = _slopes(dated, frames, flagged, width, rules=rules, params_field=cluster_field, **common)

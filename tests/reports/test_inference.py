@@ -268,3 +268,22 @@ def test_written_report_shows_composition_ppi_and_how_intervals_are_clustered(tm
     write_report(plain, tmp_path / "c")
     text = (tmp_path / "c" / "report.md").read_text(encoding="utf-8")
     assert "cluster-robust standard error" in text and "No labelled sample was given" in text
+
+
+def test_gold_modes_give_ppi_mode_shares():
+    data = articles(n_texts=40, seed=11)
+    units = data.units
+    units["modes"] = np.where(units.index % 4 == 0, "groupes", "")
+    units["mode_groupes"] = units["modes"] == "groupes"
+    units["p_groupes"] = np.where(units["mode_groupes"], 0.8, 0.1)
+    labels = labelled(data, 12).merge(units[["id", "modes"]], on="id")
+    report = trend(data, by=5, min_units=1, n_boot=50, labels=labels)
+    row = report.modes.query("facet == '(all)' and period == '2010–2014' and mode == 'groupes'").iloc[0]
+    ids = resolve_cluster(units, None)[0]
+    part = units[units["date"].str[:4].astype(int).between(2010, 2014)]
+    lab = part[part["id"].isin(labels["id"])]
+    expected = ppi.ppi_mean((lab["modes"] == "groupes").to_numpy(float), lab["p_groupes"], part["p_groupes"],
+                            cluster=ids[lab.index], cluster_unlabelled=ids[part.index], df="effective", lam=1.0)
+    assert row["ppi_share"] == pytest.approx(expected.estimate) and row["ppi_high"] == pytest.approx(expected.high)
+    with pytest.raises(IsicError, match="isic:E608.*unknown mode"):
+        trend(data, labels=labels.assign(modes="bogus"))
