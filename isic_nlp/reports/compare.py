@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import special
+from scipy import stats as sps
 
 from ..errors import Errors, IsicError
 from ..classify.labels import FRAMES
@@ -47,7 +49,8 @@ class CompareReport:
             ``cohens_h``, ``p_value`` and ``q_value`` (Benjamini–Hochberg).
         modes: the same for the ISIC modes.
         tests: the χ² test of independence of group and frame (and of group and
-            each mode), with Cramér's V.
+            each mode), with Cramér's V; with clustered units also a cluster-robust
+            Wald test (``cluster_wald``, ``cluster_dof``, ``cluster_p_value``).
         rates: counted mentions per 10,000 tokens per group and label, bootstrap interval.
         keyness_labels, keyness_lemmas: each group against the rest: counts,
             ``g2``/``g2_q``, ``specificity``/``specificity_q`` (Lafon), ``log_odds``/``z``.
@@ -130,7 +133,7 @@ def compare(
                           None if singletons else units)
     if gold is not None:
         frames = frames.merge(_ppi_against_rest(units, confidence), on=["group", "frame"], how="left")
-    tests = _tests(frames, modes)
+    tests = _tests(frames, modes, None if singletons else units)
     rate_table = rates(data, units, ["group"], **clustered)
     keyness_labels = _label_keyness(data, units)
     keyness_lemmas = _lemma_keyness(data, units, min_count)
@@ -245,22 +248,77 @@ def _ppi_against_rest(units: pd.DataFrame, confidence: float) -> pd.DataFrame:
                                        "ppi_diff_points", "ppi_diff_low", "ppi_diff_high"])
 
 
-def _tests(frames: pd.DataFrame, modes: pd.DataFrame) -> pd.DataFrame:
-    """χ² of group × frame, and of group × (with mode, without) for each mode."""
+def _tests(frames: pd.DataFrame, modes: pd.DataFrame, units: pd.DataFrame | None = None) -> pd.DataFrame:
+    """χ² of group × frame, and of group × (with mode, without) for each mode.
+
+    With clustered ``units``, also a cluster-robust Wald test of the same hypothesis
+    (:func:`_cluster_wald`): ``cluster_wald``, ``cluster_dof``, ``cluster_p_value``.
+    """
     rows = []
     if len(frames):
         counts = frames.pivot(index="group", columns="frame", values="k").fillna(0)
-        rows.append(("frame", counts.to_numpy()))
+        rows.append(("frame", counts.to_numpy(), None))
     for mode, part in modes.groupby("mode", sort=False) if len(modes) else ():
         with_mode = part["k"].to_numpy(float)
-        rows.append((f"mode {mode}", np.column_stack([with_mode, part["n_units"].to_numpy(float) - with_mode])))
+        rows.append((f"mode {mode}", np.column_stack([with_mode, part["n_units"].to_numpy(float) - with_mode]), mode))
     out = []
-    for name, table in rows:
+    for name, table, mode in rows:
         result = stats.chi2_independence(table)
         used = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
-        out.append({"variable": name, "chi2": result.chi2, "dof": result.dof, "p_value": result.p_value,
-                    "cramers_v": result.cramers_v, "n_units": result.n, "v_dof": max(0, min(used.shape) - 1)})
-    return pd.DataFrame(out, columns=["variable", "chi2", "dof", "p_value", "cramers_v", "v_dof", "n_units"])
+        row = {"variable": name, "chi2": result.chi2, "dof": result.dof, "p_value": result.p_value,
+               "cramers_v": result.cramers_v, "n_units": result.n, "v_dof": max(0, min(used.shape) - 1)}
+        if units is not None:
+            wald, dof, p = _cluster_wald(units, mode)
+            row.update(cluster_wald=wald, cluster_dof=dof, cluster_p_value=p)
+        out.append(row)
+    columns = ["variable", "chi2", "dof", "p_value", "cramers_v", "v_dof", "n_units"]
+    if units is not None:
+        columns += ["cluster_wald", "cluster_dof", "cluster_p_value"]
+    return pd.DataFrame(out, columns=columns)
+
+
+def _cluster_wald(units: pd.DataFrame, mode: str | None = None) -> tuple[float, int, float]:
+    """Cluster-robust Wald test that every group has the same frame shares (or share of ``mode``).
+
+    ``θ_g`` = the shares of group g (frames seen in the data, the last left out: they
+    sum to 1); H0: ``θ_g = θ_1`` for every g. Each unit's influence on ``θ_g`` is
+    ``(y_i − θ_g)/n_g``, summed within clusters (``G/(G − 1)``, as the differences
+    against the rest); ``W = dᵀ (C V Cᵀ)⁺ d`` with d the contrasts, ~ χ² with
+    rank(C V Cᵀ) degrees of freedom (Wald on a design-based covariance, as
+    survey packages do instead of Pearson's χ² when units are clustered).
+    """
+    classified = units[units["frame"].notna()]
+    if mode is None:
+        seen = [f for f in FRAMES if (classified["frame"] == f).any()][:-1]
+        Y = np.column_stack([(classified["frame"] == f).to_numpy(float) for f in seen]) if seen else np.zeros((len(classified), 0))
+    else:
+        Y = classified[f"mode_{mode}"].astype(float).to_numpy()[:, None]
+    groups = sorted(classified["group"].unique())
+    if Y.shape[1] == 0 or len(groups) < 2:
+        return math.nan, 0, math.nan
+    codes, G = stats.cluster_codes(classified["_cluster"].to_numpy(), len(classified))
+    group = classified["group"].to_numpy()
+    k = Y.shape[1]
+    theta = np.zeros(len(groups) * k)
+    phi = np.zeros((len(classified), len(groups) * k))
+    for g, name in enumerate(groups):
+        inside = group == name
+        mean = Y[inside].mean(axis=0)
+        theta[g * k:(g + 1) * k] = mean
+        phi[inside, g * k:(g + 1) * k] = (Y[inside] - mean) / inside.sum()
+    V = ppi.cluster_meat(phi, codes, G)
+    C = np.zeros(((len(groups) - 1) * k, len(groups) * k))
+    for g in range(1, len(groups)):
+        for j in range(k):
+            C[(g - 1) * k + j, g * k + j] = 1.0
+            C[(g - 1) * k + j, j] = -1.0
+    d = C @ theta
+    middle = C @ V @ C.T
+    dof = int(np.linalg.matrix_rank(middle, tol=1e-12 * max(1.0, float(np.abs(middle).max()))))
+    if dof == 0:
+        return math.nan, 0, math.nan
+    wald = float(d @ np.linalg.pinv(middle, rcond=1e-10) @ d)
+    return wald, dof, float(sps.chi2.sf(wald, dof))
 
 
 def _keyness(counts: pd.DataFrame, item: str, totals: pd.Series) -> pd.DataFrame:
@@ -321,7 +379,15 @@ def _summary(data, groups, frames, tests, keyness_labels, keyness_lemmas, params
     sentences = []
     by = params["by"]
     test = tests[tests["variable"] == "frame"] if len(tests) else tests
-    if len(test):
+    if len(test) and params.get("clustered") and not np.isnan(test.iloc[0].get("cluster_p_value", np.nan)):
+        t = test.iloc[0]
+        verdict = "differ" if t["cluster_p_value"] < 0.05 else "do not differ clearly"
+        sentences.append(
+            f"Frame shares {verdict} between the {params['n_groups']} groups of '{by}' (cluster-robust Wald χ² = "
+            f"{t['cluster_wald']:.1f}, df = {int(t['cluster_dof'])}, {_p(t['cluster_p_value'])}; Cramér's V = "
+            f"{t['cramers_v']:.2f}; Pearson's χ², which takes the units as independent, gives {_p(t['p_value'])})."
+        )
+    elif len(test):
         t = test.iloc[0]
         sentences.append(
             f"Frame shares differ between the {params['n_groups']} groups of '{by}' "
@@ -363,7 +429,8 @@ def _summary(data, groups, frames, tests, keyness_labels, keyness_lemmas, params
         + (f" from {params['n_documents']:,} documents" if params["unit"] != "document" else "")
         + f" in {params['n_groups']} groups of '{by}'"
         + (f"; intervals and the tests of each group against the rest resample or sum over {params['n_clusters']:,} clusters "
-           f"('{params['cluster']}'); the χ² test treats units as independent, so its p-value is optimistic"
+           f"('{params['cluster']}'); Pearson's χ² treats units as independent, so its p-value is optimistic (the "
+           "cluster-robust Wald test is in the tests table)"
            if params["clustered"] else "")
         + "."
     )

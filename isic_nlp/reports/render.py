@@ -320,7 +320,9 @@ def _methods(report: Report) -> list[tuple[str, str]]:
                     + ("with a cluster-robust standard error (each unit's influence summed within its cluster), Wald "
                        "interval and z test" if p.get("clustered") else "Newcombe's hybrid score interval, two-proportion z test")
                     + "; Cohen's h. Group × frame: χ² test of independence with Cramér's V"
-                    + (" (it treats units as independent: its p-value is optimistic when clusters are large)." if p.get("clustered") else ".")))
+                    + (" (it treats units as independent: its p-value is optimistic when clusters are large), and a "
+                       "cluster-robust Wald test of the same hypothesis (cluster_wald, cluster_p_value: group shares "
+                       "compared with a covariance summed within clusters), which the summary uses." if p.get("clustered") else ".")))
         out.append(("Classifier error", _ppi_text(p, conf)))
         out.append(("Keyness", "Each group against the rest of the corpus, on lexicon labels (counted mentions against tokens) "
                     f"and on lemmas (alphabetic, not stop words, seen at least {p['min_count']} times): log-likelihood G² "

@@ -214,7 +214,7 @@ def test_compare_differences_are_cluster_robust():
     assert row["diff_points"] == pytest.approx(100 * ref.params[1])
     assert row["diff_high"] - row["diff_points"] == pytest.approx(100 * 1.959963984540054 * se, rel=1e-8)
     assert row["diff_method"] == "cluster-robust Wald" and row["interval"] == "bootstrap over creating texts"
-    assert any("χ² test treats units as independent" in s for s in report.summary)
+    assert any("Pearson's χ² treats units as independent" in s for s in report.summary)
 
 
 def test_compare_with_labels_gives_ppi_shares_and_differences():
@@ -287,3 +287,20 @@ def test_gold_modes_give_ppi_mode_shares():
     assert row["ppi_share"] == pytest.approx(expected.estimate) and row["ppi_high"] == pytest.approx(expected.high)
     with pytest.raises(IsicError, match="isic:E608.*unknown mode"):
         trend(data, labels=labels.assign(modes="bogus"))
+
+
+def test_compare_cluster_wald_test():
+    data = articles(n_texts=70, seed=12)
+    data.units["mode_groupes"] = data.units.index % 5 == 0
+    report = compare(data, by="code", n_boot=50)
+    tests = report.tests.set_index("variable")
+    # Two groups, one 0/1 outcome: the Wald statistic is the squared z of the clustered difference against the rest.
+    row = report.modes.query("group == 'A' and mode == 'groupes'").iloc[0]
+    z = row["diff_points"] / ((row["diff_high"] - row["diff_points"]) / 1.959963984540054)
+    assert tests.loc["mode groupes", "cluster_wald"] == pytest.approx(z**2, rel=1e-9)
+    assert tests.loc["mode groupes", "cluster_dof"] == 1
+    frame = tests.loc["frame"]
+    assert frame["cluster_dof"] == frame["dof"] and 0 <= frame["cluster_p_value"] <= 1
+    assert "cluster-robust Wald χ²" in report.summary[0]
+    # Clustered units: the Wald test is more cautious than Pearson's χ² here.
+    assert frame["cluster_p_value"] > frame["p_value"]
