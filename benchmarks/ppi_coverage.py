@@ -170,33 +170,39 @@ def simulate(runs: int = 500, labels: int = 150, seed: int = 0, confidence: floa
     """Coverage and mean width of every estimator over ``runs`` seeded runs (``bootstrap``: the true_bootstrap row)."""
     truth_periods = 100 * np.array([truth_share(p) for p in range(PERIODS)])
     truth_slope = 1000 * SLOPE_PER_YEAR
-    hits = {n: {"periods": np.zeros(PERIODS), "slope": 0} for n in ESTIMATORS}
-    widths = {n: {"periods": [], "slope": []} for n in ESTIMATORS}
-    errors = {n: {"periods": [], "slope": []} for n in ESTIMATORS}
+    names = [n for n in ESTIMATORS if bootstrap or n != "true_bootstrap"]
+    hits = {n: {"periods": np.zeros(PERIODS), "slope": 0} for n in names}
+    widths = {n: {"periods": [], "slope": []} for n in names}
+    errors = {n: {"periods": [], "slope": []} for n in names}
+
+    def mean(values) -> float:
+        finite = np.asarray(values, dtype=float)
+        finite = finite[np.isfinite(finite)]
+        return float(finite.mean()) if finite.size else math.nan
+
     for r in range(runs):
         res = one_run(seed * 100_003 + r, labels, confidence, bootstrap)
-        for name in ESTIMATORS:
+        for name in names:
             est, low, high = res[name]["periods"].T
             hits[name]["periods"] += (low <= truth_periods) & (truth_periods <= high)
-            widths[name]["periods"].append(np.nanmean(high - low))
-            errors[name]["periods"].append(np.mean(est - truth_periods))
+            widths[name]["periods"].append(mean(high - low))
+            errors[name]["periods"].append(mean(est - truth_periods))
             s_est, s_low, s_high = res[name]["slope"]
-            if np.isnan(s_est):  # no slope for this estimator
-                hits[name]["slope"] = math.nan
             hits[name]["slope"] += int(s_low <= truth_slope <= s_high)
             widths[name]["slope"].append(s_high - s_low)
             errors[name]["slope"].append(s_est - truth_slope)
     table = {}
-    for name in ESTIMATORS:
+    for name in names:
         per_period = hits[name]["periods"] / runs
+        has_slope = bool(np.isfinite(errors[name]["slope"]).any())  # true_bootstrap has shares only
         table[name] = {
             "coverage_periods": float(per_period.mean()),
             "coverage_periods_lowest": float(per_period.min()),
-            "width_periods_points": float(np.nanmean(widths[name]["periods"])),
-            "bias_periods_points": float(np.mean(errors[name]["periods"])),
-            "coverage_slope": hits[name]["slope"] / runs,
-            "width_slope_points": float(np.nanmean(widths[name]["slope"])) if np.isfinite(widths[name]["slope"]).any() else math.nan,
-            "bias_slope_points": float(np.nanmean(errors[name]["slope"])) if np.isfinite(errors[name]["slope"]).any() else math.nan,
+            "width_periods_points": mean(widths[name]["periods"]),
+            "bias_periods_points": mean(errors[name]["periods"]),
+            "coverage_slope": hits[name]["slope"] / runs if has_slope else math.nan,
+            "width_slope_points": mean(widths[name]["slope"]),
+            "bias_slope_points": mean(errors[name]["slope"]),
         }
     return {"runs": runs, "labels": labels, "seed": seed, "confidence": confidence, "estimators": table,
             "truth_slope_points_per_decade": truth_slope, "truth_shares_points": truth_periods.round(2).tolist()}
