@@ -40,7 +40,9 @@ def read_gold(name: str, half: str) -> list[dict]:
 
 def framing_figures(documents: pd.DataFrame) -> dict[str, float]:
     has_individual = documents["n_individual"] > 0
-    has_collective = documents["n_collective"] > 0
+    # Frame 'collective' covers collective social intervention and labour relations (their own group since framing 1.1.0).
+    collective = documents["n_collective"] + documents.get("n_collective_labour", 0)
+    has_collective = collective > 0
     frame = documents["frame"]
     return {
         "individual_recall": has_individual[frame == "individual"].mean(),
@@ -84,12 +86,12 @@ def show_errors(documents: pd.DataFrame, mentions: pd.DataFrame, limit: int) -> 
         ),
         (
             "MISSED collective",
-            (documents["frame"] == "collective") & (documents["n_collective"] == 0),
+            (documents["frame"] == "collective") & ((documents["n_collective"] + documents.get("n_collective_labour", 0)) == 0),
         ),
         (
             "SPURIOUS on none",
             (documents["frame"] == "none")
-            & ((documents["n_individual"] + documents["n_collective"]) > 0),
+            & ((documents["n_individual"] + documents["n_collective"] + documents.get("n_collective_labour", 0)) > 0),
         ),
     ]
     for title, mask in checks:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,20 +29,29 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .components.extensions import CONTEXT_FLAGS, SPANS_KEY, parse_mention_id
-from .components.profile import DocumentProfile
-from .corpus.readers import InputProblem, Record, input_files, read_records
-from .corpus.units import Unit, check_unit, legal_units, units_at
+from .components.extensions import CONTEXT_FLAGS
 from .components.normalizer import add_counts
+from .corpus.readers import InputProblem, Record, input_files, read_records
+from .corpus.units import check_unit
 from .errors import Errors, IsicError
-from .output import make_folder, sha256_file, write_atomic, write_table, write_tables
+from .output import output_folder, sha256_file, write_atomic, write_table, write_tables
 from .pipeline import load, pipeline_info
+from .tables import (
+    MENTION_COLUMNS,
+    RATE_PER,
+    documents_table,
+    excluded_flags,
+    label_groups,
+    lemma_table,
+    mention_key,
+    mention_rows,
+    mentions_table,
+    record_tables,
+)
 
-RATE_PER = 10_000
 ERROR_COLUMNS = ["file", "line", "id", "severity", "code", "reason"]
 Source = str | Path | Iterable[str | Path] | pd.DataFrame | Iterable[dict] | Iterable[Record]
 
@@ -64,6 +74,9 @@ class AnalysisResult:
             ``id`` (the unit), ``lemma`` (lower case) and ``count``, for
             alphabetic tokens that are not stop words and whose lemma is
             neither a stop word nor a single letter (keyness uses it).
+        texts: with ``analyse(..., texts=True)``, ``id`` and ``text`` of every
+            unit, in the order of ``documents`` (kept in memory, not written: the
+            classifier reads it, ``Classifier.predict(result)``).
     """
 
     documents: pd.DataFrame
@@ -71,23 +84,76 @@ class AnalysisResult:
     errors: pd.DataFrame
     manifest: dict[str, Any] = field(default_factory=dict)
     lemmas: pd.DataFrame | None = None
+    texts: pd.DataFrame | None = None
+
+    def __repr__(self) -> str:
+        counts = self.manifest.get("counts", {})
+        unit = self.manifest.get("unit", {}).get("level", "document")
+        return (
+            f"<AnalysisResult: {len(self.documents):,} {unit} rows, {len(self.mentions):,} mentions "
+            f"({counts.get('mentions_counted', 0):,} counted), {counts.get('errors', 0):,} records in errors, "
+            f"pipeline {self.manifest.get('pipeline')!r}>"
+        )
 
     def write(self, out_dir: str | Path) -> dict[str, Path]:
-        """Write every table as CSV and Parquet, ``errors.csv`` and ``manifest.json``.
+        """Write every table as CSV and Parquet, ``errors.csv`` and ``manifest.json`` in ``out_dir``.
 
-        Each file is written to a temporary name and renamed, so a reader never
-        sees half a file; the manifest is written last, with each output's SHA-256.
+        The folder is written whole (:func:`isic_nlp.output.output_folder`): the
+        files go to a temporary folder that replaces ``out_dir`` at the end, so
+        ``out_dir`` never mixes two runs; the manifest, written last, lists each
+        output's SHA-256. Returns the final paths by file name.
         """
-        out = make_folder(out_dir)
-        written = write_tables({"documents": self.documents, "mentions": self.mentions}, out)
-        if self.lemmas is not None:
-            written["lemmas.parquet"] = write_table(self.lemmas, out / "lemmas.parquet")
-        written["errors.csv"] = write_table(self.errors, out / "errors.csv")
-        self.manifest["outputs"] = {name: sha256_file(path) for name, path in written.items()}
-        written["manifest.json"] = write_atomic(
-            out / "manifest.json", json.dumps(self.manifest, indent=2, ensure_ascii=False, default=str)
-        )
-        return written
+        with output_folder(out_dir) as out:
+            written = write_tables({"documents": self.documents, "mentions": self.mentions}, out)
+            if self.lemmas is not None:
+                written["lemmas.parquet"] = write_table(self.lemmas, out / "lemmas.parquet")
+            written["errors.csv"] = write_table(self.errors, out / "errors.csv")
+            self.manifest["outputs"] = {name: sha256_file(path) for name, path in written.items()}
+            written["manifest.json"] = write_atomic(
+                out / "manifest.json", json.dumps(self.manifest, indent=2, ensure_ascii=False, default=str)
+            )
+        return {name: Path(out_dir) / name for name in written}
+
+    def kwic(
+        self, label: str | None = None, *, lemma: str | None = None, phrase: str | None = None,
+        window: int = 10, counted_only: bool = False,
+    ) -> pd.DataFrame:
+        """Keyword-in-context lines from this result's own tables: nothing runs again.
+
+        A ``label`` (or group) reads the ``mentions`` table; a ``phrase`` is searched
+        in the unit texts (``analyse(..., texts=True)``). A ``lemma`` needs the
+        pipeline's tokens: use :func:`isic_nlp.kwic` on the corpus. The context
+        of a line stops at the edges of its unit (document, article or alinéa).
+        """
+        _kwic_query(label, lemma, phrase)
+        if lemma is not None:
+            raise IsicError(Errors.E013)
+        if phrase is not None and self.texts is None:
+            raise IsicError(Errors.E511)
+        unit = self.manifest.get("unit", {}).get("level", "document")
+        rows: list[dict] = []
+        if label is not None:
+            _check_label(label, self.manifest.get("labels", {}))
+            mentions = self.mentions[(self.mentions["label"] == label) | (self.mentions["group"] == label)]
+            if counted_only:
+                mentions = mentions[mentions["counted"]]
+            key = mention_key(unit)
+            units = self.documents.set_index("id")
+            texts = self.texts.set_index("id")["text"] if self.texts is not None else None
+            for mention in mentions.to_dict("records"):
+                unit_id = mention[key]
+                if unit_id is None or unit_id not in units.index:
+                    continue
+                if texts is not None:
+                    text, offset = texts[unit_id], int(units.at[unit_id, "start_char"])
+                else:  # no text kept: the mention's sentence is its context
+                    text = mention["sentence"]
+                    offset = mention["start_char"] - max(text.find(mention["text"]), 0)
+                rows.append(_mention_kwic_row(mention, unit_id, text, offset, window))
+        else:
+            for unit_row, text in zip(self.documents.itertuples(), self.texts["text"]):
+                rows.extend(_phrase_rows(unit_row.doc_id, unit_row.id, text, 0, phrase, window))
+        return pd.DataFrame(rows, columns=KWIC_COLUMNS)
 
     def summary(self) -> str:
         """One line: documents, tokens, mentions, errors, time."""
@@ -114,6 +180,7 @@ def analyse(
     progress: bool = False,
     unit: str = "document",
     lemmas: bool = False,
+    texts: bool = False,
 ) -> AnalysisResult:
     """Analyse a corpus: every document's profile and every mention.
 
@@ -131,6 +198,8 @@ def analyse(
             ``"alinea"`` (see :mod:`isic_nlp.corpus.units`). Whatever the unit,
             each mention carries its ``unit_id`` (alinéa, else article) and ``article_id``.
         lemmas: also count the lemmas of every unit (``AnalysisResult.lemmas``).
+        texts: also keep the text of every unit (``AnalysisResult.texts``), for
+            the classifier: ``Classifier.predict(result)`` then needs no second spaCy pass.
 
     Returns:
         An :class:`AnalysisResult`.
@@ -146,28 +215,28 @@ def analyse(
     problems: list[InputProblem] = []
     documents: list[dict] = []
     mentions: list[dict] = []
+    unit_texts: list[str] = []
     bar = _progress_bar(progress)
     lemma_parts: list[tuple[np.ndarray, np.ndarray]] = []
     n_documents = n_tokens = 0
     normalisation: dict[str, int] = {}
     for record, chunks in process(items, nlp, problems, n_process=n_process, batch_size=batch_size, max_length=max_length):
-        units = record_units(record)
-        rows = [row for offset, doc in chunks for row in mention_rows(record.id, doc, offset, groups)]
-        assign_units(rows, units)
-        chosen = units_at(units, unit, record.id, record.text)
-        if lemmas:
-            lemma_parts.append(unit_lemmas(chunks, chosen, first_row=len(documents)))
-        documents.extend(unit_rows(record, chunks, groups, chosen, rows))
-        mentions.extend(rows)
+        part = record_tables(record, chunks, groups, unit=unit, lemmas=lemmas, first_row=len(documents))
+        documents.extend(part.units)
+        mentions.extend(part.mentions)
+        if part.lemmas is not None:
+            lemma_parts.append(part.lemmas)
+        if texts:
+            unit_texts.extend(part.texts)
         n_documents += 1
-        n_tokens += sum(doc._.isic_profile["n_tokens"] for _, doc in chunks)
+        n_tokens += part.n_tokens
         add_counts(normalisation, (doc for _, doc in chunks))  # typography normalised for matching
         if bar is not None:
             bar.update(1)
     if bar is not None:
         bar.close()
     documents_df = documents_table(documents, groups)
-    mentions_df = pd.DataFrame(mentions, columns=MENTION_COLUMNS)
+    mentions_df = mentions_table(mentions)
     errors_df = pd.DataFrame([_problem_row(p) for p in problems], columns=ERROR_COLUMNS)
     # Whole-file problems have no line: keep whole numbers, not 2.0.
     errors_df["line"] = errors_df["line"].astype("Int64")
@@ -193,7 +262,7 @@ def analyse(
         "definitions": {
             "n_tokens": "tokens that are neither punctuation nor white space",
             "rate": f"counted mentions per {RATE_PER:,} tokens",
-            "counted": "mentions not flagged by any of: " + ", ".join(_excluded_flags(nlp)),
+            "counted": "mentions not flagged by any of: " + ", ".join(excluded_flags(nlp)),
         },
         "duration_seconds": round(time.perf_counter() - started, 3),
     }
@@ -205,64 +274,122 @@ def analyse(
     lemmas_df = lemma_table(lemma_parts, documents_df["id"], nlp) if lemmas else None
     if lemmas_df is not None:
         manifest["definitions"]["lemmas"] = "lower-case lemmas of alphabetic tokens that are not stop words (nor lemmatised to one, nor one letter), per unit"
-    return AnalysisResult(documents_df, mentions_df, errors_df, manifest, lemmas_df)
+    texts_df = pd.DataFrame({"id": documents_df["id"], "text": unit_texts}) if texts else None
+    return AnalysisResult(documents_df, mentions_df, errors_df, manifest, lemmas_df, texts_df)
+
+
+KWIC_COLUMNS = ["doc_id", "unit_id", "left", "match", "right", "label", "entry_id", "counted", "flags"]
 
 
 def kwic(
-    source: Source,
-    label: str,
+    source: Source | AnalysisResult,
+    label: str | None = None,
     *,
+    lemma: str | None = None,
+    phrase: str | None = None,
     window: int = 10,
     pipeline: str | Path | Language = "fast",
     nlp: Language | None = None,
     counted_only: bool = False,
     problems: list[InputProblem] | None = None,
 ) -> pd.DataFrame:
-    """Keyword-in-context lines of every mention of a label (or a group such as ``collective``).
+    """Keyword-in-context lines of a label (or a group such as ``collective``), a lemma or a phrase.
 
     Args:
+        source: a corpus (then the pipeline runs), or an ``AnalysisResult``
+            (then nothing runs again: :meth:`AnalysisResult.kwic`).
+        label: a lexicon label or group: every mention of it, with why it is
+            or is not counted; or ``lemma``: every token with that lemma (lower
+            case; needs the pipeline); or ``phrase``: every occurrence of the
+            words, whatever the case and the white space between them. Exactly one.
         window: words of context on each side.
         counted_only: leave out the mentions that are not counted (negated,
             quoted, false friends...).
-        problems: if given, input problems are appended to it.
+        problems: if given, input problems are appended to it. When no record
+            of the source is usable, an error says why (never an empty table in silence).
 
     Returns:
-        One row per mention: ``doc_id``, ``left``, ``match``, ``right``,
-        ``label``, ``entry_id``, ``counted`` and ``flags`` (why it is not counted,
-        or which context applies).
+        One row per occurrence: ``doc_id``, ``unit_id``, ``left``, ``match``,
+        ``right``, and for labels ``label``, ``entry_id``, ``counted`` and
+        ``flags`` (why it is not counted, or which context applies).
 
     Example:
         >>> lines = kwic([{"id": "d1", "text": "Les droits et devoirs du bénéficiaire du RSA."}], "obligations")
         >>> lines.loc[0, ["left", "match", "right"]].tolist()
         ['Les', 'droits et devoirs', 'du bénéficiaire du RSA.']
+        >>> kwic([{"id": "d1", "text": "Les droits et devoirs du bénéficiaire."}], phrase="DU  bénéficiaire")["match"].tolist()
+        ['du bénéficiaire']
     """
+    query = _kwic_query(label, lemma, phrase)
+    if isinstance(source, AnalysisResult):
+        return source.kwic(label, lemma=lemma, phrase=phrase, window=window, counted_only=counted_only)
     items, _ = records_from_source(source)
     nlp = _resolve_nlp(pipeline, nlp)
     groups = label_groups(nlp)
-    if label not in groups and label not in groups.values():
-        known = ", ".join([*groups, *dict.fromkeys(groups.values())])
-        raise IsicError(Errors.E003.format(label=label, known=known))
+    if label is not None:
+        _check_label(label, groups)
+    found: list[InputProblem] = problems if problems is not None else []
     rows = []
-    for record, chunks in process(items, nlp, problems if problems is not None else []):
+    n_records = 0
+    for record, chunks in process(items, nlp, found):
+        n_records += 1
+        if phrase is not None:
+            rows.extend(_phrase_rows(record.id, record.id, record.text, 0, phrase, window))
+            continue
         for offset, doc in chunks:
+            if lemma is not None:
+                for token in doc:
+                    if token.lemma_.lower() == query:
+                        start, end = token.idx + offset, token.idx + len(token) + offset
+                        rows.append(_kwic_row(record.id, record.id, record.text, start, end, window))
+                continue
             for mention in mention_rows(record.id, doc, offset, groups):
                 if label not in (mention["label"], mention["group"]) or (counted_only and not mention["counted"]):
                     continue
-                start, end = mention["start_char"], mention["end_char"]
-                flags = [flag for flag in (*CONTEXT_FLAGS, "false_friend") if mention[flag]]
-                rows.append(
-                    {
-                        "doc_id": record.id,
-                        "left": _words(record.text[:start], -window),
-                        "match": record.text[start:end],
-                        "right": _words(record.text[end:], window),
-                        "label": mention["label"],
-                        "entry_id": mention["entry_id"],
-                        "counted": mention["counted"],
-                        "flags": ";".join(flags) or None,
-                    }
-                )
-    return pd.DataFrame(rows, columns=["doc_id", "left", "match", "right", "label", "entry_id", "counted", "flags"])
+                rows.append(_mention_kwic_row(mention, record.id, record.text, 0, window))
+    if n_records == 0:
+        _no_usable_record(found)
+    return pd.DataFrame(rows, columns=KWIC_COLUMNS)
+
+
+def _kwic_query(label: str | None, lemma: str | None, phrase: str | None) -> str:
+    given = [q for q in (label, lemma, phrase) if q is not None]
+    if len(given) != 1 or not str(given[0]).strip():
+        raise IsicError(Errors.E006.format(option="kwic", expected="exactly one of a label, a lemma or a phrase",
+                                           value=" / ".join(map(str, given)) or None))
+    return str(given[0]).strip().lower()
+
+
+def _check_label(label: str, groups: dict[str, str]) -> None:
+    if label not in groups and label not in groups.values():
+        known = ", ".join([*groups, *dict.fromkeys(groups.values())])
+        raise IsicError(Errors.E003.format(label=label, known=known))
+
+
+def _no_usable_record(problems: list[InputProblem]) -> None:
+    errors = [p for p in problems if p.severity == "error"]
+    first = f"{errors[0].file}:{errors[0].line}: {errors[0].reason}" if errors else "no record"
+    raise IsicError(Errors.E012.format(problems=len(errors), first=first))
+
+
+def _kwic_row(doc_id: str, unit_id: str, text: str, start: int, end: int, window: int) -> dict:
+    return {"doc_id": doc_id, "unit_id": unit_id, "left": _words(text[:start], -window), "match": text[start:end],
+            "right": _words(text[end:], window), "label": None, "entry_id": None, "counted": None, "flags": None}
+
+
+def _mention_kwic_row(mention: dict, unit_id: str, text: str, offset: int, window: int) -> dict:
+    """A mention's line; ``text`` starts at ``offset`` in its document."""
+    row = _kwic_row(mention["doc_id"], unit_id, text, mention["start_char"] - offset, mention["end_char"] - offset, window)
+    flags = [flag for flag in (*CONTEXT_FLAGS, "false_friend") if mention[flag]]
+    row.update(label=mention["label"], entry_id=mention["entry_id"], counted=bool(mention["counted"]),
+               flags=";".join(flags) or None)
+    return row
+
+
+def _phrase_rows(doc_id: str, unit_id: str, text: str, offset: int, phrase: str, window: int) -> list[dict]:
+    words = [re.escape(w) for w in phrase.split()]
+    pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+    return [_kwic_row(doc_id, unit_id, text, m.start(), m.end(), window) for m in pattern.finditer(text)]
 
 
 def _resolve_nlp(pipeline: str | Path | Language, nlp: Language | None) -> Language:
@@ -351,189 +478,6 @@ def split_text(text: str, limit: int) -> list[tuple[int, str]]:
 
 
 # --- Rows --------------------------------------------------------------------------
-
-MENTION_COLUMNS = [
-    "doc_id",
-    "unit_id",
-    "article_id",
-    "start_char",
-    "end_char",
-    "text",
-    "lemma",
-    "label",
-    "group",
-    "lexicon",
-    "lexicon_version",
-    "entry_id",
-    "counted",
-    "false_friend",
-    "false_friend_reason",
-    *[column for flag in CONTEXT_FLAGS for column in (flag, f"{flag}_cue")],
-    "cue_ids",
-    "sentence",
-]
-
-
-def label_groups(nlp: Language) -> dict[str, str]:
-    """Every label of the pipeline with its group, from its profile component."""
-    for _, component in nlp.pipeline:
-        if isinstance(component, DocumentProfile):
-            return component.label_groups()
-    raise IsicError(Errors.E301.format(component="isic_profile"))
-
-
-def _excluded_flags(nlp: Language) -> list[str]:
-    for _, component in nlp.pipeline:
-        if isinstance(component, DocumentProfile):
-            return list(component.exclude)
-    return []
-
-
-def mention_rows(doc_id: str, doc: Doc, offset: int, groups: dict[str, str]) -> list[dict]:
-    """One dict per mention of ``doc`` (a chunk starting at ``offset`` in its document)."""
-    rows = []
-    has_sents = doc.has_annotation("SENT_START")
-    for span in doc.spans[SPANS_KEY] if SPANS_KEY in doc.spans else ():
-        lexicon, version, entry_id = parse_mention_id(span.id_)
-        context = span._.isic_context or {}
-        row = {
-            "doc_id": doc_id,
-            "start_char": span.start_char + offset,
-            "end_char": span.end_char + offset,
-            "text": span.text,
-            "lemma": " ".join(token.lemma_ for token in span),
-            "label": span.label_,
-            "group": groups.get(span.label_),
-            "lexicon": lexicon,
-            "lexicon_version": version,
-            "entry_id": entry_id,
-            "counted": bool(span._.isic_counted),
-            "false_friend": span._.isic_false_friend is not None,
-            "false_friend_reason": span._.isic_false_friend,
-        }
-        for flag in CONTEXT_FLAGS:
-            cue = context.get(flag)
-            row[flag] = cue is not None
-            row[f"{flag}_cue"] = cue[0] if cue else None
-        row["cue_ids"] = ";".join(cue[1] for cue in context.values()) or None
-        row["sentence"] = (span.sent.text if has_sents else doc.text).strip()
-        rows.append(row)
-    return rows
-
-
-def record_units(record: Record) -> list[Unit]:
-    """The articles and alinéas of a record (a ``CODE_ARTICLE`` record is one article)."""
-    number = record.meta.get("article_num")
-    return legal_units(record.id, record.text, doc_type=record.meta.get("doc_type"), article_num=number)
-
-
-def assign_units(mentions: list[dict], units: list[Unit]) -> None:
-    """Set each mention's ``unit_id`` (its alinéa, else its article) and ``article_id``, by its start offset."""
-    levels = {}
-    for kind in ("article", "alinea"):
-        chosen = [u for u in units if u.type == kind]
-        levels[kind] = (np.array([u.start for u in chosen], dtype=np.int64), np.array([u.end for u in chosen], dtype=np.int64), chosen)
-    for row in mentions:
-        found = {}
-        for kind, (starts, ends, chosen) in levels.items():
-            i = int(np.searchsorted(starts, row["start_char"], side="right")) - 1
-            found[kind] = chosen[i] if i >= 0 and row["start_char"] < ends[i] else None
-        row["article_id"] = found["article"].id if found["article"] else None
-        row["unit_id"] = found["alinea"].id if found["alinea"] else row["article_id"]
-
-
-def unit_rows(record: Record, chunks: list[tuple[int, Doc]], groups: dict[str, str], units: list[Unit], mentions: list[dict]) -> list[dict]:
-    """One row per unit: its metadata, tokens, and counted mentions per label and group.
-
-    Tokens (neither punctuation nor white space) and mentions belong to the
-    unit that contains their first character.
-    """
-    starts = [doc.to_array([IDX, IS_PUNCT, IS_SPACE]) for _, doc in chunks]
-    token_starts = np.sort(np.concatenate([
-        array[(array[:, 1] == 0) & (array[:, 2] == 0), 0] + offset for (offset, _), array in zip(chunks, starts) if len(array)
-    ] or [np.zeros(0, dtype=np.uint64)]).astype(np.int64))
-    unit_starts = np.array([unit.start for unit in units], dtype=np.int64)
-    per_unit: list[dict[str, int]] = [{} for _ in units]
-    for mention in mentions:
-        i = int(np.searchsorted(unit_starts, mention["start_char"], side="right")) - 1
-        if mention["counted"] and i >= 0 and mention["start_char"] < units[i].end:
-            counts = per_unit[i]
-            for name in (mention["label"], mention["group"]):
-                if name is not None:
-                    counts[name] = counts.get(name, 0) + 1
-    meta = {key if key not in RESERVED else f"meta_{key}": _flat(value) for key, value in record.meta.items()}
-    names = _count_names(groups)
-    rows = []
-    for unit, counts in zip(units, per_unit):
-        n_tokens = int(np.searchsorted(token_starts, unit.end) - np.searchsorted(token_starts, unit.start))
-        row: dict[str, Any] = {"id": unit.id, "doc_id": record.id, "unit_id": unit.id, "unit_type": unit.type,
-                               "unit_label": unit.label, "start_char": unit.start, **meta}
-        row["n_chars"] = unit.end - unit.start
-        row["n_tokens"] = n_tokens
-        for name in names:
-            row[f"n_{name}"] = counts.get(name, 0)
-        for name in names:
-            row[f"rate_{name}"] = counts.get(name, 0) / n_tokens * RATE_PER if n_tokens else math.nan
-        rows.append(row)
-    return rows
-
-
-def unit_lemmas(chunks: list[tuple[int, Doc]], units: list[Unit], first_row: int) -> tuple[np.ndarray, np.ndarray]:
-    """``(row, lemma hash)`` of every alphabetic, non-stop-word token, ``row`` being its unit's row number."""
-    starts = np.array([u.start for u in units], dtype=np.int64)
-    ends = np.array([u.end for u in units], dtype=np.int64)
-    rows, hashes = [], []
-    for offset, doc in chunks:
-        array = doc.to_array([IDX, LEMMA, IS_ALPHA, IS_STOP])
-        if not len(array):
-            continue
-        keep = (array[:, 2] == 1) & (array[:, 3] == 0)
-        positions = array[keep, 0].astype(np.int64) + offset
-        index = np.searchsorted(starts, positions, side="right") - 1
-        inside = (index >= 0) & (positions < ends[np.maximum(index, 0)])
-        rows.append(index[inside] + first_row)
-        hashes.append(array[keep, 1][inside])
-    if not rows:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
-    return np.concatenate(rows), np.concatenate(hashes)
-
-
-def lemma_table(parts: list[tuple[np.ndarray, np.ndarray]], unit_ids: pd.Series, nlp: Language) -> pd.DataFrame:
-    """Long table ``id, lemma, count`` from the ``(row, lemma hash)`` pairs of :func:`unit_lemmas`."""
-    rows = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
-    hashes = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.uint64)
-    unique, inverse = np.unique(hashes, return_inverse=True)
-    names = np.array([nlp.vocab.strings[int(h)].lower() for h in unique], dtype=object)
-    table = pd.DataFrame({"row": rows, "lemma": names[inverse] if len(unique) else np.array([], dtype=object)})
-    # A lemma that is itself a stop word ("être" from "étant"), or a single letter ("t" of "a-t-il"), goes too.
-    stop = {name for name in names if nlp.vocab[name].is_stop or len(name) < 2}
-    table = table[~table["lemma"].isin(stop)]
-    counted = table.groupby(["row", "lemma"], sort=True).size().reset_index(name="count")
-    ids = unit_ids.to_numpy()
-    return pd.DataFrame({"id": ids[counted["row"].to_numpy()] if len(counted) else [], "lemma": counted["lemma"],
-                         "count": counted["count"].astype("int64")})
-
-
-RESERVED = {"id", "doc_id", "unit_id", "unit_type", "unit_label", "start_char", "n_chars", "n_tokens"}
-UNIT_COLUMNS = ["doc_id", "unit_id", "unit_type", "unit_label", "start_char"]
-
-
-def _count_names(groups: dict[str, str]) -> list[str]:
-    return [*groups, *dict.fromkeys(groups.values())]
-
-
-def documents_table(rows: list[dict], groups: dict[str, str]) -> pd.DataFrame:
-    """Rows -> DataFrame with metadata first and a fixed set of count columns."""
-    counts = [f"{kind}_{name}" for kind in ("n", "rate") for name in _count_names(groups)]
-    meta = list(dict.fromkeys(key for row in rows for key in row if key not in counts and key not in RESERVED))
-    return pd.DataFrame(rows, columns=["id", *UNIT_COLUMNS, *meta, "n_chars", "n_tokens", *counts])
-
-
-def _flat(value: Any) -> Any:
-    """Metadata cells stay scalar: lists and objects become JSON text."""
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return value
 
 
 def _problem_row(problem: InputProblem) -> dict:

@@ -41,6 +41,19 @@ class Errors(metaclass=_Catalogue):
     E005 = "Could not write {path}: {reason}. Check that the folder is writable and has space."
     E006 = "{option} must be {expected}, got {value!r}."
     E007 = "Input format of {path} not recognised: {reason}."
+    E008 = "Cannot write the outputs to {path}: {reason}."
+    E012 = (
+        "No record of the input could be used ({problems} problem(s), first: {first}). A table "
+        "needs a 'text' column (or name yours with --text-field)."
+    )
+    E013 = (
+        "Lemmas are not kept in an analysis result: search a lemma with isic_nlp.kwic(corpus, "
+        "lemma=...) (or `isic-nlp kwic CORPUS --lemma ...`), which runs the pipeline."
+    )
+    E009 = (
+        "Another isic-nlp run is writing to {path} right now: wait for it to end, or choose "
+        "another --out folder."
+    )
     # Shipped data and datasets fetched on request (isic_nlp.shipped, isic_nlp.corpus.fetch).
     E030 = "Unknown kind of shipped data '{kind}'. Known kinds: {known}."
     E031 = (
@@ -83,6 +96,7 @@ class Errors(metaclass=_Catalogue):
     E209 = "record is not a JSON object but {type}"
     E210 = "could not read file: {reason}"
     E211 = "LEGI article without an 'id' (num {num!r}, cid {cid!r}); skipped"
+    E212 = "not an article version of the versions file format: {reason}; skipped"
 
     # --- E3xx: pipelines and components -----------------------------------
     E301 = (
@@ -122,6 +136,10 @@ class Errors(metaclass=_Catalogue):
     W210 = (
         "'{field}' is {value!r}, LEGI's \"no date\" sentinel (year 2900 or later): set to null{also}"
     )
+    W211 = (
+        "{count} version(s) carry the pre-1970 placeholder date {placeholder} (true date unknown, "
+        "before 1970): their 'date' is set to null"
+    )
     W301 = (
         "Lexicon '{name}' in the saved pipeline is version {saved}, the shipped one is "
         "{shipped}: results follow the saved version."
@@ -138,10 +156,12 @@ class Errors(metaclass=_Catalogue):
     E405 = "IRaMuTeQ corpus: text '{id}' has no text after its **** line; skipped"
     E406 = "TXM corpus {path}: metadata.csv has no 'id' column (columns: {columns})."
     E407 = "{option} must be one of {known}, got {value!r}."
+    E408 = "Codification list {file}: {problems}\nFix the list (its format is described in its header)."
     W401 = "TXM corpus: no row for '{id}' in metadata.csv; read with its file name only"
     W402 = (
         "IRaMuTeQ variable '{token}' has no '_' between name and value; kept as '{name}' with an empty value"
     )
+    W403 = "{view} of {file}: {gap}"
 
     # --- E5xx: classifier -------------------------------------------------
     E501 = (
@@ -174,6 +194,10 @@ class Errors(metaclass=_Catalogue):
     E510 = (
         "Weak labelling gave too few units to train on ({reason}). Give a larger corpus "
         "with framing vocabulary, or label some units by hand."
+    )
+    E511 = (
+        "This analysis result has no unit texts, which the classifier needs beside its tables: "
+        "run `isic_nlp.analyse(..., texts=True)`."
     )
 
     # --- W5xx: classifier warnings ----------------------------------------
@@ -225,6 +249,18 @@ class Errors(metaclass=_Catalogue):
         "The labels cannot be used: {reason}. Give a table with 'id' (the unit ids of the "
         "report) and the gold 'frame' ({frames}) of each labelled unit."
     )
+
+    # --- E7xx: samples for hand-labelling and the labels read back ------
+    E701 = "Cannot draw the sample: {reason}."
+    E702 = (
+        "The labels sheet {path} has no '{column}' column (columns: {columns}). Give the .csv or "
+        ".xlsx written by `isic-nlp sample`, filled in."
+    )
+    E703 = "'{column}' is {value!r}: expected one of {known}; this row was skipped"
+    E704 = "no 'id' in this row, which has labels; it was skipped"
+    E705 = "duplicate id '{id}' (first on row {first}); this row was skipped"
+    E706 = "labels without a 'frame' ({columns}); fill in the frame or clear the row; it was skipped"
+    E707 = "Could not read the labels sheet {path}: {reason}."
 
     # --- W6xx: report warnings --------------------------------------------
     W601 = (

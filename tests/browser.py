@@ -2,17 +2,17 @@
 
 Used by the browser tests of ``report.html``::
 
-    from browser import render_offline
+    from tests.browser import render_offline
 
     result = render_offline(path_to_report_html, screenshot=tmp_path / "report.png")
     assert result.requests == []                     # nothing fetched: no network, no other file
     assert result.console_errors == []
     assert all(c.visible and c.marks > 10 for c in result.charts)
 
-``tests/`` is on ``sys.path`` for every test below it because pytest imports
-``tests/conftest.py`` in its default ("prepend") import mode, which inserts the
-conftest's folder; so ``from browser import render_offline`` works in ``tests/*.py``
-and in ``tests/*/test_*.py`` alike.
+``tests/`` is a package (``tests/__init__.py``: a test dependency, ppi-python,
+installs a top-level ``tests`` package of its own, which would otherwise shadow
+ours) and the repository root is on ``sys.path`` (pytest's ``pythonpath``), so
+``from tests.browser import render_offline`` works in every test.
 
 The browser is Debian's Chromium (``/usr/bin/chromium``, installed by ``make browser``),
 driven by Playwright's sync API with ``executable_path``: never ``playwright install``.

@@ -189,3 +189,10 @@ def make_bad_corpus(folder: Path) -> BadCorpus:
 @pytest.fixture(scope="session")
 def bad_corpus(tmp_path_factory) -> BadCorpus:
     return make_bad_corpus(tmp_path_factory.mktemp("inputs") / "corpus")
+
+
+# --------------------------------------------------------------------------- the shared research data
+
+# In CI the shared folder is ../shared beside the clone; ISIC_SHARED points elsewhere (e.g. from a git worktree).
+SHARED = Path(os.environ.get("ISIC_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
+SHARED_CORPORA = SHARED / "corpora"

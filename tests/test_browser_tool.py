@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
-from browser import (  # tests/ is on sys.path (see browser.py)
+from tests.browser import (
     ChartInfo,
     chromium_or_skip,
     ink_fraction,

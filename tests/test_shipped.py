@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import os
 import shutil
 import subprocess
@@ -94,4 +96,7 @@ def test_wheel_in_a_fresh_venv_runs_from_the_repository_root(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert (tmp_path / "demo" / "trend-report" / "report.html").is_file()
+    # The whole demo corpus is analysed: 444 documents, no record lost.
+    counts = json.loads((tmp_path / "demo" / "manifest.json").read_text())["counts"]
+    assert counts["documents"] == 444 and counts["errors"] == 0, counts
     assert isic_nlp.__version__

@@ -7,7 +7,6 @@ Example:
 
 from __future__ import annotations
 
-import itertools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,17 +14,16 @@ from typing import Any
 
 import pandas as pd
 
-from ..analysis import RESERVED, Source, _flat, record_units, records_from_source
-from ..corpus.readers import InputProblem, Record
-from ..corpus.units import check_unit, units_at
+from ..analysis import AnalysisResult, Source, analyse
+from ..corpus.readers import InputProblem
+from ..corpus.units import check_unit
 from ..errors import Errors, IsicError
+from ..tables import count_names
 from .evaluate import cross_validated_scores, scores
-from .io import check_features
 from .labels import FRAMES, MODES, LabelledData, read_labels
-from .model import Classifier
+from .model import Classifier, check_features
 
-UNIT_FIELDS = {"doc_id", "unit_type", "unit_label"}  # set by the unit split, kept as they are
-BATCH = 500  # units per spaCy + model pass: bounded memory on large corpora
+UNIT_FIELDS = ["doc_id", "unit_type", "unit_label"]  # set by the unit split, kept beside the id
 
 
 @dataclass
@@ -82,7 +80,7 @@ def train(
                 n_splits=n_splits,
                 seed=seed,
                 table=table,
-                nlp=clf.nlp,
+                nlp=clf.language(),
             )
         clf.fit(data.texts, data.frames, data.modes, groups=data.groups, tune=tune, table=table)
         clf.meta_["cv_scores"] = result.cv_scores
@@ -115,71 +113,65 @@ def load_for_use(model: str | Path | None, pipeline: str | None = None) -> Class
 
 
 def classify(
-    source: Source,
+    source: Source | AnalysisResult,
     model: str | Path | None = None,
     *,
     pipeline: str | None = None,
     clf: Classifier | None = None,
     unit: str = "document",
+    progress: bool = False,
 ) -> tuple[pd.DataFrame, list[InputProblem]]:
     """One row per unit: ``id``, its metadata, ``frame``, ``p_<frame>``, ``modes``, ``p_<mode>``.
 
-    With ``unit`` ``"article"`` or ``"alinea"``, each document is cut into legal
-    units as ``analyse --unit`` does (same ids), and each unit is classified on
-    its own text; ``doc_id``, ``unit_type`` and ``unit_label`` are added.
-    Bad records are returned as problems (the others are classified).
+    ``source`` is a corpus (anything ``analyse`` reads: it is analysed once,
+    with the model's pipeline, and the model reads the analysis' tables) or an
+    ``AnalysisResult`` made with ``texts=True`` (no spaCy pass at all). With
+    ``unit`` ``"article"`` or ``"alinea"``, each document is cut into legal units
+    as ``analyse --unit`` does (same ids), and each unit is classified with the
+    features of its own part of the document; ``doc_id``, ``unit_type`` and
+    ``unit_label`` are added. Bad records are returned as problems (the others
+    are classified).
     """
     check_unit(unit)
-    items, _ = records_from_source(source)
     clf = clf or load_for_use(model, pipeline)
-    problems: list[InputProblem] = []
-    parts: list[pd.DataFrame] = []
-    records = _records(items, problems)
-    if unit != "document":
-        records = _unit_records(records, unit)
-    while True:
-        batch: list[Record] = list(itertools.islice(records, BATCH))
-        if not batch:
-            break
-        # A metadata field named like an output column (e.g. a gold 'frame') is kept as meta_<name>.
-        taken = (RESERVED - UNIT_FIELDS) | set(PREDICTION_COLUMNS)
-        meta = pd.DataFrame(
-            [
-                {
-                    "id": r.id,
-                    **{(k if k not in taken else f"meta_{k}"): _flat(v) for k, v in r.meta.items()},
-                }
-                for r in batch
-            ]
+    if isinstance(source, AnalysisResult):
+        result = source
+        unit = result.manifest.get("unit", {}).get("level", unit)
+    else:
+        result = analyse(source, nlp=clf.language(), unit=unit, texts=True, progress=progress)
+    predictions = clf.predict(result)
+    return prediction_table(result, predictions, unit), result_problems(result)
+
+
+def prediction_table(result: AnalysisResult, predictions: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """``id``, the unit fields (below the document level), the metadata, then the prediction columns."""
+    documents = result.documents
+    counts = {f"{kind}_{name}" for kind in ("n", "rate") for name in count_names(result.manifest.get("labels", {}))}
+    built = {"id", "unit_id", "start_char", "n_chars", "n_tokens", *UNIT_FIELDS}
+    meta = [c for c in documents.columns if c not in built and c not in counts]
+    # A metadata field named like an output column (e.g. a gold 'frame') is kept as meta_<name>.
+    renamed = {c: f"meta_{c}" for c in meta if c in PREDICTION_COLUMNS}
+    keep = ["id", *(UNIT_FIELDS if unit != "document" else []), *meta]
+    table = documents[keep].rename(columns=renamed).reset_index(drop=True)
+    return pd.concat([table, predictions[PREDICTION_COLUMNS].reset_index(drop=True)], axis=1)
+
+
+def result_problems(result: AnalysisResult) -> list[InputProblem]:
+    """The rows of an analysis' ``errors`` table as problems."""
+    problems = []
+    for row in result.errors.to_dict("records"):
+        line = row.get("line")
+        problems.append(
+            InputProblem(
+                file=row["file"],
+                line=None if line is None or pd.isna(line) else int(line),
+                id=None if pd.isna(row.get("id")) else row.get("id"),
+                severity=row["severity"],
+                code=row["code"],
+                reason=row["reason"],
+            )
         )
-        parts.append(pd.concat([meta, clf.predict([r.text for r in batch])], axis=1))
-    if not parts:
-        empty = clf.predict(table=pd.DataFrame(columns=["text", *clf.columns_]))
-        return pd.concat([pd.DataFrame(columns=["id"]), empty], axis=1), problems
-    table = pd.concat(parts, ignore_index=True)
-    ordered = [
-        "id",
-        *[c for c in table if c not in PREDICTION_COLUMNS and c != "id"],
-        *PREDICTION_COLUMNS,
-    ]
-    return table[ordered], problems
-
-
-def _unit_records(records, unit: str):
-    """Each record's units of one level as records of their own (ids as in ``analyse --unit``)."""
-    for record in records:
-        for u in units_at(record_units(record), unit, record.id, record.text):
-            meta = {"doc_id": record.id, "unit_type": u.type, "unit_label": u.label, **record.meta}
-            yield Record(u.id, record.text[u.start:u.end], meta, record.file, record.line)
-
-
-def _records(items, problems: list[InputProblem]):
-    """The usable records; problems are set aside as they are met."""
-    for item in items:
-        if isinstance(item, InputProblem):
-            problems.append(item)
-        else:
-            yield item
+    return problems
 
 
 PREDICTION_COLUMNS = ["frame", *[f"p_{f}" for f in FRAMES], "modes", *[f"p_{m}" for m in MODES]]

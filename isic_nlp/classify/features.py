@@ -1,10 +1,13 @@
 """Features of a unit: its text, and its document profile from the spaCy components.
 
-:func:`profile_table` runs an isic_nlp pipeline over texts and returns one row
-per text with ``text`` and the numeric profile columns (``n_tokens``,
-``n_<label>``, ``rate_<label>`` for every label and group, and ``ctx_<flag>``:
-mentions carrying each context flag, ``ctx_<flag>_<group>`` per group,
-``uncounted_<group>``). That table is what the scikit-learn model takes as X.
+The profile comes from the tables of the one table builder
+(:mod:`isic_nlp.tables`): :func:`unit_features` turns an analysis' ``documents``,
+``mentions`` and unit texts into the model's X, one row per unit: ``text`` and
+the numeric profile columns (``n_tokens``, ``n_<label>``, ``rate_<label>`` for
+every label and group, and ``ctx_<flag>``: mentions carrying each context
+flag, ``ctx_<flag>_<group>`` per group, ``uncounted_<group>``). So a report,
+or ``classify`` after ``analyse``, runs the spaCy pipeline once.
+:func:`profile_table` does the same for plain texts (one spaCy pass).
 
 :class:`ProfileFeatures` is the scikit-learn transformer that turns the numeric
 profile columns into model features (log-counts, squashed rates, the share of
@@ -31,17 +34,16 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted, validate_data
 from spacy.language import Language
-from spacy.tokens import Doc
 
-from ..analysis import label_groups
-from ..components.extensions import CONTEXT_FLAGS, SPANS_KEY
+from ..components.extensions import CONTEXT_FLAGS
+from ..tables import count_names, extract_tables, label_groups, mention_key
 
 FLAGS = (*CONTEXT_FLAGS, "false_friend")
 
 
 def profile_columns(groups: dict[str, str]) -> list[str]:
-    """The numeric columns of :func:`profile_table`, in a fixed order, for a pipeline's labels."""
-    names = [*groups, *dict.fromkeys(groups.values())]
+    """The numeric columns of :func:`unit_features`, in a fixed order, for a pipeline's labels."""
+    names = count_names(groups)
     sides = list(dict.fromkeys(groups.values()))
     return [
         "n_tokens",
@@ -53,46 +55,60 @@ def profile_columns(groups: dict[str, str]) -> list[str]:
     ]
 
 
-def doc_profile_row(doc: Doc, groups: dict[str, str]) -> dict[str, float]:
-    """The numeric profile of one ``Doc``: counts, rates and context-flag counts."""
-    profile = doc._.isic_profile
-    n_tokens = profile["n_tokens"]
-    row: dict[str, float] = {"n_tokens": n_tokens}
-    names = [*groups, *dict.fromkeys(groups.values())]
-    for name in names:
-        row[f"n_{name}"] = profile["counts"].get(name, 0)
-    for name in names:
-        row[f"rate_{name}"] = row[f"n_{name}"] / n_tokens * 10_000 if n_tokens else 0.0
-    sides = list(dict.fromkeys(groups.values()))
-    for flag in FLAGS:
-        row[f"ctx_{flag}"] = 0
-        for side in sides:
-            row[f"ctx_{flag}_{side}"] = 0
-    for side in sides:
-        row[f"uncounted_{side}"] = 0
-    for span in doc.spans.get(SPANS_KEY, ()):
-        side = groups.get(span.label_)
-        flags = list(span._.isic_context or ())
-        if span._.isic_false_friend:
-            flags.append("false_friend")
-        for flag in flags:
-            row[f"ctx_{flag}"] += 1
-            if side is not None:
-                row[f"ctx_{flag}_{side}"] += 1
-        if side is not None and not span._.isic_counted:
-            row[f"uncounted_{side}"] += 1
-    return row
+def unit_features(
+    documents: pd.DataFrame,
+    mentions: pd.DataFrame,
+    texts: pd.DataFrame,
+    groups: dict[str, str],
+    *,
+    unit: str = "document",
+) -> pd.DataFrame:
+    """The model's X, one row per row of ``documents``: ``text`` and the numeric profile columns.
+
+    Args:
+        documents, mentions: tables of :mod:`isic_nlp.tables` (an ``AnalysisResult``'s).
+        texts: ``id`` and ``text`` of every unit (``analyse(..., texts=True)``).
+        groups: every label with its group (``manifest["labels"]``).
+        unit: the level of the ``documents`` rows, which says which column of
+            ``mentions`` names a mention's row (see :func:`isic_nlp.tables.mention_key`).
+
+    A missing rate (a unit without tokens) is read as 0.
+    """
+    columns = profile_columns(groups)
+    ids = documents["id"].astype(str).to_numpy()
+    text = texts.assign(id=texts["id"].astype(str)).drop_duplicates("id").set_index("id")["text"].reindex(ids)
+    out = pd.DataFrame(0.0, index=range(len(documents)), columns=columns)
+    for column in columns:
+        if column in documents:
+            out[column] = pd.to_numeric(documents[column], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+    if len(mentions) and len(documents):
+        row_of = pd.Series(np.arange(len(ids)), index=ids)
+        rows = row_of.reindex(mentions[mention_key(unit)].astype(str).to_numpy()).to_numpy()
+        inside = ~np.isnan(rows)
+        found = mentions.loc[inside]
+        rows = rows[inside].astype(np.int64)
+        side = found["group"].to_numpy(dtype=object)
+        sides = list(dict.fromkeys(groups.values()))
+        for flag in FLAGS:
+            on = found[flag].fillna(False).to_numpy(dtype=bool)
+            out[f"ctx_{flag}"] = np.bincount(rows[on], minlength=len(ids)).astype(float)
+            for s in sides:
+                mask = on & (side == s)
+                out[f"ctx_{flag}_{s}"] = np.bincount(rows[mask], minlength=len(ids)).astype(float)
+        uncounted = ~found["counted"].fillna(False).to_numpy(dtype=bool)
+        for s in sides:
+            mask = uncounted & (side == s)
+            out[f"uncounted_{s}"] = np.bincount(rows[mask], minlength=len(ids)).astype(float)
+    out.insert(0, "text", text.to_numpy(dtype=object))
+    return out
 
 
 def profile_table(texts: Iterable[str], nlp: Language, *, batch_size: int = 64) -> pd.DataFrame:
-    """One row per text: ``text`` and the numeric profile columns, for the model's X."""
+    """One row per text: ``text`` and the numeric profile columns, for the model's X (one spaCy pass)."""
     texts = list(texts)
-    groups = label_groups(nlp)
-    columns = profile_columns(groups)
-    rows = [doc_profile_row(doc, groups) for doc in nlp.pipe(texts, batch_size=batch_size)]
-    table = pd.DataFrame(rows, columns=columns, dtype=float).fillna(0.0)
-    table.insert(0, "text", texts)
-    return table
+    tables = extract_tables(nlp.pipe(texts, batch_size=batch_size), nlp)
+    unit_texts = pd.DataFrame({"id": tables.documents["id"], "text": texts})
+    return unit_features(tables.documents, tables.mentions, unit_texts, label_groups(nlp))
 
 
 class ProfileFeatures(TransformerMixin, BaseEstimator):

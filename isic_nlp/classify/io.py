@@ -14,9 +14,11 @@ from __future__ import annotations
 import hashlib
 import json
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import numpy as np
 import sklearn
 import spacy
 
@@ -25,13 +27,11 @@ from ..errors import Errors, IsicError
 from ..output import sha256_file, write_atomic
 from ..shipped import data_folder
 
-if TYPE_CHECKING:
-    from .model import Classifier
-
 MODEL_FILE = "model.skops"
 SIDECAR_FILE = "model.json"
 FORMAT = "isic_nlp-classifier"
-FORMAT_VERSION = 1
+# 2: the TF-IDF vocabularies are stored as one array of terms each (see _pack_vocabularies).
+FORMAT_VERSION = 2
 # The only types a model file may hold beyond skops' defaults (checked before loading).
 TRUSTED_TYPES = frozenset(
     {
@@ -67,33 +67,8 @@ def default_model_dir() -> Path:
     return data_folder("models") / "default"
 
 
-def training_meta(clf: Classifier, **fields: Any) -> dict[str, Any]:
-    """What the sidecar says about a freshly trained model (versions, pipeline, lexicons, training)."""
-    from ..pipeline import pipeline_info
-
-    info = pipeline_info(clf.nlp)
-    return {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "versions": _versions(),
-        "pipeline": clf.pipeline,
-        "pipe_names": info["pipe_names"],
-        "lexicons": [
-            {k: lex.get(k) for k in ("name", "version", "sha256")} for lex in info["lexicons"]
-        ],
-        "frames": list(clf.frames_),
-        "modes": list(clf.modes_),
-        "feature_columns": list(clf.columns_),
-        "threshold": clf.threshold,
-        "random_state": clf.random_state,
-        "training": {k: fields[k] for k in ("n_units", "frame_counts", "mode_counts")},
-        "params": {"frame": fields["frame_params"], "modes": fields["mode_params"]},
-        "tuning_cv": fields.get("tuning") or None,
-        "cv_scores": None,
-    }
-
-
-def _versions() -> dict[str, str]:
+def versions() -> dict[str, str]:
+    """The versions of the packages a model file depends on."""
     import skops
 
     return {
@@ -104,27 +79,91 @@ def _versions() -> dict[str, str]:
     }
 
 
-def save_model(clf: Classifier, path: str | Path) -> Path:
-    """Write the model and its sidecar (each atomically, the sidecar last)."""
-    import skops.io as sio
+def slim(model):
+    """Drop what makes the same training give different bytes (returns ``model``).
 
-    from .model import _slim
+    ``stop_words_`` is only for introspection (scikit-learn says it can go), it is
+    most of the file's size, and it is a set, whose order changes between runs.
+    """
+    for _, transformer, _ in model.named_steps["features"].transformers_:
+        if hasattr(transformer, "stop_words_"):
+            del transformer.stop_words_
+        # A memory address (a cache key for a consistency check): differs in every run.
+        if hasattr(transformer, "_stop_words_id"):
+            del transformer._stop_words_id
+    return model
+
+
+def save_model(payload: dict[str, Any], meta: dict[str, Any], path: str | Path) -> dict[str, Any]:
+    """Write the models of ``payload`` and the sidecar ``meta`` (each atomically, the sidecar last).
+
+    Returns the sidecar as written, with the model file's ``model_sha256``.
+    """
+    import skops.io as sio
 
     folder = Path(path)
     # Predicting puts back a run-dependent cache key in the vectorizers: drop it again.
-    payload = {
-        "frame": _slim(clf.frame_model_),
-        "modes": _slim(clf.mode_model_) if clf.mode_model_ is not None else None,
-    }
-    model_path = write_atomic(folder / MODEL_FILE, _deterministic_zip(sio.dumps(payload)))
-    meta = dict(clf.meta_)
+    payload = {name: slim(model) if model is not None else None for name, model in payload.items()}
+    with _packed_vocabularies(payload) as vocabularies:
+        data = sio.dumps({**payload, VOCABULARIES: vocabularies})
+    model_path = write_atomic(folder / MODEL_FILE, _deterministic_zip(data))
+    meta = dict(meta)
+    meta["format_version"] = FORMAT_VERSION
     meta["model_sha256"] = sha256_file(model_path)
     write_atomic(
         folder / SIDECAR_FILE,
         json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=False) + "\n",
     )
-    clf.meta_ = meta
-    return folder
+    return meta
+
+
+VOCABULARIES = "vocabularies"
+
+
+def _vectorizers(payload: dict[str, Any]):
+    """``(key, vectorizer)`` of every fitted TF-IDF vectorizer of the payload's models."""
+    for name, model in payload.items():
+        if model is None or name == VOCABULARIES:
+            continue
+        for step, transformer, _ in model.named_steps["features"].transformers_:
+            if hasattr(transformer, "vocabulary_"):
+                yield f"{name}/{step}", transformer
+
+
+@contextmanager
+def _packed_vocabularies(payload: dict[str, Any]):
+    """Each vectorizer's ``vocabulary_`` (term -> column) as one array of terms, column order.
+
+    skops writes a dict of tens of thousands of terms as as many objects, and
+    loading them took most of a report's start-up (14 s for the shipped model);
+    one array of terms loads at once. The vectorizers get their dict back on
+    leaving, and :func:`load_model` rebuilds it.
+    """
+    saved: dict[str, dict] = {}
+    packed: dict[str, np.ndarray] = {}
+    try:
+        for key, vectorizer in _vectorizers(payload):
+            vocabulary = vectorizer.vocabulary_
+            terms = [""] * len(vocabulary)
+            for term, column in vocabulary.items():
+                terms[int(column)] = term
+            saved[key] = vocabulary
+            packed[key] = np.array(terms, dtype=str)
+            vectorizer.vocabulary_ = None
+        yield packed
+    finally:
+        for key, vectorizer in _vectorizers(payload):
+            if key in saved:
+                vectorizer.vocabulary_ = saved[key]
+
+
+def _unpack_vocabularies(payload: dict[str, Any], path: Path) -> None:
+    packed = payload.pop(VOCABULARIES, None) or {}
+    for key, vectorizer in _vectorizers(payload):
+        if vectorizer.vocabulary_ is None:
+            if key not in packed or len(packed[key]) != len(vectorizer.idf_):
+                raise IsicError(Errors.E503.format(path=path, reason=f"the vocabulary of '{key}' is missing or damaged"))
+            vectorizer.vocabulary_ = {str(term): column for column, term in enumerate(packed[key].tolist())}
 
 
 def _deterministic_zip(data: bytes) -> bytes:
@@ -190,11 +229,9 @@ def read_sidecar(folder: Path) -> dict[str, Any]:
     return meta
 
 
-def load_model(path: str | Path | None = None, *, nlp=None) -> Classifier:
-    """Load a model folder written by :func:`save_model` (default: the shipped model)."""
+def load_model(path: str | Path | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The models and the sidecar of a folder written by :func:`save_model` (default: the shipped model)."""
     import skops.io as sio
-
-    from .model import Classifier
 
     folder = Path(path) if path is not None else default_model_dir()
     meta = read_sidecar(folder)
@@ -230,8 +267,9 @@ def load_model(path: str | Path | None = None, *, nlp=None) -> Classifier:
         ) from err
     if not isinstance(payload, dict) or "frame" not in payload:
         raise IsicError(Errors.E503.format(path=model_path, reason="it holds no frame model"))
+    _unpack_vocabularies(payload, model_path)
 
-    for package, current in _versions().items():
+    for package, current in versions().items():
         saved = meta.get("versions", {}).get(package)
         if package != "skops" and saved != current:
             warnings.warn(
@@ -239,46 +277,4 @@ def load_model(path: str | Path | None = None, *, nlp=None) -> Classifier:
                 UserWarning,
                 stacklevel=3,
             )
-    clf = Classifier(
-        pipeline=meta.get("pipeline", "fast"),
-        threshold=meta.get("threshold", 0.5),
-        random_state=meta.get("random_state", 0),
-        nlp=nlp,
-    )
-    clf.frame_model_ = payload["frame"]
-    clf.mode_model_ = payload.get("modes")
-    clf.frames_ = list(meta["frames"])
-    clf.modes_ = list(meta["modes"])
-    clf.columns_ = list(meta["feature_columns"])
-    clf.meta_ = meta
-    return clf
-
-
-def check_features(clf: Classifier, path: Any = None) -> None:
-    """Warn when the pipeline's lexicons differ from those the model was trained with (W502, W504)."""
-    from ..pipeline import pipeline_info
-
-    nlp = clf.nlp
-    built = nlp.meta.get("isic_nlp", {}).get("pipeline")
-    if built is not None and str(built) != str(clf.meta_.get("pipeline")):
-        warnings.warn(
-            Errors.W504.format(saved=clf.meta_.get("pipeline"), current=built),
-            UserWarning,
-            stacklevel=3,
-        )
-    saved = {lex["name"]: lex for lex in clf.meta_.get("lexicons", [])}
-    for lex in pipeline_info(nlp)["lexicons"]:
-        old = saved.get(lex["name"])
-        if old is not None and old.get("sha256") != lex.get("sha256"):
-            warnings.warn(
-                Errors.W502.format(
-                    path=path or "the model",
-                    name=lex["name"],
-                    saved_version=old.get("version"),
-                    saved=str(old.get("sha256"))[:12],
-                    current_version=lex.get("version"),
-                    current=str(lex.get("sha256"))[:12],
-                ),
-                UserWarning,
-                stacklevel=3,
-            )
+    return payload, meta

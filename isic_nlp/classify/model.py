@@ -22,6 +22,7 @@ Example:
 from __future__ import annotations
 
 import warnings
+import weakref
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,7 +30,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
+from sklearn.base import BaseEstimator, clone
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, make_scorer
 from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold
@@ -39,7 +43,9 @@ from sklearn.svm import LinearSVC
 from spacy.language import Language
 
 from ..errors import Errors, IsicError
-from .features import make_features, profile_table
+from ..tables import label_groups
+from .features import make_features, profile_table, unit_features
+from .io import FORMAT, FORMAT_VERSION, load_model, save_model, slim, versions
 from .labels import FRAMES, MODES
 
 MIN_EXAMPLES = 3  # Platt scaling uses 3 folds: each class needs 3 examples.
@@ -155,8 +161,12 @@ def tune_mode_model(
     return params, {"cv_mode_micro_f1": score}
 
 
-class Classifier:
+class Classifier(BaseEstimator):
     """Frame and ISIC modes of text units, with calibrated probabilities.
+
+    A scikit-learn estimator: its arguments are stored as given (``get_params``,
+    ``set_params`` and ``sklearn.base.clone`` work; a clone shares the loaded
+    spaCy pipeline rather than copying it), and what it learns ends with ``_``.
 
     Args:
         pipeline: the isic_nlp spaCy pipeline that makes the profile features
@@ -166,13 +176,22 @@ class Classifier:
         mode_C, mode_profile_weight: mode model parameters.
         threshold: a mode is given when its probability is at least this.
         random_state: seed of every random choice (folds, models).
+        nlp: the loaded ``pipeline``, if you have it (else loaded on first use).
 
     Attributes (after ``fit`` or ``load``):
         frames_: the frames learned; modes_: the modes learned; columns_: the
         profile columns; frame_model_, mode_model_: the scikit-learn pipelines;
         meta_: what the sidecar ``model.json`` records.
 
+    ``predict`` and ``predict_proba`` take texts, a feature table
+    (:meth:`features`), or an :class:`~isic_nlp.analysis.AnalysisResult` made
+    with ``texts=True``: then the features come from its tables and the spaCy
+    pipeline does not run again.
+
     Example:
+        >>> from sklearn.base import clone
+        >>> clone(Classifier(C=1.0)).get_params()["C"]
+        1.0
         >>> clf = Classifier.load()  # the shipped model  # doctest: +SKIP
         >>> clf.predict(["Les habitants animent un groupe de parole."])  # doctest: +SKIP
     """
@@ -196,55 +215,72 @@ class Classifier:
         self.mode_profile_weight = mode_profile_weight
         self.threshold = threshold
         self.random_state = random_state
-        self._nlp = nlp
-        self.meta_: dict[str, Any] = {}
+        self.nlp = nlp
+
+    def __sklearn_clone__(self):
+        """A clone with the same parameters, sharing the loaded spaCy pipeline (not a deep copy of it)."""
+        params = self.get_params(deep=False)
+        nlp = params.pop("nlp")
+        return type(self)(**{k: clone(v, safe=False) for k, v in params.items()}, nlp=nlp)
 
     # -- features ---------------------------------------------------------------------
 
-    @property
-    def nlp(self) -> Language:
-        if self._nlp is None:
+    def language(self) -> Language:
+        """The spaCy pipeline that makes the features (``nlp``, loaded from ``pipeline`` on first use)."""
+        if self.nlp is None:
             from ..pipeline import load
 
-            self._nlp = load(self.pipeline)
-        return self._nlp
+            self.nlp = load(self.pipeline)
+        return self.nlp
 
-    def features(self, texts: Sequence[str]) -> pd.DataFrame:
-        """The model's input: ``text`` and the document profile of each text."""
-        return profile_table(list(texts), self.nlp)
+    def features(self, X) -> pd.DataFrame:
+        """The model's input: ``text`` and the document profile of each unit.
+
+        ``X``: texts (one spaCy pass), an ``AnalysisResult`` made with
+        ``texts=True`` (no spaCy pass: its tables are used), or a feature table
+        (returned as it is).
+        """
+        if isinstance(X, pd.DataFrame):
+            return X
+        if hasattr(X, "documents") and hasattr(X, "mentions"):
+            return result_features(X, self)
+        if isinstance(X, str):
+            raise IsicError(Errors.E006.format(option="texts", expected="a list of texts, not one string", value=X[:40]))
+        return profile_table(list(X), self.language())
 
     # -- training ---------------------------------------------------------------------
 
     def fit(
         self,
-        texts: Sequence[str],
-        frames: Sequence[str],
+        X,
+        y: Sequence[str],
         modes: Sequence[Sequence[str]] | None = None,
         *,
         groups: Sequence[str] | None = None,
         tune: bool = False,
         table: pd.DataFrame | None = None,
     ) -> Classifier:
-        """Train on labelled texts.
+        """Train on labelled units.
 
         Args:
-            texts: the units; frames: one of ``FRAMES`` each; modes: a list of
-                modes each (or ``None``: no mode model).
+            X: the units: texts, or their feature table (:meth:`features`).
+            y: one of ``FRAMES`` per unit; modes: a list of modes each (or
+                ``None``: no mode model).
             groups: units with the same group (e.g. a document id) stay in the
                 same CV fold when tuning.
             tune: choose ``C`` and ``profile_weight`` by CV on these data.
-            table: precomputed :meth:`features` of ``texts`` (saves a spaCy pass).
+            table: precomputed :meth:`features` of ``X`` (saves a spaCy pass).
         """
-        frames = [str(f) for f in frames]
-        if len(frames) != len(texts):
+        frames = [str(f) for f in y]
+        table = self.features(X) if table is None else table
+        if len(frames) != len(table):
             raise IsicError(
                 Errors.E505.format(
-                    reason=f"{len(texts)} texts but {len(frames)} frames", minimum=MIN_EXAMPLES
+                    reason=f"{len(table)} texts but {len(frames)} frames", minimum=MIN_EXAMPLES
                 )
             )
         modes = [list(m) for m in modes] if modes is not None else [[] for _ in frames]
         groups = list(groups) if groups is not None else [str(i) for i in range(len(frames))]
-        table = self.features(texts) if table is None else table
         columns = [c for c in table.columns if c != "text"]
 
         counts = Counter(frames)
@@ -264,17 +300,17 @@ class Classifier:
                 )
             )
         keep = np.array([f in learned for f in frames])
-        X = table.loc[keep].reset_index(drop=True)
-        y = np.asarray(frames, dtype=object)[keep]
+        X_frame = table.loc[keep].reset_index(drop=True)
+        y_frame = np.asarray(frames, dtype=object)[keep]
         g = [grp for grp, k in zip(groups, keep) if k]
 
         info: dict[str, Any] = {}
         params = {"C": self.C, "profile_weight": self.profile_weight}
         if tune:
-            params, scores = tune_frame_model(X, columns, y, g, seed=self.random_state)
+            params, scores = tune_frame_model(X_frame, columns, y_frame, g, seed=self.random_state)
             info.update(scores)
-        self.frame_model_ = _slim(
-            make_frame_model(columns, random_state=self.random_state, **params).fit(X, y)
+        self.frame_model_ = slim(
+            make_frame_model(columns, random_state=self.random_state, **params).fit(X_frame, y_frame)
         )
 
         mode_counts = Counter(m for unit in modes for m in unit)
@@ -295,7 +331,7 @@ class Classifier:
                     table, columns, Y, frames, groups, seed=self.random_state
                 )
                 info.update(scores)
-            self.mode_model_ = _slim(
+            self.mode_model_ = slim(
                 make_mode_model(columns, random_state=self.random_state, **mode_params).fit(
                     table, Y
                 )
@@ -303,8 +339,6 @@ class Classifier:
 
         self.frames_ = [str(c) for c in self.frame_model_.classes_]
         self.columns_ = columns
-        from .io import training_meta
-
         self.meta_ = training_meta(
             self,
             frame_params=params,
@@ -322,66 +356,184 @@ class Classifier:
         if not hasattr(self, "frame_model_"):
             raise IsicError(Errors.E508)
 
-    def predict_proba(
-        self, texts: Sequence[str] | None = None, *, table: pd.DataFrame | None = None
-    ) -> pd.DataFrame:
-        """``p_<frame>`` for the four frames and ``p_<mode>`` for the four modes, one row per text."""
+    def predict_proba(self, X=None, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
+        """``p_<frame>`` for the four frames and ``p_<mode>`` for the four modes, one row per unit.
+
+        With an ``AnalysisResult``, the rows are those of its ``documents``
+        table and an ``id`` column comes first.
+        """
         self._check_fitted()
-        table = self.features(texts) if table is None else table
+        table = self.features(X) if table is None else table
         out = pd.DataFrame(
             0.0,
             index=range(len(table)),
             columns=[f"p_{f}" for f in FRAMES] + [f"p_{m}" for m in MODES],
         )
-        if len(table) == 0:
-            return out
-        X = table[["text", *self.columns_]]
-        proba = self.frame_model_.predict_proba(X)
-        for j, frame in enumerate(self.frame_model_.classes_):
-            out[f"p_{frame}"] = proba[:, j]
-        if self.mode_model_ is not None:
-            mode_proba = self.mode_model_.predict_proba(X)
-            for j, mode in enumerate(self.modes_):
-                out[f"p_{mode}"] = mode_proba[:, j]
+        if len(table):
+            features = table[["text", *self.columns_]].reset_index(drop=True)
+            blocks: dict = {}  # feature blocks the two models share are computed once
+            proba = _predict_proba(self.frame_model_, features, blocks)
+            for j, frame in enumerate(self.frame_model_.classes_):
+                out[f"p_{frame}"] = proba[:, j]
+            if self.mode_model_ is not None:
+                mode_proba = _predict_proba(self.mode_model_, features, blocks)
+                for j, mode in enumerate(self.modes_):
+                    out[f"p_{mode}"] = mode_proba[:, j]
+        if "id" in table:
+            out.insert(0, "id", table["id"].to_numpy())
         return out
 
-    def predict(
-        self, texts: Sequence[str] | None = None, *, table: pd.DataFrame | None = None
-    ) -> pd.DataFrame:
-        """``frame``, ``modes`` (``;``-joined) and every probability, one row per text."""
-        proba = self.predict_proba(texts, table=table)
-        return labels_from_proba(proba, self.threshold)
+    def predict(self, X=None, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
+        """``frame``, ``modes`` (``;``-joined) and every probability, one row per unit (``id`` first when known)."""
+        proba = self.predict_proba(X, table=table)
+        labels = labels_from_proba(proba, self.threshold)
+        if "id" in proba:
+            labels.insert(0, "id", proba["id"].to_numpy())
+        return labels
 
     # -- files ------------------------------------------------------------------------
 
     def save(self, path: str | Path) -> Path:
         """Write ``model.skops`` and its sidecar ``model.json`` in the folder ``path``."""
         self._check_fitted()
-        from .io import save_model
-
-        return save_model(self, path)
+        payload = {"frame": self.frame_model_, "modes": self.mode_model_}
+        self.meta_ = save_model(payload, self.meta_, path)
+        return Path(path)
 
     @classmethod
     def load(cls, path: str | Path | None = None, *, nlp: Language | None = None) -> Classifier:
         """Load a model folder (default: the shipped model); check its hash, types and versions."""
-        from .io import load_model
+        payload, meta = load_model(path)
+        clf = cls(
+            pipeline=meta.get("pipeline", "fast"),
+            threshold=meta.get("threshold", 0.5),
+            random_state=meta.get("random_state", 0),
+            nlp=nlp,
+        )
+        clf.frame_model_ = payload["frame"]
+        clf.mode_model_ = payload.get("modes")
+        clf.frames_ = list(meta["frames"])
+        clf.modes_ = list(meta["modes"])
+        clf.columns_ = list(meta["feature_columns"])
+        clf.meta_ = meta
+        return clf
 
-        return load_model(path, nlp=nlp)
 
+def _predict_proba(model: Pipeline, X: pd.DataFrame, blocks: dict) -> np.ndarray:
+    """``model.predict_proba(X)``, reusing the feature blocks already in ``blocks``.
 
-def _slim(model: Pipeline) -> Pipeline:
-    """Drop what makes the same training give different bytes.
-
-    ``stop_words_`` is only for introspection (scikit-learn says it can go), it is
-    most of the file's size, and it is a set, whose order changes between runs.
+    The frame and mode models each hold word and character TF-IDF vectorizers
+    fitted on the same texts with the same settings, and the character n-grams
+    are most of the time of a prediction: a block whose fitted vectorizer is the
+    same as one already applied (same parameters, vocabulary and idf) is taken
+    from ``blocks``. The result is the ``ColumnTransformer``'s own (blocks times
+    their weights, side by side), as tested against ``model.predict_proba``.
     """
-    for _, transformer, _ in model.named_steps["features"].transformers_:
-        if hasattr(transformer, "stop_words_"):
-            del transformer.stop_words_
-        # A memory address (a cache key for a consistency check): differs in every run.
-        if hasattr(transformer, "_stop_words_id"):
-            del transformer._stop_words_id
-    return model
+    features = model.named_steps["features"]
+    weights = features.transformer_weights or {}
+    parts = []
+    for name, transformer, columns in features.transformers_:
+        if isinstance(transformer, str):  # "drop" (the remainder)
+            continue
+        key = _block_key(transformer, columns)
+        if key is None or key not in blocks:
+            block = transformer.transform(X[columns])
+            if key is not None:
+                blocks[key] = block
+        else:
+            block = blocks[key]
+        weight = weights.get(name)
+        parts.append(block * weight if weight is not None else block)
+    stacked = sparse.hstack([p if sparse.issparse(p) else sparse.csr_matrix(p) for p in parts]).tocsr()
+    return model.named_steps["model"].predict_proba(stacked)
+
+
+def _block_key(transformer, columns) -> tuple | None:
+    """What makes a fitted TF-IDF block reusable by another model (``None``: not shared)."""
+    if not isinstance(transformer, TfidfVectorizer):
+        return None
+    cached = _BLOCK_KEYS.get(transformer)
+    if cached is None:
+        vocabulary = tuple(sorted(transformer.vocabulary_.items()))
+        params = tuple(sorted((k, repr(v)) for k, v in transformer.get_params().items()))
+        cached = (params, vocabulary, transformer.idf_.tobytes())
+        _BLOCK_KEYS[transformer] = cached
+    return (str(columns), *cached)
+
+
+# Fitted vectorizer -> its key, computed once (kept off the estimator, which is saved as it is).
+_BLOCK_KEYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def result_features(result, clf: Classifier) -> pd.DataFrame:
+    """The feature table of an ``AnalysisResult`` (its own tables; no spaCy pass), with ``id`` first."""
+    if getattr(result, "texts", None) is None:
+        raise IsicError(Errors.E511)
+    manifest = result.manifest or {}
+    made_with = manifest.get("pipeline")
+    if made_with is not None and str(made_with) != str(clf.pipeline):
+        warnings.warn(Errors.W504.format(saved=clf.pipeline, current=made_with), UserWarning, stacklevel=3)
+    groups = manifest.get("labels") or label_groups(clf.language())
+    unit = manifest.get("unit", {}).get("level", "document")
+    table = unit_features(result.documents, result.mentions, result.texts, groups, unit=unit)
+    table.insert(0, "id", result.documents["id"].to_numpy())
+    return table
+
+
+def training_meta(clf: Classifier, **fields: Any) -> dict[str, Any]:
+    """What the sidecar says about a freshly trained model (versions, pipeline, lexicons, training)."""
+    from ..pipeline import pipeline_info
+
+    info = pipeline_info(clf.language())
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "versions": versions(),
+        "pipeline": clf.pipeline,
+        "pipe_names": info["pipe_names"],
+        "lexicons": [
+            {k: lex.get(k) for k in ("name", "version", "sha256")} for lex in info["lexicons"]
+        ],
+        "frames": list(clf.frames_),
+        "modes": list(clf.modes_),
+        "feature_columns": list(clf.columns_),
+        "threshold": clf.threshold,
+        "random_state": clf.random_state,
+        "training": {k: fields[k] for k in ("n_units", "frame_counts", "mode_counts")},
+        "params": {"frame": fields["frame_params"], "modes": fields["mode_params"]},
+        "tuning_cv": fields.get("tuning") or None,
+        "cv_scores": None,
+    }
+
+
+def check_features(clf: Classifier, path: Any = None) -> None:
+    """Warn when the pipeline's lexicons differ from those the model was trained with (W502, W504)."""
+    from ..pipeline import pipeline_info
+
+    nlp = clf.language()
+    built = nlp.meta.get("isic_nlp", {}).get("pipeline")
+    if built is not None and str(built) != str(clf.meta_.get("pipeline")):
+        warnings.warn(
+            Errors.W504.format(saved=clf.meta_.get("pipeline"), current=built),
+            UserWarning,
+            stacklevel=3,
+        )
+    saved = {lex["name"]: lex for lex in clf.meta_.get("lexicons", [])}
+    for lex in pipeline_info(nlp)["lexicons"]:
+        old = saved.get(lex["name"])
+        if old is not None and old.get("sha256") != lex.get("sha256"):
+            warnings.warn(
+                Errors.W502.format(
+                    path=path or "the model",
+                    name=lex["name"],
+                    saved_version=old.get("version"),
+                    saved=str(old.get("sha256"))[:12],
+                    current_version=lex.get("version"),
+                    current=str(lex.get("sha256"))[:12],
+                ),
+                UserWarning,
+                stacklevel=3,
+            )
 
 
 def mode_matrix(modes: Sequence[Sequence[str]], learned: Sequence[str]) -> np.ndarray:

@@ -35,7 +35,10 @@ from .model import MIN_EXAMPLES, Classifier, cv_splits
 def weak_labels(table: pd.DataFrame, *, dominance: float = 2.0) -> pd.DataFrame:
     """``frame`` (``None`` when abstaining) and ``modes`` (a list) of every row of a profile table."""
     ind = table["n_individual"].to_numpy(dtype=float)
-    col = table["n_collective"].to_numpy(dtype=float)
+    # Collective labour relations are frame 'collective' too (ANNOTATION.md), in their own lexicon group.
+    col = table["n_collective"].to_numpy(dtype=float) + (
+        table["n_collective_labour"].to_numpy(dtype=float) if "n_collective_labour" in table else 0.0
+    )
     uncounted = table.filter(like="uncounted_").to_numpy(dtype=float).sum(axis=1)
     frames: list[str | None] = []
     for i, c, u in zip(ind, col, uncounted):

@@ -26,5 +26,7 @@ def main() -> None:
         typer.echo(str(err), err=True)
         sys.exit(err.exit_code)
     except KeyboardInterrupt:
-        typer.echo("Interrupted: files already written are complete; the others were not written.", err=True)
+        typer.echo(
+            "Interrupted: nothing of this run was written; an output folder holds its previous run, if any.", err=True
+        )
         sys.exit(130)

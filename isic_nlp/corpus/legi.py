@@ -14,7 +14,8 @@ nodes. Every article becomes one :class:`~isic_nlp.corpus.readers.Record`:
   ``section_path`` (titles of the enclosing sections), ``etat``,
   ``creating_text`` (``title``, ``nature``, ``text_cid`` = JORFTEXT id,
   ``link_type``, ``date_signature``, ``date_publication``),
-  ``creating_text_nature``, ``first_version_date``, ``current_version_date``,
+  ``creating_text_nature``, ``date_signature``, ``date_publication``,
+  ``date_in_force``, ``first_version_date``, ``current_version_date``,
   ``n_versions``, ``last_modified_by``, ``nota``.
 
 The creation ``date`` is chosen in this order (``date_source`` says which):
@@ -27,6 +28,13 @@ The creation ``date`` is chosen in this order (``date_source`` says which):
    year before and two years after it (the same links are attached to articles
    added to the code decades later);
 3. ``first_version_in_force``: the earliest ``dateDebut`` of ``articleVersions``.
+
+Each definition is also kept as its own field, whatever ``date`` chose
+(:data:`DATE_FIELDS`): ``date_signature`` (signature of the creating or
+codification text, null when neither is known), ``date_publication`` (its
+publication in the Journal officiel) and ``date_in_force`` (entry into force of
+the first version, = ``first_version_date``), so that a trend can be
+recomputed under each definition (:func:`isic_nlp.reports.dates.date_sensitivity`).
 
 Dates in year 2900 or later (LEGI's ``2999-01-01`` "no date") are ignored
 everywhere. These are the rules of the prepared corpora (see the README of the
@@ -58,9 +66,15 @@ from typing import Any
 
 from isic_nlp.corpus.readers import InputProblem, Record, _open_binary, _probe, _READ_ERRORS, _describe
 
-__all__ = ["read_legi", "is_legi_tree", "html_to_text", "creation_date", "DATE_SOURCES"]
+__all__ = ["read_legi", "is_legi_tree", "html_to_text", "creation_date", "DATE_SOURCES", "DATE_FIELDS"]
 
 DATE_SOURCES = ("creating_text", "codification_text", "first_version_in_force")
+#: The date definitions every article record carries, with what each means.
+DATE_FIELDS = {
+    "date_signature": "signature of the text that created (or codified) the article",
+    "date_publication": "publication of the text that created (or codified) the article",
+    "date_in_force": "entry into force of the article's first version",
+}
 # LEGI writes "no date" as 2999-01-01 (and 32472144000000 ms); any year from 2900 is ignored.
 _NO_DATE_YEAR = 2900
 _DETECT_BYTES = 1 << 16
@@ -289,6 +303,10 @@ def _article_meta(data: dict[str, Any], code: dict[str, Any], sections: list[str
         "etat": data.get("etat"),
         "creating_text": creating,
         "creating_text_nature": creating["nature"] if creating else None,
+        # Each date definition on its own, so a trend can be recomputed under each (DATE_FIELDS).
+        "date_signature": creating["date_signature"] if creating else None,
+        "date_publication": creating["date_publication"] if creating else None,
+        "date_in_force": _first_version_date(data),
         "first_version_date": _first_version_date(data),
         "current_version_date": _day(data.get("dateDebut")),
         "n_versions": len(versions),

@@ -20,7 +20,8 @@ from matplotlib.ticker import MaxNLocator
 
 from ..output import write_atomic
 
-COLOURS = {"individual": "#c2410c", "collective": "#1d4ed8", "mixed": "#7e22ce", "none": "#6b7280",
+COLOURS = {"individual": "#c2410c", "collective": "#1d4ed8", "collective_social": "#1d4ed8",
+           "collective_labour": "#64748b", "mixed": "#7e22ce", "none": "#6b7280",
            "isic_mode": "#047857", "communautaire": "#b45309", "groupes": "#0e7490", "dsl": "#15803d", "collectives": "#9d174d"}
 STYLE = {"svg.fonttype": "path", "svg.hashsalt": "isic_nlp", "font.size": 9, "axes.spines.top": False,
          "axes.spines.right": False, "figure.dpi": 100}

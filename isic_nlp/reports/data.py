@@ -24,12 +24,14 @@ from typing import Any
 import pandas as pd
 
 from ..analysis import ERROR_COLUMNS, Source, analyse
-from ..classify.api import PREDICTION_COLUMNS, classify, load_for_use
+from ..classify.api import PREDICTION_COLUMNS, classify, load_for_use, prediction_table
 from ..classify.labels import MODES
 from ..corpus.readers import input_files
 from ..errors import Errors, IsicError
 
-SIDES = ("individual", "collective", "isic_mode")
+# Lexicon groups: individual framing, collective social intervention, collective labour
+# relations (apart since framing 1.1.0: ANNOTATION.md section 4), ISIC modes.
+SIDES = ("individual", "collective", "collective_labour", "isic_mode")
 
 
 @dataclass
@@ -44,7 +46,8 @@ class ReportData:
             names the input the unit came from.
         mentions: one row per mention (counted or not), as ``analyse`` writes them.
         lemmas: ``id, lemma, count`` per unit, or ``None`` (then no lemma keyness).
-        labels: every lexicon label with its side (``individual``, ``collective``, ``isic_mode``).
+        labels: every lexicon label with its side (``individual``, ``collective``,
+            ``collective_labour``, ``isic_mode``).
         errors: the input records that could not be used, and warnings.
         provenance: pipeline, model, lexicons, inputs with their hashes, unit level.
         notes: what is missing from the data, in plain sentences (also warned).
@@ -87,7 +90,8 @@ def load_report_data(
             tables written by ``isic-nlp classify`` (matched on ``id``).
         unit: ``document``, ``article`` or ``alinea``, for corpora.
         pipeline: pipeline for the mentions (default: the one the model was
-            trained with, so one pass of the pipeline serves both).
+            trained with, so one pass of the pipeline serves both; another
+            pipeline costs a second pass for the model's features).
         model: classifier folder (default: the shipped model).
     """
     if isinstance(inputs, (str, Path)):
@@ -117,9 +121,14 @@ def load_report_data(
         clf = load_for_use(model)
         for item in corpora:
             name = input_name(item)
-            nlp = clf.nlp if pipeline in (None, clf.pipeline) else None
-            result = analyse(item, pipeline=pipeline or clf.pipeline, nlp=nlp, unit=unit, lemmas=True, progress=progress)
-            table, _ = classify(item, clf=clf, unit=unit)  # its problems are those analyse reports
+            if pipeline in (None, clf.pipeline):
+                # One pass: the classifier reads the analysis' own tables.
+                result = analyse(item, nlp=clf.language(), unit=unit, lemmas=True, texts=True, progress=progress)
+                table = prediction_table(result, clf.predict(result), unit)
+            else:
+                # Mentions from another pipeline than the model's: the model needs its own features.
+                result = analyse(item, pipeline=pipeline, unit=unit, lemmas=True, progress=progress)
+                table, _ = classify(item, clf=clf, unit=unit)  # its problems are those analyse reports
             analysed.append((name, _Outputs.from_result(result, table)))
     if not analysed:
         raise IsicError(Errors.E007.format(path=", ".join(map(str, items)), reason="a classify table alone has no tokens or mentions; give the corpus or the analyse outputs with it"))

@@ -10,11 +10,19 @@ Example:
     (5, 1, 10)
     >>> period_labels(pd.Series([1993, 1995, 2004]), 5).tolist()
     ['1990–1994', '1995–1999', '2000–2004']
+
+Several definitions of a unit's date can be kept side by side (:data:`DATE_FIELDS`:
+``date_signature``, ``date_in_force``...): :func:`add_date_definitions` derives
+them from the fields of the prepared corpora, :func:`date_sensitivity` recomputes
+a trend under each, and :func:`retention_by_period` shows how many units of each
+period a filter (e.g. ``date_source == creating_text``) keeps.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -32,6 +40,15 @@ DATE_MEANINGS = {
     "dc:date (last modification of the sheet)": "last update of the sheet",
     "modifDate of the text": "last modification of the text",
     "title": "date in the title (signature)",
+    "version_in_force": "entry into force of the version (article-version history)",
+    "modifying_text_signature": "signature of the text that made the version (article-version history)",
+}
+#: The date definitions a unit may carry as fields of their own (LEGI reader, versions reader,
+#: or :func:`add_date_definitions` on the prepared corpora), with what each means.
+DATE_FIELDS = {
+    "date_signature": "signature of the text that created the unit (creating or codification text)",
+    "date_publication": "publication of the text that created the unit",
+    "date_in_force": "entry into force of the unit's first version",
 }
 # The kind of event behind each meaning, for the warning on mixed meanings.
 KINDS = {
@@ -136,3 +153,163 @@ def date_meanings(units: pd.DataFrame, date_field: str, declared: str | None = N
             "mixes them; compare one meaning at a time with --facet date_source."
         )
     return table, sentence
+
+
+# --------------------------------------------------------------------------- date definitions
+
+
+def _creating_field(value, name: str):
+    """``name`` of a creating text given as a dict or as its JSON text (``analyse`` flattens dicts)."""
+    if isinstance(value, str) and value.startswith("{"):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    return value.get(name) if isinstance(value, dict) else None
+
+
+def add_date_definitions(units: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``units`` with every date definition it can derive, as fields of their own.
+
+    ``date_signature`` and ``date_publication`` come from ``creating_text`` (as
+    in the prepared LEGI corpora: a dict or its JSON text, with
+    ``date_signature``/``date_publication``), ``date_in_force`` from
+    ``first_version_date``; a field already present is kept as it is.
+
+    Example:
+        >>> units = pd.DataFrame({"creating_text": [{"date_signature": "1985-12-17"}, None],
+        ...                       "first_version_date": ["1985-12-21", "2004-08-17"]})
+        >>> add_date_definitions(units)[["date_signature", "date_in_force"]].values.tolist()
+        [['1985-12-17', '1985-12-21'], [None, '2004-08-17']]
+    """
+    out = units.copy()
+    if "creating_text" in out.columns:
+        for name in ("date_signature", "date_publication"):
+            if name not in out.columns:
+                values = [_creating_field(v, name) for v in out["creating_text"]]
+                out[name] = pd.Series(values, index=out.index, dtype=object)
+    if "date_in_force" not in out.columns and "first_version_date" in out.columns:
+        out["date_in_force"] = out["first_version_date"]
+    return out
+
+
+def available_date_fields(units: pd.DataFrame, candidates=("date", *DATE_FIELDS)) -> list[str]:
+    """The date fields of ``units`` (among ``candidates``) that give a year to at least one unit."""
+    return [name for name in candidates if name in units.columns and unit_years(units[name]).notna().any()]
+
+
+def retention_by_period(
+    all_units: pd.DataFrame,
+    kept_units: pd.DataFrame | dict[str, pd.DataFrame],
+    period: str | int = 10,
+    *,
+    date_field: str = "date",
+) -> pd.DataFrame:
+    """How many units of each period each filter keeps.
+
+    Args:
+        all_units: every unit, before filtering.
+        kept_units: the units a filter kept, or ``{filter name: kept units}``
+            for several filters (one ``kept`` DataFrame is named ``kept``).
+        period: ``year``, ``decade`` or a number of years.
+        date_field: the date that places a unit in a period, for all tables.
+
+    Returns:
+        One row per period (``period``, ``period_start``, ``n_all``), then per
+        filter ``n_<name>`` and ``share_<name>`` (kept / all, NaN for an empty
+        period); units without a usable year are the period ``(no date)``.
+
+    Example:
+        >>> every = pd.DataFrame({"id": list("abcd"), "date": ["1985-01-01", "1986-01-01", "2021-01-01", None]})
+        >>> retention_by_period(every, every[every["id"].isin(["a", "c"])], "decade").values.tolist()
+        [['1980–1989', 1980, 2, 1, 0.5], ['2020–2029', 2020, 1, 1, 1.0], ['(no date)', <NA>, 1, 0, 0.0]]
+    """
+    width = parse_period(period)
+    filters = kept_units if isinstance(kept_units, dict) else {"kept": kept_units}
+
+    def counts(table: pd.DataFrame) -> pd.Series:
+        if date_field not in table.columns:
+            raise IsicError(Errors.E601.format(field=date_field, known=", ".join(map(str, table.columns))))
+        years = unit_years(table[date_field])
+        starts = period_starts(years, width)
+        return starts.astype("Int64").value_counts(dropna=False)
+
+    base = counts(all_units)
+    starts = sorted(s for s in base.index if not pd.isna(s))
+    index = [*starts, *([pd.NA] if any(pd.isna(s) for s in base.index) else [])]
+    table = pd.DataFrame({"period_start": pd.array(index, dtype="Int64")})
+    table.insert(0, "period", [
+        "(no date)" if pd.isna(s) else period_labels(pd.Series([int(s)]), width).iloc[0] for s in index
+    ])
+    lookup = {("na" if pd.isna(k) else int(k)): int(v) for k, v in base.items()}
+    table["n_all"] = [lookup.get("na" if pd.isna(s) else int(s), 0) for s in index]
+    for name, kept in filters.items():
+        found = {("na" if pd.isna(k) else int(k)): int(v) for k, v in counts(kept).items()}
+        table[f"n_{name}"] = [found.get("na" if pd.isna(s) else int(s), 0) for s in index]
+        table[f"share_{name}"] = (table[f"n_{name}"] / table["n_all"].where(table["n_all"] > 0)).astype(float)
+    return table
+
+
+def date_sensitivity(
+    units: pd.DataFrame,
+    date_fields: list[str] | tuple[str, ...] | None,
+    slope_fn: Callable[[pd.DataFrame], pd.DataFrame],
+) -> pd.DataFrame:
+    """The same trend computed under each date definition: a sensitivity table.
+
+    For each field of ``date_fields`` (default: :func:`available_date_fields`),
+    the units with a usable year in it get ``_year`` (that year) and ``date``
+    (that field's value), and ``slope_fn(units)`` is called on them; it returns
+    a DataFrame of slopes (e.g. one row per frame), to which the table adds
+    ``date_field``, ``meaning``, ``n_dated`` and ``n_undated`` in front.
+
+    Example:
+        >>> units = pd.DataFrame({"date_signature": ["1985-12-17", "2001-01-01", None],
+        ...                       "date_in_force": ["1985-12-21", "2008-05-01", "2010-01-01"]})
+        >>> span = lambda u: pd.DataFrame({"first": [int(u["_year"].min())], "last": [int(u["_year"].max())]})
+        >>> date_sensitivity(units, None, span)[["date_field", "n_dated", "first", "last"]].values.tolist()
+        [['date_signature', 2, 1985, 2001], ['date_in_force', 3, 1985, 2010]]
+    """
+    fields = list(date_fields) if date_fields is not None else available_date_fields(units)
+    parts = []
+    for name in fields:
+        if name not in units.columns:
+            raise IsicError(Errors.E601.format(field=name, known=", ".join(map(str, units.columns))))
+        years = unit_years(units[name])
+        dated = units[years.notna()].copy()
+        dated["_year"] = years[years.notna()].astype(int)
+        dated["date"] = units.loc[years.notna(), name]
+        result = slope_fn(dated)
+        result = result.copy() if isinstance(result, pd.DataFrame) else pd.DataFrame([result])
+        result.insert(0, "n_undated", int(years.isna().sum()))
+        result.insert(0, "n_dated", len(dated))
+        result.insert(0, "meaning", DATE_FIELDS.get(name, DATE_MEANINGS.get(name, "as given (field '" + name + "')")))
+        result.insert(0, "date_field", name)
+        parts.append(result)
+    if not parts:
+        return pd.DataFrame(columns=["date_field", "meaning", "n_dated", "n_undated"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def frame_slopes(units: pd.DataFrame, *, per: float = 10.0, confidence: float = 0.95) -> pd.DataFrame:
+    """A quick ``slope_fn`` for :func:`date_sensitivity`: the logistic trend of each frame's share.
+
+    One row per frame of the ``frame`` column: ``frame``, ``n_units``,
+    ``log_odds_per_decade`` with its Wald interval, ``points_per_decade``
+    (average marginal effect) and ``p_value``, from
+    :func:`isic_nlp.reports.stats.logistic_trend` with each unit a trial of its
+    own (no bootstrap over documents: the trend report's own slopes do that).
+    """
+    from ..classify.labels import FRAMES
+    from .stats import logistic_trend
+
+    rows = []
+    labelled = units[units["frame"].notna()] if "frame" in units.columns else units.iloc[0:0]
+    years = labelled["_year"].to_numpy(dtype=float)
+    for frame in FRAMES:
+        hits = (labelled["frame"] == frame).to_numpy(dtype=float)
+        fit = logistic_trend(years, hits, np.ones_like(hits), per=per, confidence=confidence)
+        rows.append({"frame": frame, "n_units": len(labelled), "log_odds_per_decade": fit.slope_per,
+                     "log_odds_low": fit.low, "log_odds_high": fit.high, "points_per_decade": fit.ame_points,
+                     "p_value": fit.p_value, "converged": fit.converged})
+    return pd.DataFrame(rows)

@@ -22,7 +22,7 @@ import pandas as pd
 
 from .. import __version__
 from ..classify.labels import FRAMES, MODES
-from ..output import make_folder, sha256_file, write_atomic, write_table, write_tables
+from ..output import output_folder, sha256_file, write_atomic, write_table, write_tables
 from ..shipped import data_file
 from . import charts
 from .compare import CompareReport
@@ -46,8 +46,13 @@ HOW_TO_READ = {
 
 
 def write_report(report: Report, out_dir: str | Path) -> dict[str, Path]:
-    """Write every output of ``report`` in ``out_dir``; return the written files by relative name."""
-    out = make_folder(out_dir)
+    """Write every output of ``report`` in ``out_dir`` (whole: see ``output_folder``); the files by relative name."""
+    with output_folder(out_dir) as out:
+        written = _write_report(report, out)
+    return {name: Path(out_dir) / name for name in written}
+
+
+def _write_report(report: Report, out: Path) -> dict[str, Path]:
     tables = {name: _plain(table) for name, table in report.tables().items()}
     written = {f"tables/{name}": path for name, path in write_tables(tables, out / "tables").items()}
     data = {"units": report.data.units, "mentions": report.data.mentions}
@@ -94,7 +99,7 @@ def _charts(report: Report) -> dict[str, tuple[str, Any, str]]:
                 figures[f"frames{suffix}"] = (title, fig, HOW_TO_READ["frames"].format(conf=conf))
             if facet != ALL:
                 continue
-            rates = report.rates[(report.rates["facet"] == facet) & report.rates["label"].isin(["individual", "collective", "isic_mode"])]
+            rates = report.rates[(report.rates["facet"] == facet) & report.rates["label"].isin(["individual", "collective", "collective_labour", "isic_mode"])]
             if len(rates):
                 title = "Counted mentions per 10,000 tokens"
                 fig = charts.series_chart(rates, "label", "rate", title=title, ylabel="per 10,000 tokens", percent=False, period_years=width)

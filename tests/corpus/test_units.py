@@ -122,7 +122,8 @@ def test_analyse_per_unit_rederives_counts_from_mentions(nlp_fast):
     assert set(articles["unit_type"]) == {"article"} and articles["doc_id"].nunique() == 3
     # Articles partition the text: same tokens and counts as whole documents.
     assert articles["n_tokens"].sum() == docs["n_tokens"].sum()
-    assert articles["n_collective"].sum() == docs["n_collective"].sum() > 0
+    # (A collective agreement: its collective mentions are labour relations, their own group.)
+    assert articles["n_collective_labour"].sum() == docs["n_collective_labour"].sum() > 0
     for level, result in by_level.items():
         mentions = result.mentions
         assert (
@@ -136,7 +137,7 @@ def test_analyse_per_unit_rederives_counts_from_mentions(nlp_fast):
         assert (mentions["unit_id"].str.rsplit("/", n=1).str[0] == mentions["article_id"]).all()
     alineas = by_level["alinea"].documents.set_index("id")
     counted = by_level["alinea"].mentions.query("counted")
-    for label in ("collective", "individual"):
+    for label in ("collective", "collective_labour", "individual"):
         expected = counted[counted["group"] == label].groupby("unit_id").size()
         assert (alineas.loc[expected.index, f"n_{label}"] == expected).all()
         assert alineas[f"n_{label}"].sum() == docs[f"n_{label}"].sum()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from browser import ink_fraction, render_offline  # tests/ is on sys.path (see tests/browser.py)
+from tests.browser import ink_fraction, render_offline
 
 from isic_nlp.cli.analyse import DEMO_CORPUS
 from isic_nlp.reports import compare, load_report_data, trend, write_report

@@ -1,0 +1,73 @@
+"""Keyword in context: labels, lemmas and phrases, from a corpus or from an analysis without re-running it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from spacy.language import Language
+
+import isic_nlp
+from isic_nlp.errors import IsicError
+
+CORPUS = [
+    {"id": "a", "text": "Article 1\nLe conseil de la vie sociale associe les usagers.\n"
+                        "Article 2\nLe conseil de la vie sociale n'est pas réuni. Les habitants participent."},
+    {"id": "b", "text": "Les habitants du quartier animent un groupe de parole."},
+]
+
+
+def test_label_lines_from_a_result_equal_those_from_the_corpus(nlp_fast):
+    from_corpus = isic_nlp.kwic(CORPUS, "participation", nlp=nlp_fast, window=4)
+    result = isic_nlp.analyse(CORPUS, nlp=nlp_fast, texts=True)
+    from_result = result.kwic("participation", window=4)
+    pd.testing.assert_frame_equal(from_result, from_corpus)
+    assert isic_nlp.kwic(result, "participation", window=4).equals(from_result)
+    # The negated mention is there, and says why it is not counted.
+    negated = from_result[from_result["counted"] == False]  # noqa: E712
+    assert len(negated) == 1 and "negation" in negated.iloc[0]["flags"]
+    assert len(result.kwic("participation", counted_only=True)) == len(from_result) - 1
+
+
+def test_result_kwic_runs_no_pipeline(nlp_fast, monkeypatch):
+    result = isic_nlp.analyse(CORPUS, nlp=nlp_fast, unit="article", texts=True)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the pipeline ran")
+
+    monkeypatch.setattr(Language, "pipe", refuse)
+    monkeypatch.setattr(Language, "__call__", refuse)
+    lines = result.kwic("participation", window=3)
+    assert lines["unit_id"].tolist() == ["a/art-1", "a/art-2"]
+    # The context stops at the article's edges: nothing of article 1 before article 2's mention.
+    assert lines["left"].tolist() == ["Article 1 Le", "Article 2 Le"]
+    assert lines.iloc[0]["right"] == "associe les usagers."
+    phrase = result.kwic(phrase="LES   habitants")
+    assert phrase[["doc_id", "match"]].values.tolist() == [["a", "Les habitants"], ["b", "Les habitants"]]
+
+
+def test_lemma_and_phrase_from_a_corpus(nlp_fast):
+    lines = isic_nlp.kwic(CORPUS, lemma="habitant", nlp=nlp_fast, window=2)
+    assert lines["match"].tolist() == ["habitants", "habitants"]
+    assert lines.iloc[1]["right"] == "du quartier"
+    assert isic_nlp.kwic(CORPUS, phrase="groupe de parole", nlp=nlp_fast)["doc_id"].tolist() == ["b"]
+
+
+def test_kwic_mistakes_are_explained(nlp_fast):
+    with pytest.raises(IsicError, match="E006"):
+        isic_nlp.kwic(CORPUS, "participation", phrase="x", nlp=nlp_fast)
+    with pytest.raises(IsicError, match="E003"):
+        isic_nlp.kwic(CORPUS, "droitz", nlp=nlp_fast)
+    result = isic_nlp.analyse(CORPUS, nlp=nlp_fast)
+    with pytest.raises(IsicError, match="E013"):
+        result.kwic(lemma="habitant")
+    with pytest.raises(IsicError, match="E511"):
+        result.kwic(phrase="habitants")
+    # A table without a text column is an error, not an empty table.
+    with pytest.raises(IsicError, match="E012"):
+        isic_nlp.kwic(pd.DataFrame({"texte": ["Les habitants."]}), "participation", nlp=nlp_fast)
+
+
+def test_result_repr_summarises(nlp_fast):
+    result = isic_nlp.analyse(CORPUS, nlp=nlp_fast)
+    text = repr(result)
+    assert text.startswith("<AnalysisResult: 2 document rows") and len(text) < 200
