@@ -112,6 +112,9 @@ def compare(
     units["_cluster"], cluster_field = inference.resolve_cluster(units, cluster)
     gold = inference.gold_frames(units, labels)
     units["_gold"] = gold if gold is not None else np.nan
+    design = inference.label_design(units, labels)
+    if design is not None:
+        units = pd.concat([units, design], axis=1)
     by = by or "input"
     units["group"] = _groups(units, by, date_field)
     values = sorted(units["group"].unique())
@@ -234,7 +237,8 @@ def _ppi_against_rest(units: pd.DataFrame, confidence: float) -> pd.DataFrame:
     for frame in FRAMES:
         res = ppi.ppi_shares((lab["_gold"] == frame).to_numpy(float), lab[f"p_{frame}"].to_numpy(float), lab["group"],
                              part[f"p_{frame}"].to_numpy(float), part["group"], cluster=lab["_cluster"].to_numpy(),
-                             cluster_unlabelled=part["_cluster"].to_numpy(), confidence=confidence, df="effective", lam=1.0)
+                             cluster_unlabelled=part["_cluster"].to_numpy(), confidence=confidence, df="effective", lam=1.0,
+                             weights=lab["_weight"].to_numpy(float) if "_weight" in lab else None)
         for h, name in enumerate(res.groups):
             est = res.by_group[name]
             rest = res.N_per_group.copy()

@@ -228,6 +228,8 @@ def ppi_share_table(units: pd.DataFrame, keys: list[str], group: str, *, confide
     when not labelled) for modes; classified units only. Plain PPI (λ = 1: a λ
     tuned on ~20 labels per period under-covers) with Student's t on the
     effective numbers of clusters (:func:`isic_nlp.reports.ppi.effective_df`).
+    With ``_weight`` (the sample's ``N_h/n_h``) the labelled units are weighted
+    within each group (needed when the sample's strata differ from the groups).
     Columns: the keys, ``group``, ``kind``, ``n_labelled``, ``ppi_share``,
     ``ppi_low``, ``ppi_high``, ``labels_only``, ``ppi_lambda``.
     """
@@ -248,11 +250,36 @@ def ppi_share_table(units: pd.DataFrame, keys: list[str], group: str, *, confide
                 part[f"p_{name}"].to_numpy(float), part[group].astype(str),
                 cluster=lab["_cluster"].to_numpy(), cluster_unlabelled=part["_cluster"].to_numpy(),
                 confidence=confidence, df="effective", lam=1.0,
+                weights=lab["_weight"].to_numpy(float) if "_weight" in lab else None,
             )
             for value in result.groups:
                 est = result.by_group[value]
                 rows.append([*key, value, name, est.n, est.estimate, est.low, est.high, est.labels_only, est.lam])
     return pd.DataFrame(rows, columns=columns)
+
+
+def label_design(units: pd.DataFrame, labels: pd.DataFrame | None) -> pd.DataFrame | None:
+    """``_weight`` (and ``_stratum``) of the labelled units, from the ``weight``/``stratum`` columns of
+    ``isic-nlp sample`` sheets; None when the labels have no weights.
+
+    A sample drawn with ``--strategy uncertain`` has no weights (NaN): it is not a
+    probability sample and PPI cannot use it (E608).
+    """
+    if labels is None or "weight" not in labels.columns:
+        return None
+    table = labels.dropna(subset=["frame"]).astype({"id": str}).drop_duplicates("id").set_index("id")
+    weight = pd.to_numeric(table["weight"], errors="coerce")
+    if weight.isna().any() or (weight <= 0).any():
+        raise IsicError(Errors.E608.format(
+            reason=f"{int(weight.isna().sum() + (weight <= 0).sum())} labelled unit(s) have no sampling weight: the sample "
+                   "is not a probability sample (e.g. drawn with --strategy uncertain), and corrected estimates need one",
+            frames=", ".join(FRAMES)))
+    ids = units["id"].astype(str)
+    out = pd.DataFrame(index=units.index)
+    out["_weight"] = ids.map(weight).to_numpy()
+    if "stratum" in table.columns:
+        out["_stratum"] = ids.map(table["stratum"].astype("string")).to_numpy()
+    return out
 
 
 def gold_modes(units: pd.DataFrame, labels: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -285,7 +312,8 @@ def gold_modes(units: pd.DataFrame, labels: pd.DataFrame | None) -> pd.DataFrame
 
 
 def ppi_slope(part: pd.DataFrame, frame: str, *, confidence: float) -> ppi.PPITrend | None:
-    """PPI++ trend of ``frame`` over ``part`` (labels weighted by period: N_h/n_h).
+    """PPI++ trend of ``frame`` over ``part``: labels weighted by the sample's ``_weight`` (N_h/n_h) and
+    centred within its ``_stratum`` when the labels carry them, else weighted N_h/n_h by report period.
 
     None without labels, or when a period of ``part`` has no labelled unit: its
     classifier error could not be corrected, and the slope would be biased.
@@ -294,12 +322,15 @@ def ppi_slope(part: pd.DataFrame, frame: str, *, confidence: float) -> ppi.PPITr
     lab = part[part["_gold"].notna()]
     if len(lab) < 3 or not set(part["period"]) <= set(lab["period"]):
         return None
+    design = {"strata": lab["period"].astype(str).to_numpy(), "strata_unlabelled": part["period"].astype(str).to_numpy()}
+    if "_weight" in lab:  # the sample's own weights and strata
+        strata = lab["_stratum"] if "_stratum" in lab and lab["_stratum"].notna().all() else lab["period"]
+        design = {"weights": lab["_weight"].to_numpy(float), "strata": strata.astype(str).to_numpy()}
     return ppi.ppi_trend(
         lab["_year"].to_numpy(float), (lab["_gold"] == frame).to_numpy(float), lab[f"p_{frame}"].to_numpy(float),
         part["_year"].to_numpy(float), part[f"p_{frame}"].to_numpy(float),
         cluster=lab["_cluster"].to_numpy(), cluster_unlabelled=part["_cluster"].to_numpy(),
-        strata=lab["period"].astype(str).to_numpy(), strata_unlabelled=part["period"].astype(str).to_numpy(),
-        confidence=confidence, df="clusters", logistic=False,
+        confidence=confidence, df="clusters", logistic=False, **design,
     )
 
 

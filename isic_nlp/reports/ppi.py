@@ -239,6 +239,7 @@ def ppi_mean(
     lam: float | None = None,
     confidence: float = 0.95,
     df: float | str | None = None,
+    weights: ArrayLike | None = None,
 ) -> PPIEstimate:
     """PPI++ estimate of the mean of ``y`` (a share when y is 0/1), with a clustered interval.
 
@@ -247,8 +248,11 @@ def ppi_mean(
     ``ppi_py.ppi_mean_ci`` does (``Ĉov(Y, Ŷ)/((1 + n/N)·V̂ar(Ŷ))``, clipped to [0, 1];
     with clusters, the covariances are cluster sums). Variance as in the module
     docstring. ``df``: None for the normal quantile, a number for Student's t,
-    ``"effective"`` for :func:`effective_df`. NaN with a ``note`` when there are
-    fewer than 2 labelled clusters.
+    ``"effective"`` for :func:`effective_df`. ``weights``: sampling weights of the
+    labelled units (e.g. ``N_h/n_h`` of a stratified sample; normalised to mean 1):
+    the rectifier is then the weighted mean ``Σ w(Y − λŶ)/Σ w`` (as ``ppi_py`` with
+    ``w``) and its influence ``w_i (r_i − r̄_w)/Σ w``. NaN with a ``note`` when there
+    are fewer than 2 labelled clusters.
 
     >>> est = ppi_mean([1, 0, 1, 1], [0.9, 0.2, 0.6, 0.8], [0.7] * 100, lam=1)
     >>> round(est.estimate, 4)
@@ -267,24 +271,29 @@ def ppi_mean(
         note = "fewer than 2 labelled units or clusters" if n < 2 or G < 2 else "fewer than 2 unlabelled units or clusters"
         lo = float(y_.mean()) if n else nan
         return PPIEstimate(nan, nan, nan, nan, nan, lo, nan, imputed, n, N, G, GU, float(confidence), note)
+    w = _weights(weights, n)
     if lam is None:
+        # As ppi_py: the gradients w·(Y − θ̂), w·(Ŷ − θ̂) at the λ = 1 estimate (centred in _lambda).
+        theta = imputed + float((w * (y_ - yh)).mean())
         lam = _lambda(
-            (y_ - y_.mean())[:, None], (yh - yh.mean())[:, None],
-            np.concatenate([yh, yu])[:, None], cl, G, cu, GU, np.eye(1),
+            (w * (y_ - theta) - (w * (y_ - theta)).mean())[:, None], (w * (yh - theta) - (w * (yh - theta)).mean())[:, None],
+            np.concatenate([w * (yh - theta), yu - theta])[:, None], cl, G, cu, GU, np.eye(1),
         )
     lam = float(lam)
-    estimate = lam * imputed + float((y_ - lam * yh).mean())
     rect = y_ - lam * yh
-    var_l = cluster_meat(((rect - rect.mean()) / n)[:, None], cl, G)[0, 0]
+    rect_mean = float((w * rect).mean())
+    estimate = lam * imputed + rect_mean
+    var_l = cluster_meat((w * (rect - rect_mean) / n)[:, None], cl, G)[0, 0]
     var_u = cluster_meat((lam * (yu - yu.mean()) / N)[:, None], cu, GU)[0, 0]
     se = math.sqrt(var_l + var_u)
     if df == "effective":
         df = effective_df((var_l, var_u), (cl, cu))
     q = _quantile(confidence, df)
-    classical_se = math.sqrt(cluster_meat(((y_ - y_.mean()) / n)[:, None], cl, G)[0, 0])
+    labels_only = float((w * y_).mean())
+    classical_se = math.sqrt(cluster_meat((w * (y_ - labels_only) / n)[:, None], cl, G)[0, 0])
     return PPIEstimate(
         estimate=estimate, se=se, low=estimate - q * se, high=estimate + q * se, lam=lam,
-        labels_only=float(y_.mean()), labels_only_se=classical_se, imputed=imputed,
+        labels_only=labels_only, labels_only_se=classical_se, imputed=imputed,
         n=n, N=N, n_clusters=G, N_clusters=GU, confidence=float(confidence),
     )
 
@@ -396,6 +405,7 @@ def ppi_shares(
     confidence: float = 0.95,
     df: float | str | None = None,
     lam: float | str | None = None,
+    weights: ArrayLike | None = None,
 ) -> PPIShares:
     """PPI++ share of every group (period), each estimated within its group, and their covariance.
 
@@ -421,10 +431,11 @@ def ppi_shares(
         raise ValueError("ppi_shares: arrays differ in length")
     cl, G = _codes(cluster, y_.size, "cluster")
     cu, GU = _codes(cluster_unlabelled, yu.size, "cluster_unlabelled")
+    w_all = None if weights is None else _weights(weights, y_.size)
     names = sorted(set(g_u))
     H = len(names)
     if lam == "pooled":
-        lam = ppi_mean(y_, yh, yu, cluster=cl, cluster_unlabelled=cu).lam if y_.size >= 2 else math.nan
+        lam = ppi_mean(y_, yh, yu, cluster=cl, cluster_unlabelled=cu, weights=w_all).lam if y_.size >= 2 else math.nan
         lam = None if math.isnan(lam) else lam
     combine_df = df
     if df in ("clusters", "effective"):
@@ -440,13 +451,14 @@ def ppi_shares(
         N_per[h] = ui.size
         group_df = df if df in (None, "effective") else _group_df(df, cl[li])
         est = ppi_mean(y_[li], yh[li], yu[ui], cluster=cl[li], cluster_unlabelled=cu[ui], lam=lam,
-                       confidence=confidence, df=group_df)
+                       confidence=confidence, df=group_df, weights=None if w_all is None else w_all[li])
         by_group[name] = est
         if math.isnan(est.estimate):
             continue
         estimates[h] = est.estimate
         rect = y_[li] - est.lam * yh[li]
-        phi_l[li, h] = (rect - rect.mean()) / li.size
+        w_h = np.ones(li.size) if w_all is None else w_all[li] / w_all[li].mean()
+        phi_l[li, h] = w_h * (rect - (w_h * rect).mean()) / li.size
         phi_u[ui, h] = est.lam * (yu[ui] - yu[ui].mean()) / ui.size
     member_l = g_l[:, None] == np.array(names, dtype=object)[None, :]
     member_u = g_u[:, None] == np.array(names, dtype=object)[None, :]
@@ -646,7 +658,7 @@ class PPITrend:
 def ppi_trend(
     year: ArrayLike, y: ArrayLike, yhat: ArrayLike, year_unlabelled: ArrayLike, yhat_unlabelled: ArrayLike, *,
     per: float = 10.0, cluster: ArrayLike | None = None, cluster_unlabelled: ArrayLike | None = None,
-    strata: ArrayLike | None = None, strata_unlabelled: ArrayLike | None = None,
+    strata: ArrayLike | None = None, strata_unlabelled: ArrayLike | None = None, weights: ArrayLike | None = None,
     confidence: float = 0.95, df: float | str | None = None, logistic: bool = True,
 ) -> PPITrend:
     """Slope of a share over time by PPI++: ``100·per·b`` points per ``per`` years (OLS on the 0/1 label).
@@ -654,7 +666,9 @@ def ppi_trend(
     With ``strata`` and ``strata_unlabelled`` (e.g. the period of each labelled
     unit and of each corpus unit) the labelled units are weighted ``N_h/n_h``
     (:func:`stratum_weights`) and their variance is centred within strata: right
-    for a sample with the same number of labels per period. ``df="clusters"``:
+    for a sample with the same number of labels per period. ``weights`` (the
+    sample's own ``N_h/n_h``) replace that computation; ``strata`` then only centre
+    the variance. ``df="clusters"``:
     Student's t with (labelled clusters − strata) degrees of freedom. The
     logistic slope (log-odds per ``per`` years) is given too unless ``logistic=False``.
     """
@@ -662,8 +676,7 @@ def ppi_trend(
     centre = float(yru.mean()) if yru.size else 0.0
     X = np.column_stack([np.ones(yr.size), (yr - centre) / per])
     X_u = np.column_stack([np.ones(yru.size), (yru - centre) / per])
-    weights = None
-    if strata is not None:
+    if weights is None and strata is not None:
         if strata_unlabelled is None:
             raise ValueError("ppi_trend: strata need strata_unlabelled (the stratum of every corpus unit)")
         weights = stratum_weights(strata, strata_unlabelled)

@@ -157,9 +157,10 @@ def trend(
     units["_cluster"], cluster_field = inference.resolve_cluster(units, cluster)
     gold = inference.gold_frames(units, labels)
     units["_gold"] = gold if gold is not None else np.nan
-    modes_gold = inference.gold_modes(units, labels)
-    if modes_gold is not None:
-        units = pd.concat([units, modes_gold], axis=1)
+    for extra in (inference.gold_modes(units, labels), inference.label_design(units, labels)):
+        if extra is not None:
+            units = pd.concat([units, extra], axis=1)
+    modes_gold = any(c.startswith("_gold_") for c in units.columns)
     units["_year"] = unit_years(units[date_field])
     n_undated = int(units["_year"].isna().sum())
     dated = units[units["_year"].notna()].copy()
@@ -178,7 +179,7 @@ def trend(
         corrected = inference.ppi_share_table(dated, ["facet"], "period", confidence=confidence)
         frames = frames.merge(corrected.drop(columns=["labels_only"]), on=["facet", "period", "frame"], how="left")
     modes = _flag(_named(shares(dated, KEYS, "mode", **clustered), cluster_field), flagged)
-    if modes_gold is not None and len(modes):
+    if modes_gold and len(modes):
         corrected = inference.ppi_share_table(dated, ["facet"], "period", confidence=confidence, kind="mode")
         modes = modes.merge(corrected.drop(columns=["labels_only"]), on=["facet", "period", "mode"], how="left")
     rate_table = _flag(rates(data, dated, KEYS, **clustered), flagged)

@@ -304,3 +304,31 @@ def test_compare_cluster_wald_test():
     assert "cluster-robust Wald χ²" in report.summary[0]
     # Clustered units: the Wald test is more cautious than Pearson's χ² here.
     assert frame["cluster_p_value"] > frame["p_value"]
+
+
+def test_sample_weights_are_used_and_non_probability_samples_refused():
+    data = articles(n_texts=90, seed=14)
+    units = data.units.assign(year=data.units["date"].str[:4].astype(int))
+    # A sample stratified by decade (as `isic-nlp sample --by decade` would draw), reported by 5-year periods.
+    units["decade"] = (units["year"] // 10) * 10
+    picks = units.sample(frac=1, random_state=3).groupby("decade").head(20)
+    sizes = units["decade"].value_counts()
+    labels = picks[["id", "frame"]].assign(stratum=picks["decade"].astype(str), weight=picks["decade"].map(sizes) / 20)
+    report = trend(data, by=5, min_units=1, n_boot=50, labels=labels)
+    row = report.frames.query("facet == '(all)' and period == '2010–2014' and frame == 'collective'").iloc[0]
+    ids = resolve_cluster(units, None)[0]
+    part = units[units["year"].between(2010, 2014)]
+    lab = part[part["id"].isin(labels["id"])]
+    w = lab["id"].map(labels.set_index("id")["weight"])
+    expected = ppi.ppi_mean((lab["frame"] == "collective").to_numpy(float), lab["p_collective"], part["p_collective"],
+                            cluster=ids[lab.index], cluster_unlabelled=ids[part.index], df="effective", lam=1.0, weights=w)
+    assert row["ppi_share"] == pytest.approx(expected.estimate)
+    slope = report.slopes.query("facet == '(all)' and frame == 'collective'").iloc[0]
+    lab_all = units[units["id"].isin(labels["id"])]
+    direct = ppi.ppi_trend(lab_all["year"], (lab_all["frame"] == "collective").to_numpy(float), lab_all["p_collective"],
+                           units["year"], units["p_collective"], cluster=ids[lab_all.index], cluster_unlabelled=ids,
+                           weights=lab_all["id"].map(labels.set_index("id")["weight"]),
+                           strata=lab_all["decade"].astype(str), df="clusters", logistic=False)
+    assert slope["ppi_points_per_decade"] == pytest.approx(direct.points)
+    with pytest.raises(IsicError, match="isic:E608.*not a probability sample"):
+        trend(data, labels=labels.assign(weight=np.nan))

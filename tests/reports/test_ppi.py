@@ -284,3 +284,21 @@ def test_effective_clusters_and_degrees_of_freedom():
     assert df == pytest.approx(16 / (1 / 19 + 9 / 3))
     est = ppi.ppi_mean(*[np.r_[np.ones(5), np.zeros(15)], np.linspace(0.1, 0.9, 20), np.full(50, 0.3)], df="effective", lam=1.0)
     assert est.high - est.low > 2 * 1.959963984540054 * est.se  # t with finite df is wider than z
+
+
+def test_weighted_mean_matches_ppi_py():
+    d = data(13, noise=0.6)
+    w = np.where(d["x"] > 0, 4.0, 1.0)
+    est = ppi.ppi_mean(d["y"], d["yhat"], d["yhat_u"], weights=w)
+    ref = float(ppi_py.ppi_mean_pointestimate(d["y"], d["yhat"], d["yhat_u"], w=w)[0])
+    assert est.estimate == pytest.approx(ref, abs=1e-12) and 0 < est.lam < 1
+    # Variance: the linearised ratio (Hájek) estimator, w_i (r_i − r̄_w), not ppi_py's Var(w·r).
+    wn = w / w.mean()
+    r = d["y"] - est.lam * d["yhat"]
+    rbar = np.average(r, weights=wn)
+    var = (wn * (r - rbar)) @ (wn * (r - rbar)) / 200**2 * 200 / 199 + est.lam**2 * np.var(d["yhat_u"], ddof=1) / 4000
+    assert est.se == pytest.approx(math.sqrt(var), rel=1e-12)
+    same = ppi.ppi_mean(d["y"], d["yhat"], d["yhat_u"], weights=np.full(200, 3.0))
+    plain = ppi.ppi_mean(d["y"], d["yhat"], d["yhat_u"])
+    assert (same.estimate, same.se, same.lam) == pytest.approx((plain.estimate, plain.se, plain.lam), rel=1e-12)
+    assert est.labels_only == pytest.approx(np.average(d["y"], weights=w))
