@@ -280,6 +280,15 @@ class Errors(metaclass=_Catalogue):
         "{where}: needs a 2-D table (rows × columns of counts), got {ndim} dimension(s). Pass a "
         "list of rows or a 2-D array."
     )
+    E627 = "{reason}. Check the figures passed to the estimator (one value per unit, finite, in the same order)."
+    E607 = (
+        "There is no field '{field}' to cluster on (--cluster). Fields: {known}. Give the field "
+        "that names the text each unit comes from (e.g. creating_text_cid, doc_id)."
+    )
+    E608 = (
+        "The labels cannot be used: {reason}. Give a table with 'id' (the unit ids of the "
+        "report) and the gold 'frame' ({frames}) of each labelled unit."
+    )
 
     # --- E7xx: samples for hand-labelling and the labels read back ------
     E701 = "Cannot draw the sample: {reason}."
@@ -305,6 +314,14 @@ class Errors(metaclass=_Catalogue):
     W603 = (
         "No lemma counts in the inputs: lemma keyness is left out. Give the corpus itself, "
         "or run `isic-nlp analyse --lemmas`."
+    )
+    W604 = (
+        "{n:,} of {total:,} units have no value in the cluster field '{field}': each of them "
+        "is taken as its own cluster (its document)."
+    )
+    W605 = (
+        "{n:,} labelled unit(s) are not among the units of the report (ids not found): they "
+        "are left out of the corrected estimates."
     )
 
 

@@ -26,6 +26,8 @@ BootOpt = typer.Option(1000, "--n-boot", help="Bootstrap draws for the intervals
 ExamplesOpt = typer.Option(3, "--examples", help="Evidence examples per label and period or group.")
 PipelineOpt = typer.Option(None, "--pipeline", "-p", help="Pipeline for the mentions (default: the model's, 'fast').")
 ModelOpt = typer.Option(None, "--model", "-m", help="A model folder written by `isic-nlp train` (default: the shipped model).")
+ClusterOpt = typer.Option(None, "--cluster", help="The field whose units are resampled together for every interval, test "
+                          "and slope (default: the creating text of LEGI articles when the units have one, else doc_id).")
 
 
 @report_app.command("trend")
@@ -39,6 +41,9 @@ def trend_cli(
     date_meaning: str = typer.Option(None, "--date-meaning", help="What the date means (signature, entry into force, last update), "
                                      "when the inputs' date_source does not say."),
     min_units: int = typer.Option(30, "--min-units", help="Periods with fewer units are flagged and left out of the trend."),
+    min_periods: int = typer.Option(4, "--min-periods", help="No slope over fewer unflagged periods."),
+    min_clusters: int = typer.Option(10, "--min-clusters", help="No slope over fewer clusters."),
+    cluster: str = ClusterOpt,
     seed: int = SeedOpt,
     n_boot: int = BootOpt,
     examples: int = ExamplesOpt,
@@ -47,7 +52,8 @@ def trend_cli(
 ) -> None:
     """Framing per period with intervals, and the trend of each frame, as a report."""
     trend_report(inputs, out, by=by, facet=facet, unit=unit, date_field=date_field, date_meaning=date_meaning,
-                 min_units=min_units, seed=seed, n_boot=n_boot, examples=examples, pipeline=pipeline, model=model)
+                 min_units=min_units, min_periods=min_periods, min_clusters=min_clusters, cluster=cluster,
+                 seed=seed, n_boot=n_boot, examples=examples, pipeline=pipeline, model=model)
 
 
 def trend_report(inputs: list[Path], out: Path, **options) -> None:
@@ -66,6 +72,7 @@ def compare_cli(
     unit: str = UnitOpt,
     date_field: str = DateFieldOpt,
     min_count: int = typer.Option(10, "--min-count", help="Lemmas seen fewer times in all inputs are left out of lemma keyness."),
+    cluster: str = ClusterOpt,
     seed: int = SeedOpt,
     n_boot: int = BootOpt,
     examples: int = ExamplesOpt,
@@ -75,7 +82,7 @@ def compare_cli(
     """Frame shares, tests, effect sizes and keyness of groups, as a report."""
     from ..reports import compare
 
-    _run(lambda: compare(_inputs(inputs), by=by, unit=unit, date_field=date_field, min_count=min_count, seed=seed,
+    _run(lambda: compare(_inputs(inputs), by=by, unit=unit, date_field=date_field, min_count=min_count, cluster=cluster, seed=seed,
                          n_boot=n_boot, examples=examples, pipeline=pipeline, model=model), out)
 
 

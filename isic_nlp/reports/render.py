@@ -192,7 +192,19 @@ def _main_tables(report: Report) -> list[tuple[str, pd.DataFrame, str]]:
             n = report.periods[report.periods["facet"] == ALL].set_index("period")["n_units"]
             wide.insert(1, "n_units", wide["period"].map(n))
             out.append(("Frame shares per period (all units)", wide, "frames"))
+            if "ppi_share" in whole and whole["ppi_share"].notna().any():
+                corrected = whole.drop(columns=["share", "low", "high"]).rename(columns={"ppi_share": "share", "ppi_low": "low", "ppi_high": "high"})
+                out.append(("Frame shares per period corrected for classifier error (PPI++)",
+                            _wide(corrected, ["period", "flagged"], "frame"), "frames"))
         out.append(("Units per period", report.periods, "periods"))
+        composition = getattr(report, "composition", None)
+        if composition is not None and len(composition):
+            out.append(("Composition: clusters per period", _round(composition[composition["facet"] == ALL]), "composition"))
+            out.append(("Clusters contributing most units", _round(report.top_clusters), "top_clusters"))
+        text_level = getattr(report, "text_level", None)
+        if text_level is not None and len(text_level):
+            out.append(("Frame shares per period, every cluster weighing the same",
+                        _wide(text_level[text_level["facet"] == ALL], ["period", "flagged"], "frame"), "text_level"))
         out.append(("Dates", report.dates, "dates"))
         return out
     out = [("Groups", report.groups, "groups")]
@@ -286,20 +298,37 @@ def _methods(report: Report) -> list[tuple[str, str]]:
                     "repealed articles are absent, so early years are under-represented and reflect today's wording."))
         out.append(("Periods", f"{p['period_years']}-year periods. A period with fewer than {p['min_units']} units is flagged: "
                     "shown in tables and charts (hollow points, grey rows) but left out of the trend estimates and the summary."))
-        out.append(("Intervals", f"{conf} intervals. Frame and mode shares: Wilson score interval when each unit is a whole "
-                    f"document; otherwise a percentile bootstrap resampling documents ({p['n_boot']:,} draws, seed {p['seed']}). "
-                    "Mention rates (counted mentions per 10,000 tokens): percentile bootstrap resampling documents, never tokens."))
+        clusters = _clusters_text(p)
+        out.append(("Intervals", f"{conf} intervals. {clusters} Frame and mode shares: Wilson score interval when each "
+                    f"cluster holds one unit; otherwise a percentile bootstrap resampling whole clusters ({p['n_boot']:,} "
+                    f"draws, seed {p['seed']}). Mention rates (counted mentions per 10,000 tokens): percentile bootstrap "
+                    "resampling clusters, never tokens. The composition tables give the units and clusters of each period "
+                    "and the clusters that contribute most; the text-level table gives each period's shares when every "
+                    "cluster weighs the same (the mean of the clusters' own shares)."))
         out.append(("Trend", "For each frame, a binomial logistic regression of the frame (0/1 per unit) on the year over the "
                     "unflagged periods; the slope is given in log-odds per decade and as the average marginal effect in "
-                    f"percentage points per decade, both with {conf} percentile intervals from a bootstrap over documents "
-                    f"({p['n_boot']:,} draws). As a check that needs no model, the Mann–Kendall test and Sen's slope on the "
-                    "period shares (points per decade)."))
+                    f"percentage points per decade, both with {conf} percentile intervals from a bootstrap over clusters "
+                    f"({p['n_boot']:,} draws; refits that fail are counted in n_failed), and a cluster-robust (CR1 sandwich) "
+                    "Wald p-value, with Benjamini–Hochberg q-values over the facet slopes. As checks: the Mann–Kendall test "
+                    "and Sen's slope on the period shares (every period weighted alike; a sign opposite to the logistic slope "
+                    "is reported as a disagreement), a text-level slope (least squares through the clusters' shares, every "
+                    "cluster weighted alike) and the slope of the mean probability (cluster-robust OLS). "
+                    f"No slope is given over fewer than {p.get('min_periods', 4)} periods or {p.get('min_clusters', 10)} "
+                    f"clusters, and no interval when more than {p.get('max_failed', 0.05):.0%} of the refits fail "
+                    "(column status)."))
+        out.append(("Classifier error", _ppi_text(p, conf)))
     else:
         out.append(("Groups", f"Groups are the values of '{p['by']}' (missing values form the group '(no value)'). Each group is "
                     "compared with all the other units."))
-        out.append(("Shares and tests", f"{conf} intervals as in the trend report (Wilson, or a bootstrap over documents). "
-                    "Difference against the rest: Newcombe's hybrid score interval, Cohen's h, two-proportion z test. "
-                    "Group × frame: χ² test of independence with Cramér's V."))
+        out.append(("Shares and tests", f"{conf} intervals as in the trend report (Wilson, or a bootstrap over clusters). "
+                    + _clusters_text(p) + " Difference against the rest: "
+                    + ("with a cluster-robust standard error (each unit's influence summed within its cluster), Wald "
+                       "interval and z test" if p.get("clustered") else "Newcombe's hybrid score interval, two-proportion z test")
+                    + "; Cohen's h. Group × frame: χ² test of independence with Cramér's V"
+                    + (" (it treats units as independent: its p-value is optimistic when clusters are large), and a "
+                       "cluster-robust Wald test of the same hypothesis (cluster_wald, cluster_p_value: group shares "
+                       "compared with a covariance summed within clusters), which the summary uses." if p.get("clustered") else ".")))
+        out.append(("Classifier error", _ppi_text(p, conf)))
         out.append(("Keyness", "Each group against the rest of the corpus, on lexicon labels (counted mentions against tokens) "
                     f"and on lemmas (alphabetic, not stop words, seen at least {p['min_count']} times): log-likelihood G² "
                     "(signed: + when over-used), Lafon's specificity (−log10 of the hypergeometric tail probability, negative "
@@ -312,6 +341,26 @@ def _methods(report: Report) -> list[tuple[str, str]]:
                 "(one row per mention with its document, unit, lexicon entry and version); manifest.json lists versions, "
                 "parameters and the SHA-256 of every file."))
     return out
+
+
+def _clusters_text(p: dict) -> str:
+    field = p.get("cluster", "doc_id")
+    what = "creating text" if field.startswith("creating_text") else ("document" if field == "doc_id" else f"value of '{field}'")
+    return (f"Units are clustered by {what} (field '{field}', {p.get('n_clusters', 0):,} clusters): the units of one cluster "
+            "are resampled together and their scores summed, never taken as independent.")
+
+
+def _ppi_text(p: dict, conf: str) -> str:
+    if p.get("n_labelled"):
+        return (f"{p['n_labelled']:,} units with a gold frame correct the shares and slopes by prediction-powered inference "
+                "(PPI++: Angelopoulos, Duchi & Zrnic 2023; the mean of the model's probability over all units plus the mean "
+                "gold-minus-probability error over the labelled ones, with a power-tuning weight), within each period (or "
+                "group), with cluster-robust variances and Student's t on the labelled clusters; the slope is a PPI++ "
+                "least-squares line on the 0/1 frame with labels weighted by period (N_h/n_h). The labelled units are "
+                f"taken as drawn at random within each period or group. {conf} intervals (ppi_share, ppi_low, ppi_high).")
+    return ("No labelled sample was given: shares are classify-and-count figures, not corrected for the classifier's "
+            "errors, which may differ between periods. mean_probability (and the mean-probability slope) is the "
+            "estimate of a calibrated model.")
 
 
 def _methods_html(report: Report) -> str:

@@ -24,10 +24,13 @@ Conventions
   count in the whole corpus, ``n`` = tokens in the part, ``N`` = tokens in the
   whole corpus; the rest has ``K − k`` occurrences among ``N − n`` tokens.
   A positive score means the word is over-used in the part.
-* **Clusters.** Units (sentences, mentions) of one document are not independent.
-  :func:`bootstrap_ratio` and :func:`logistic_trend_bootstrap` resample whole
-  documents; the closed-form intervals (Wilson, Wald) treat units as independent
-  and are too narrow when documents differ a lot.
+* **Clusters.** Units (articles, alinéas) of one document, and articles created by
+  one text, are not independent. :func:`bootstrap_ratio` and
+  :func:`logistic_trend_bootstrap` take a ``cluster`` id per row and resample whole
+  clusters (rows of a cluster stay together); :func:`logistic_trend` with
+  ``cluster`` gives cluster-robust (CR1 sandwich) standard errors. The other
+  closed-form intervals (Wilson, Newcombe, the two-proportion and χ² tests)
+  treat units as independent and are too narrow when clusters differ a lot.
 
 Example:
     >>> from isic_nlp.reports.stats import wilson_interval
@@ -61,6 +64,7 @@ __all__ = [
     "RatioEstimate",
     "benjamini_hochberg",
     "bootstrap_ratio",
+    "cluster_codes",
     "chi2_independence",
     "cohens_h",
     "lafon_specificity",
@@ -112,12 +116,27 @@ class LogOdds(NamedTuple):
     z: FloatOrArray
 
 
-class RatioEstimate(NamedTuple):
-    """A ratio of sums and its bootstrap percentile interval."""
-
+class _Ratio(NamedTuple):
     estimate: float
     low: float
     high: float
+
+
+class RatioEstimate(_Ratio):
+    """A ratio of sums and its bootstrap percentile interval.
+
+    It unpacks as ``(estimate, low, high)``; ``n_boot`` and ``n_failed`` (resamples
+    dropped because their denominator was 0) are attributes.
+    """
+
+    n_boot: int = 0
+    n_failed: int = 0
+
+    def __new__(cls, estimate, low, high, n_boot: int = 0, n_failed: int = 0):
+        self = super().__new__(cls, estimate, low, high)
+        self.n_boot = n_boot
+        self.n_failed = n_failed
+        return self
 
 
 @dataclass(frozen=True)
@@ -169,6 +188,8 @@ class LogisticTrend:
     converged: bool
     iterations: int
     note: str
+    n_clusters: int = 0
+    se_kind: str = "model"
 
 
 @dataclass(frozen=True)
@@ -201,6 +222,7 @@ class LogisticTrendBootstrap:
     converged: bool
     note: str
     wald: LogisticTrend
+    n_clusters: int = 0
 
 
 @dataclass(frozen=True)
@@ -595,32 +617,68 @@ def _percentile(values: np.ndarray, confidence: float) -> tuple[float, float]:
     return float(low), float(high)
 
 
+def cluster_codes(cluster: ArrayLike | None, n: int) -> tuple[np.ndarray, int]:
+    """Integer codes ``0..G−1`` of the cluster of each of ``n`` rows, and G.
+
+    ``None``: every row is its own cluster. Missing ids (None, NaN) raise
+    :class:`ValueError`: a unit without a cluster cannot be resampled with its cluster.
+
+    >>> cluster_codes(["b", "a", "b"], 3)
+    (array([1, 0, 1]), 2)
+    """
+    if cluster is None:
+        return np.arange(n), n
+    values = np.asarray(cluster, dtype=object).ravel()
+    if values.size != n:
+        raise IsicValueError(Errors.E627.format(reason=f"cluster: {values.size} cluster ids for {n} rows"))
+    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in values):
+        raise IsicValueError(Errors.E627.format(reason="cluster: a cluster id is missing"))
+    if n == 0:
+        return np.zeros(0, dtype=int), 0
+    _, codes = np.unique(values.astype(str), return_inverse=True)
+    return codes.ravel(), int(codes.max()) + 1
+
+
+def _copies(rng: np.random.Generator, size: int, n_clusters: int) -> np.ndarray:
+    """(size, G) copies of each cluster in ``size`` resamples of G clusters with replacement."""
+    idx = rng.integers(0, n_clusters, size=(size, n_clusters))
+    flat = (idx + n_clusters * np.arange(size)[:, None]).ravel()
+    return np.bincount(flat, minlength=size * n_clusters).reshape(size, n_clusters).astype(float)
+
+
 def bootstrap_ratio(
     numerator: ArrayLike,
     denominator: ArrayLike,
     *,
+    cluster: ArrayLike | None = None,
     n_boot: int = 1000,
     confidence: float = 0.95,
     seed: int = 0,
 ) -> RatioEstimate:
-    """Ratio of sums ``Σnum/Σden`` with a percentile interval from resampling documents.
+    """Ratio of sums ``Σnum/Σden`` with a percentile interval from resampling clusters.
 
-    ``numerator``/``denominator`` hold one value per document (e.g. mentions and
-    tokens). ``numerator`` may also be a (documents × series) matrix: then every
+    ``numerator``/``denominator`` hold one value per row (a unit, or a document
+    already summed); ``cluster`` gives each row's cluster (a creating text, a
+    document): rows of one cluster are summed first and resampled together.
+    Without ``cluster`` each row is its own cluster (the behaviour before clusters
+    were added). ``numerator`` may also be a (rows × series) matrix: then every
     series (e.g. every label) is resampled with the same draws and the result
-    holds arrays. Each of the ``n_boot`` samples draws the D documents uniformly
-    with replacement (copies per document are multinomial(D, 1/D)); the interval
+    holds arrays. Each of the ``n_boot`` samples draws the G clusters uniformly
+    with replacement (copies per cluster are multinomial(G, 1/G)); the interval
     is the ``(1 ± confidence)/2`` quantiles of ``Σnum*/Σden*`` (Efron & Tibshirani
     1993, ch. 13; a cluster bootstrap, Davison & Hinkley 1997, §3.8). Samples
-    with ``Σden* == 0`` are dropped. Deterministic for a ``seed``; memory is
-    bounded by working in chunks of ~2 million resampled documents. Denominators
-    must be non-negative. NaN triple when there are no documents (and a NaN
-    estimate when ``Σden == 0``).
+    with ``Σden* == 0`` are dropped and counted in ``n_failed`` (an attribute of
+    the result, with ``n_boot``, the samples used). Deterministic for a ``seed``;
+    memory is bounded by working in chunks of ~2 million resampled clusters.
+    Denominators must be non-negative. NaN triple when there are no rows (and a
+    NaN estimate when ``Σden == 0``).
 
     >>> bootstrap_ratio([1, 2, 3], [10, 20, 30])
     RatioEstimate(estimate=0.1, low=0.1, high=0.1)
     >>> bootstrap_ratio([[1, 0], [2, 0], [3, 0]], [10, 20, 30]).estimate.tolist()
     [0.1, 0.0]
+    >>> bootstrap_ratio([1, 0, 1, 1], [1, 1, 1, 1], cluster=["a", "a", "b", "b"], n_boot=200).n_failed
+    0
     """
     _z(confidence)
     if n_boot < 1:
@@ -633,38 +691,40 @@ def bootstrap_ratio(
         raise IsicValueError(Errors.E624.format(where="bootstrap_ratio", values="numerator and denominator", lengths=f"{num.shape[0]} and {den.shape[0]}", item="document"))
     if not (np.all(np.isfinite(num)) and np.all(np.isfinite(den))) or np.any(den < 0):
         raise IsicValueError(Errors.E621.format(where="bootstrap_ratio", values="numerators (finite) and denominators"))
-    n_docs, n_series = num.shape
+    codes, n_clusters = cluster_codes(cluster, den.size)
+    if cluster is not None and n_clusters:
+        num_c = np.zeros((n_clusters, num.shape[1]))
+        np.add.at(num_c, codes, num)
+        num, den = num_c, np.bincount(codes, weights=den, minlength=n_clusters)
+    n_series = num.shape[1]
 
-    def result(estimate, low, high) -> RatioEstimate:
+    def result(estimate, low, high, used=0, failed=0) -> RatioEstimate:
         if matrix:
-            return RatioEstimate(estimate, low, high)
-        return RatioEstimate(float(estimate[0]), float(low[0]), float(high[0]))
+            return RatioEstimate(estimate, low, high, used, failed)
+        return RatioEstimate(float(estimate[0]), float(low[0]), float(high[0]), used, failed)
 
-    if n_docs == 0:
+    if n_clusters == 0:
         nan = np.full(n_series, math.nan)
         return result(nan, nan.copy(), nan.copy())
     total_den = float(den.sum())
     estimate = num.sum(axis=0) / total_den if total_den != 0 else np.full(n_series, math.nan)
     rng = np.random.default_rng(seed)
-    chunk = max(1, min(n_boot, _CHUNK_CELLS // n_docs))
+    chunk = max(1, min(n_boot, _CHUNK_CELLS // n_clusters))
     ratios = []
     for start in range(0, n_boot, chunk):
-        rows = min(chunk, n_boot - start)
-        idx = rng.integers(0, n_docs, size=(rows, n_docs))
-        # Copies of each document in each sample, then one product for every series.
-        copies = np.bincount((idx + n_docs * np.arange(rows)[:, None]).ravel(), minlength=rows * n_docs)
-        copies = copies.reshape(rows, n_docs).astype(float)
+        copies = _copies(rng, min(chunk, n_boot - start), n_clusters)
         sum_num = copies @ num
         sum_den = copies @ den
         keep = sum_den != 0
         ratios.append(sum_num[keep] / sum_den[keep, None])
     draws = np.concatenate(ratios)
+    failed = n_boot - len(draws)
     if len(draws) == 0:
         nan = np.full(n_series, math.nan)
-        return result(estimate, nan, nan.copy())
+        return result(estimate, nan, nan.copy(), 0, failed)
     tail = (1.0 - confidence) / 2.0
     low, high = np.quantile(draws, [tail, 1.0 - tail], axis=0)
-    return result(estimate, low, high)
+    return result(estimate, low, high, len(draws), failed)
 
 
 # --------------------------------------------------------------------------- trends
@@ -726,9 +786,9 @@ def _fit_logit(
 
 
 def _trend_rows(
-    year: ArrayLike, successes: ArrayLike, trials: ArrayLike
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Validated 1-D arrays, keeping rows with trials > 0."""
+    year: ArrayLike, successes: ArrayLike, trials: ArrayLike, cluster: ArrayLike | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Validated 1-D arrays, keeping rows with trials > 0 (and their cluster ids, if any)."""
     y = np.asarray(year, dtype=float).ravel()
     s = np.asarray(successes, dtype=float).ravel()
     m = np.asarray(trials, dtype=float).ravel()
@@ -741,18 +801,25 @@ def _trend_rows(
     if np.any(s != np.round(s)) or np.any(m != np.round(m)):
         raise IsicValueError(Errors.E625.format(where="logistic_trend", values="successes and trials"))
     keep = m > 0
-    return y[keep], s[keep], m[keep]
+    cl = None
+    if cluster is not None:
+        cl = np.asarray(cluster, dtype=object).ravel()
+        if cl.size != y.size:
+            raise IsicValueError(Errors.E627.format(reason="logistic_trend: cluster differs in length from year"))
+        cl = cl[keep]
+    return y[keep], s[keep], m[keep], cl
 
 
 def _nan_trend(
-    per: float, confidence: float, y: np.ndarray, m: np.ndarray, note: str, it: int = 0
+    per: float, confidence: float, y: np.ndarray, m: np.ndarray, note: str, it: int = 0, n_clusters: int = 0,
+    se_kind: str = "model",
 ) -> LogisticTrend:
     """A fit that could not be made: NaN estimates, the counts, and why."""
     nan = math.nan
     start, end = (float(y.min()), float(y.max())) if y.size else (nan, nan)
     return LogisticTrend(
         nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, float(per), float(confidence),
-        int(m.sum()), int(y.size), start, end, False, it, note,
+        int(m.sum()), int(y.size), start, end, False, it, note, n_clusters, se_kind,
     )  # fmt: skip
 
 
@@ -761,20 +828,28 @@ def logistic_trend(
     successes: ArrayLike,
     trials: ArrayLike,
     *,
+    cluster: ArrayLike | None = None,
     per: float = 10.0,
     confidence: float = 0.95,
 ) -> LogisticTrend:
     """Binomial GLM trend ``logit(p) = a + b·(year − centre)`` fitted by Newton–Raphson.
 
-    One row per document (or per year): ``successes`` of ``trials`` units, both
-    integers; rows with 0 trials are ignored. ``centre`` is the trials-weighted
-    mean year (it changes ``intercept`` only). Maximum likelihood by Newton's
-    method (= IRLS for the canonical logit link; ≤ 50 iterations, step ≤ 1e-10),
-    Wald standard error from the observed information (McCullagh & Nelder 1989,
-    *Generalized Linear Models*, §4.4). ``slope_per = b·per``; ``ame_points =
-    100·per·b·Σ trials·p(1 − p)/Σ trials`` (average marginal effect in
-    percentage points per ``per`` years). Units are treated as independent:
-    with many units per document use :func:`logistic_trend_bootstrap`.
+    One row per document (or per year, or per cluster and year): ``successes`` of
+    ``trials`` units, both integers; rows with 0 trials are ignored. ``centre`` is
+    the trials-weighted mean year (it changes ``intercept`` only). Maximum
+    likelihood by Newton's method (= IRLS for the canonical logit link; ≤ 50
+    iterations, step ≤ 1e-10), Wald standard error from the observed information
+    (McCullagh & Nelder 1989, *Generalized Linear Models*, §4.4). ``slope_per =
+    b·per``; ``ame_points = 100·per·b·Σ trials·p(1 − p)/Σ trials`` (average marginal
+    effect in percentage points per ``per`` years).
+
+    Without ``cluster`` units are treated as independent (``se_kind="model"``).
+    With ``cluster`` (one id per row) the standard error is cluster-robust
+    (``se_kind="cluster"``): the sandwich ``c·I⁻¹ (Σ_g u_g u_gᵀ) I⁻¹`` with ``u_g``
+    the score summed over the rows of cluster g and the CR1 factor
+    ``c = G/(G − 1)·(n − 1)/(n − 2)`` (n units, 2 parameters), as statsmodels'
+    ``GLM(...).fit(cov_type="cluster")`` on one row per unit (Cameron & Miller 2015,
+    J. Human Resources 50:317–372); ``n_clusters`` = G. Fewer than 2 clusters: not fitted.
 
     Not fitted (NaN, ``converged=False``, ``note``): no units, no variation in the
     outcome (all 0 or all successes), a single year, or no convergence
@@ -785,26 +860,33 @@ def logistic_trend(
     (0.6549, 10.04, True)
     """
     z_crit = _z(confidence)
-    y, s, m = _trend_rows(year, successes, trials)
+    y, s, m, cl = _trend_rows(year, successes, trials, cluster)
+    kind = "model" if cluster is None else "cluster"
+    codes, n_clusters = cluster_codes(cl, y.size) if cl is not None else (None, 0)
     if y.size == 0:
-        return _nan_trend(per, confidence, y, m, "no units (all trials are 0)")
+        return _nan_trend(per, confidence, y, m, "no units (all trials are 0)", 0, n_clusters, kind)
     if s.sum() == 0 or s.sum() == m.sum():
-        return _nan_trend(per, confidence, y, m, "no variation: all outcomes are 0 or all are 1")
-    years, codes = np.unique(y, return_inverse=True)
+        return _nan_trend(per, confidence, y, m, "no variation: all outcomes are 0 or all are 1", 0, n_clusters, kind)
+    years, year_codes = np.unique(y, return_inverse=True)
     if years.size < 2:
-        return _nan_trend(per, confidence, y, m, "a single year: no trend can be fitted")
-    s_year = np.bincount(codes, weights=s, minlength=years.size)
-    m_year = np.bincount(codes, weights=m, minlength=years.size)
+        return _nan_trend(per, confidence, y, m, "a single year: no trend can be fitted", 0, n_clusters, kind)
+    if cl is not None and n_clusters < 2:
+        return _nan_trend(per, confidence, y, m, "a single cluster: no cluster-robust interval", 0, n_clusters, kind)
+    s_year = np.bincount(year_codes, weights=s, minlength=years.size)
+    m_year = np.bincount(year_codes, weights=m, minlength=years.size)
     centre = float((years * m_year).sum() / m_year.sum())
     beta, var_slope, mean_pq, converged, iterations = _fit_logit(
         years - centre, s_year[None, :], m_year[None, :]
     )
     if not converged[0]:
         note = f"did not converge in {_MAX_ITER} iterations (separation: the MLE does not exist)"
-        return _nan_trend(per, confidence, y, m, note, int(iterations[0]))
+        return _nan_trend(per, confidence, y, m, note, int(iterations[0]), n_clusters, kind)
     b = float(beta[0, 1])
+    var_b = float(var_slope[0])
+    if cl is not None:
+        var_b = _cluster_slope_variance(beta[0], y - centre, s, m, codes, n_clusters)
     slope = b * per
-    se = math.sqrt(float(var_slope[0])) * abs(per)
+    se = math.sqrt(var_b) * abs(per)
     low, high = slope - z_crit * se, slope + z_crit * se
     return LogisticTrend(
         slope_per=slope,
@@ -815,7 +897,7 @@ def logistic_trend(
         odds_ratio_low=math.exp(low),
         odds_ratio_high=math.exp(high),
         ame_points=100.0 * per * b * float(mean_pq[0]),
-        p_value=float(2.0 * special.ndtr(-abs(b) / math.sqrt(float(var_slope[0])))),
+        p_value=float(2.0 * special.ndtr(-abs(b) / math.sqrt(var_b))),
         intercept=float(beta[0, 0]),
         centre=centre,
         per=float(per),
@@ -827,7 +909,25 @@ def logistic_trend(
         converged=True,
         iterations=int(iterations[0]),
         note="",
+        n_clusters=n_clusters,
+        se_kind=kind,
     )
+
+
+def _cluster_slope_variance(
+    beta: np.ndarray, t: np.ndarray, s: np.ndarray, m: np.ndarray, codes: np.ndarray, n_clusters: int
+) -> float:
+    """CR1 sandwich variance of the slope: scores summed within clusters (statsmodels' correction)."""
+    mu = special.expit(beta[0] + beta[1] * t)
+    r = s - m * mu
+    w = m * mu * (1.0 - mu)
+    info = np.array([[w.sum(), (w * t).sum()], [(w * t).sum(), (w * t * t).sum()]])
+    scores = np.zeros((n_clusters, 2))
+    np.add.at(scores, codes, np.column_stack([r, r * t]))
+    bread = np.linalg.inv(info)
+    n_units = m.sum()
+    factor = n_clusters / (n_clusters - 1.0) * (n_units - 1.0) / (n_units - 2.0)
+    return float((bread @ (scores.T @ scores) @ bread)[1, 1] * factor)
 
 
 def logistic_trend_bootstrap(
@@ -835,21 +935,28 @@ def logistic_trend_bootstrap(
     successes: ArrayLike,
     trials: ArrayLike,
     *,
+    cluster: ArrayLike | None = None,
     per: float = 10.0,
     n_boot: int = 1000,
     confidence: float = 0.95,
     seed: int = 0,
 ) -> LogisticTrendBootstrap:
-    """:func:`logistic_trend` with percentile intervals from resampling rows (documents).
+    """:func:`logistic_trend` with percentile intervals from resampling clusters.
 
-    Each of the ``n_boot`` samples draws the rows with trials > 0 uniformly with
-    replacement, aggregates them by year (``np.bincount``; the binomial
-    likelihood only depends on these sums) and refits; the intervals are the
-    ``(1 ± confidence)/2`` quantiles of ``slope_per`` and ``ame_points`` over the
-    fits that converged (a cluster bootstrap: Davison & Hinkley 1997, §3.8;
-    Cameron & Miller 2015, J. Human Resources 50:317–372). Resamples that
-    cannot be fitted are dropped and counted in ``n_failed``. Deterministic for
-    a ``seed``. When the full-data fit fails, everything is NaN with its ``note``.
+    ``cluster`` gives each row's cluster (a creating text, a document); without
+    it each row (document) is its own cluster. Each of the ``n_boot`` samples
+    draws the G clusters uniformly with replacement, keeps all the rows of a
+    drawn cluster together, aggregates them by year (the binomial likelihood only
+    depends on these sums) and refits; the intervals are the ``(1 ± confidence)/2``
+    quantiles of ``slope_per`` and ``ame_points`` over the fits that converged (a
+    cluster bootstrap: Davison & Hinkley 1997, §3.8; Cameron & Miller 2015,
+    J. Human Resources 50:317–372). Resamples that cannot be fitted (no
+    variation in the outcome or in the years, separation) are **counted** in
+    ``n_failed`` (``n_boot`` counts those used): a caller must look at it, an
+    interval from a biased subset of resamples is not to be shown as is.
+    ``wald`` is the closed-form fit, cluster-robust when ``cluster`` is given.
+    Deterministic for a ``seed``. When the full-data fit fails, everything is
+    NaN with its ``note``.
 
     >>> boot = logistic_trend_bootstrap([2000, 2010, 2020], [10, 20, 30], [100, 100, 100],
     ...                                 n_boot=200)
@@ -858,29 +965,37 @@ def logistic_trend_bootstrap(
     """
     if n_boot < 1:
         raise IsicValueError(Errors.E006.format(option="logistic_trend_bootstrap: n_boot", expected="at least 1", value=n_boot))
-    fit = logistic_trend(year, successes, trials, per=per, confidence=confidence)
-    y, s, m = _trend_rows(year, successes, trials)
+    fit = logistic_trend(year, successes, trials, cluster=cluster, per=per, confidence=confidence)
+    y, s, m, cl = _trend_rows(year, successes, trials, cluster)
+    codes, n_clusters = cluster_codes(cl, y.size)
     nan = math.nan
     if not fit.converged:
         return LogisticTrendBootstrap(
             nan, nan, nan, nan, nan, nan, nan, nan, nan, fit.n_units, fit.n_rows,
-            fit.start, fit.end, 0, 0, float(confidence), False, fit.note, fit,
+            fit.start, fit.end, 0, 0, float(confidence), False, fit.note, fit, n_clusters,
         )  # fmt: skip
-    years, codes = np.unique(y, return_inverse=True)
-    n_years, n_rows = years.size, y.size
+    years, year_codes = np.unique(y, return_inverse=True)
+    n_years = years.size
     t = years - fit.centre
+    # Successes and trials of each cluster in each year: a resample is copies @ these.
+    if cl is not None:
+        cell = codes * n_years + year_codes
+        s_cy = np.bincount(cell, weights=s, minlength=n_clusters * n_years).reshape(n_clusters, n_years)
+        m_cy = np.bincount(cell, weights=m, minlength=n_clusters * n_years).reshape(n_clusters, n_years)
     rng = np.random.default_rng(seed)
-    chunk = max(1, min(n_boot, _CHUNK_CELLS // n_rows))
+    chunk = max(1, min(n_boot, _CHUNK_CELLS // max(n_clusters, n_years)))
     slopes, ames = [], []
     for start in range(0, n_boot, chunk):
         size = min(chunk, n_boot - start)
-        idx = rng.integers(0, n_rows, size=(size, n_rows))
-        bins = (codes[idx] + n_years * np.arange(size)[:, None]).ravel()
-        s_b = np.bincount(bins, weights=s[idx].ravel(), minlength=size * n_years)
-        m_b = np.bincount(bins, weights=m[idx].ravel(), minlength=size * n_years)
-        beta, _, mean_pq, converged, _ = _fit_logit(
-            t, s_b.reshape(size, n_years), m_b.reshape(size, n_years)
-        )
+        if cl is None:  # rows are the clusters: sum the drawn rows by year (faster than a product)
+            idx = rng.integers(0, n_clusters, size=(size, n_clusters))
+            bins = (year_codes[idx] + n_years * np.arange(size)[:, None]).ravel()
+            s_b = np.bincount(bins, weights=s[idx].ravel(), minlength=size * n_years).reshape(size, n_years)
+            m_b = np.bincount(bins, weights=m[idx].ravel(), minlength=size * n_years).reshape(size, n_years)
+        else:
+            copies = _copies(rng, size, n_clusters)
+            s_b, m_b = copies @ s_cy, copies @ m_cy
+        beta, _, mean_pq, converged, _ = _fit_logit(t, s_b, m_b)
         b = beta[converged, 1]
         slopes.append(b * per)
         ames.append(100.0 * per * b * mean_pq[converged])
@@ -907,6 +1022,7 @@ def logistic_trend_bootstrap(
         converged=True,
         note="",
         wald=fit,
+        n_clusters=n_clusters,
     )
 
 

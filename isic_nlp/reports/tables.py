@@ -1,10 +1,11 @@
 """The tables both reports share: frame and mode shares, mention rates, per group of units.
 
-Intervals follow the sampling unit. When every unit of a group is a whole
-document, units are independent and a share gets a Wilson interval; when
-several units (articles, alinéas) come from one document, documents are
-resampled (cluster bootstrap), never units or tokens. Mention rates always
-get a bootstrap interval over documents.
+Intervals follow the sampling unit, the *cluster* (``cluster``: a column of the
+units, ``doc_id`` by default; the reports pass the creating text of LEGI
+articles). When every cluster of a group holds one unit, units are independent
+and a share gets a Wilson interval; when several units come from one cluster,
+whole clusters are resampled (cluster bootstrap), never units or tokens.
+Mention rates always get a bootstrap interval over clusters.
 """
 
 from __future__ import annotations
@@ -19,6 +20,15 @@ from .data import SIDES, ReportData
 
 WILSON = "Wilson"
 BOOTSTRAP = "bootstrap over documents"
+
+
+def bootstrap_name(cluster: str) -> str:
+    """How an interval was made: ``bootstrap over documents`` (doc_id), ``... creating texts`` or ``... <cluster>``."""
+    if cluster == "doc_id":
+        return BOOTSTRAP
+    if cluster.startswith("creating_text"):
+        return "bootstrap over creating texts"
+    return f"bootstrap over {cluster}"
 
 
 def check_options(*, n_boot: int, confidence: float, examples: int) -> None:
@@ -41,20 +51,24 @@ def outcome_indicators(units: pd.DataFrame, kind: str) -> dict[str, pd.Series]:
     return {m: units[f"mode_{m}"].astype(float).where(classified) for m in MODES}
 
 
-def shares(units: pd.DataFrame, keys: list[str], kind: str, *, confidence: float, n_boot: int, seed: int) -> pd.DataFrame:
+def shares(units: pd.DataFrame, keys: list[str], kind: str, *, confidence: float, n_boot: int, seed: int,
+           cluster: str = "doc_id") -> pd.DataFrame:
     """Share of units with each frame (``kind="frame"``) or mode (``"mode"``) per group of ``keys``.
 
     Columns: the keys, ``frame``/``mode``, ``n_units`` (classified units), ``k``,
-    ``share``, ``low``, ``high``, ``interval`` and ``mean_probability`` (the mean
-    of the model's probability: the expected share if the probabilities are calibrated).
+    ``share``, ``low``, ``high``, ``interval``, ``n_clusters``, ``n_failed``
+    (bootstrap resamples dropped) and ``mean_probability`` (the mean of the
+    model's probability: the expected share if the probabilities are calibrated).
     """
     indicators = outcome_indicators(units, kind)
-    columns = [*keys, kind, "n_units", "n_documents", "k", "share", "low", "high", "interval", "mean_probability"]
+    columns = [*keys, kind, "n_units", "n_documents", "k", "share", "low", "high", "interval", "mean_probability",
+               "n_clusters", "n_failed"]
     if not indicators:
         return pd.DataFrame(columns=columns)
     names = list(indicators)
     values = pd.DataFrame(indicators)
     values["doc_id"] = units["doc_id"].to_numpy()
+    values["_cluster"] = units[cluster].to_numpy()
     for key in keys:
         values[key] = units[key].to_numpy()
     probabilities = units[[f"p_{n}" for n in names]].to_numpy(dtype=float)
@@ -64,19 +78,27 @@ def shares(units: pd.DataFrame, keys: list[str], kind: str, *, confidence: float
     for group, part in values.groupby(keys, sort=True, dropna=False):
         group = group if isinstance(group, tuple) else (group,)
         mean_p = np.nanmean(probabilities[values.index.get_indexer(part.index)], axis=0) if len(part) else np.full(len(names), np.nan)
-        per_doc = part.groupby("doc_id", sort=False)[names].sum()
-        n_per_doc = part.groupby("doc_id", sort=False).size().to_numpy(dtype=float)
+        per_cluster = part.groupby("_cluster", sort=False)[names].sum()
+        n_per_cluster = part.groupby("_cluster", sort=False).size().to_numpy(dtype=float)
         n = len(part)
-        k = per_doc.sum().to_numpy()
-        if n_per_doc.max(initial=0) <= 1:
+        k = per_cluster.sum().to_numpy()
+        failed = 0
+        if len(per_cluster) < 2 and n_per_cluster.max(initial=0) > 1:
+            low = high = np.full(len(names), np.nan)  # one cluster: its resamples are all alike
+            method = "one cluster: no interval"
+        elif n_per_cluster.max(initial=0) <= 1:
             low, high = stats.wilson_interval(k, n, confidence)
             method = WILSON
         else:
-            _, low, high = stats.bootstrap_ratio(per_doc.to_numpy(), n_per_doc, n_boot=n_boot, confidence=confidence, seed=seed)
-            method = BOOTSTRAP
+            boot = stats.bootstrap_ratio(per_cluster.to_numpy(), n_per_cluster, n_boot=n_boot, confidence=confidence, seed=seed)
+            _, low, high = boot
+            failed = boot.n_failed
+            method = bootstrap_name(cluster)
+        n_docs = part["doc_id"].nunique()
         for j, name in enumerate(names):
-            rows.append([*group, name, n, len(per_doc), int(k[j]), k[j] / n if n else np.nan,
-                         float(np.atleast_1d(low)[j]), float(np.atleast_1d(high)[j]), method, float(mean_p[j])])
+            rows.append([*group, name, n, n_docs, int(k[j]), k[j] / n if n else np.nan,
+                         float(np.atleast_1d(low)[j]), float(np.atleast_1d(high)[j]), method, float(mean_p[j]),
+                         len(per_cluster), failed])
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -86,19 +108,23 @@ def rate_labels(data: ReportData) -> list[tuple[str, str]]:
     return [(s, s) for s in present] + [(label, side) for label, side in data.labels.items() if f"n_{label}" in data.units.columns]
 
 
-def rates(data: ReportData, units: pd.DataFrame, keys: list[str], *, confidence: float, n_boot: int, seed: int) -> pd.DataFrame:
-    """Counted mentions per 10,000 tokens of each side and label, per group, with a bootstrap over documents."""
+def rates(data: ReportData, units: pd.DataFrame, keys: list[str], *, confidence: float, n_boot: int, seed: int,
+          cluster: str = "doc_id") -> pd.DataFrame:
+    """Counted mentions per 10,000 tokens of each side and label, per group, with a bootstrap over clusters."""
     labels = rate_labels(data)
-    columns = [*keys, "label", "side", "n_documents", "n_tokens", "n_mentions", "rate", "low", "high"]
+    columns = [*keys, "label", "side", "n_documents", "n_tokens", "n_mentions", "rate", "low", "high", "n_clusters", "n_failed"]
     count_columns = [f"n_{name}" for name, _ in labels]
     rows = []
     for group, part in units.groupby(keys, sort=True, dropna=False):
         group = group if isinstance(group, tuple) else (group,)
-        per_doc = part.groupby("doc_id", sort=False)[["n_tokens", *count_columns]].sum()
-        tokens = per_doc["n_tokens"].to_numpy(dtype=float)
-        counts = per_doc[count_columns].to_numpy(dtype=float)
-        estimate, low, high = stats.bootstrap_ratio(counts, tokens, n_boot=n_boot, confidence=confidence, seed=seed)
+        per_cluster = part.groupby(cluster, sort=False)[["n_tokens", *count_columns]].sum()
+        tokens = per_cluster["n_tokens"].to_numpy(dtype=float)
+        counts = per_cluster[count_columns].to_numpy(dtype=float)
+        boot = stats.bootstrap_ratio(counts, tokens, n_boot=n_boot, confidence=confidence, seed=seed)
+        estimate, low, high = boot
+        n_docs = part["doc_id"].nunique()
         for j, (name, side) in enumerate(labels):
-            rows.append([*group, name, side, len(per_doc), int(tokens.sum()), int(counts[:, j].sum()),
-                         float(estimate[j]) * 10_000, float(low[j]) * 10_000, float(high[j]) * 10_000])
+            rows.append([*group, name, side, n_docs, int(tokens.sum()), int(counts[:, j].sum()),
+                         float(estimate[j]) * 10_000, float(low[j]) * 10_000, float(high[j]) * 10_000,
+                         len(per_cluster), boot.n_failed])
     return pd.DataFrame(rows, columns=columns)

@@ -45,7 +45,7 @@ def test_profile_table_counts_mentions_and_context(nlp_fast, text, column, expec
 
 def test_profile_columns_are_fixed_by_the_labels(nlp_fast):
     table = profile_table(["Un texte.", "Un autre texte."], nlp_fast)
-    from isic_nlp.analysis import label_groups
+    from isic_nlp.tables import label_groups
 
     assert list(table.columns[1:]) == profile_columns(label_groups(nlp_fast))
 

@@ -15,7 +15,7 @@ import pytest
 from scipy.stats import chi2_contingency
 from statsmodels.stats.proportion import proportion_confint
 
-from isic_nlp.analysis import MENTION_COLUMNS
+from isic_nlp.tables import MENTION_COLUMNS
 from isic_nlp.corpus.records import ERROR_COLUMNS
 from isic_nlp.classify.labels import FRAMES, MODES
 from isic_nlp.cli.analyse import DEMO_CORPUS

@@ -27,6 +27,7 @@ from isic_nlp.reports.stats import (
     benjamini_hochberg,
     bootstrap_ratio,
     chi2_independence,
+    cluster_codes,
     cohens_h,
     lafon_specificity,
     log_likelihood_g2,
@@ -595,6 +596,82 @@ def test_logistic_trend_bootstrap_is_fast_and_cluster_aware():
     assert time.perf_counter() - start < 5.0
     assert boot.n_boot == 1000
     assert (boot.slope_high - boot.slope_low) > 1.5 * (boot.wald.high - boot.wald.low)
+
+
+# --------------------------------------------------------------------------- clusters
+
+
+def _clustered_units(n_clusters=60, seed=30):
+    """Unit-level 0/1 outcomes in clusters with their own level; a cluster's units share a year."""
+    rng = np.random.default_rng(seed)
+    size = rng.integers(1, 30, n_clusters)
+    year = rng.integers(1980, 2020, n_clusters)
+    level = rng.normal(-0.5 + 0.03 * (year - 2000), 1.0)
+    cl = np.repeat(np.arange(n_clusters), size)
+    y = rng.binomial(1, 1 / (1 + np.exp(-level[cl]))).astype(float)
+    return np.repeat(year, size).astype(float), y, cl
+
+
+def test_logistic_trend_cluster_se_matches_statsmodels_glm_cluster():
+    year, y, cl = _clustered_units()
+    ours = logistic_trend(year, y, np.ones_like(y), cluster=cl, per=10.0)
+    x = np.column_stack([np.ones_like(year), (year - ours.centre) / 10.0])
+    ref = GLM(y, x, family=Binomial()).fit(cov_type="cluster", cov_kwds={"groups": cl})
+    assert ours.slope_per == pytest.approx(ref.params[1], rel=1e-8)
+    assert ours.se == pytest.approx(ref.bse[1], rel=1e-8)
+    assert ours.p_value == pytest.approx(ref.pvalues[1], rel=1e-6)
+    assert (ours.se_kind, ours.n_clusters) == ("cluster", 60)
+    # Rows may be aggregated within cluster and year: the same fit and the same sandwich.
+    rows = {}
+    for yr, yy, c in zip(year, y, cl, strict=True):
+        s_, m_ = rows.get((c, yr), (0, 0))
+        rows[(c, yr)] = (s_ + yy, m_ + 1)
+    keys = list(rows)
+    agg = logistic_trend([k[1] for k in keys], [rows[k][0] for k in keys], [rows[k][1] for k in keys],
+                         cluster=[k[0] for k in keys])
+    assert agg.se == pytest.approx(ours.se, rel=1e-10)
+    # Singleton clusters: the robust (HC1-like) se differs from the model se, but not by much here.
+    model = logistic_trend(year, y, np.ones_like(y))
+    assert model.se_kind == "model" and ours.se > 1.5 * model.se  # clustered data: much wider
+
+
+def test_logistic_trend_bootstrap_resamples_clusters():
+    year, y, cl = _clustered_units(seed=31)
+    ones = np.ones_like(y)
+    ids = [f"{c:03d}" for c in cl]  # codes follow the sorted ids: the same order as the sums below
+    clustered = logistic_trend_bootstrap(year, y, ones, cluster=ids, n_boot=400, seed=2)
+    units = logistic_trend_bootstrap(year, y, ones, n_boot=400, seed=2)
+    # Each cluster sits in one year: resampling clusters == resampling rows summed per cluster.
+    s = np.bincount(cl, weights=y)
+    m = np.bincount(cl).astype(float)
+    yr = np.array([year[cl == c][0] for c in range(cl.max() + 1)])
+    summed = logistic_trend_bootstrap(yr, s, m, n_boot=400, seed=2)
+    assert (clustered.slope_low, clustered.slope_high) == pytest.approx((summed.slope_low, summed.slope_high), rel=1e-12)
+    assert clustered.n_clusters == 60 and clustered.wald.se_kind == "cluster"
+    assert clustered.slope_high - clustered.slope_low > 1.5 * (units.slope_high - units.slope_low)
+    # Its width agrees with the cluster-robust Wald interval.
+    assert (clustered.slope_high - clustered.slope_low) == pytest.approx(clustered.wald.high - clustered.wald.low, rel=0.35)
+
+
+def test_logistic_trend_bootstrap_counts_failed_refits():
+    # Three clusters in three years: a resample of one cluster drawn three times has a single year.
+    boot = logistic_trend_bootstrap([2000, 2010, 2020], [1, 0, 4], [10, 10, 10], cluster=["a", "b", "c"], n_boot=300, seed=1)
+    assert boot.converged and boot.n_failed > 15 and boot.n_boot + boot.n_failed == 300
+
+
+def test_bootstrap_ratio_clusters_and_failed_samples():
+    num = np.array([1, 0, 1, 1, 0, 0, 1, 1.0])
+    den = np.ones(8)
+    cl = ["a", "a", "b", "b", "c", "c", "d", "d"]
+    a = bootstrap_ratio(num, den, cluster=cl, n_boot=500, seed=3)
+    b = bootstrap_ratio([1, 2, 0, 2], [2, 2, 2, 2], n_boot=500, seed=3)
+    assert tuple(a) == tuple(b) and a.n_failed == 0 and a.n_boot == 500
+    # Zero denominators: resamples of them only are dropped and counted.
+    c = bootstrap_ratio([1, 0], [1, 0], cluster=["x", "y"], n_boot=400, seed=0)
+    assert c.n_failed > 50 and c.n_failed + c.n_boot == 400
+    assert cluster_codes(None, 3)[1] == 3
+    with pytest.raises(ValueError, match="missing"):
+        cluster_codes(["a", None], 2)
 
 
 # --------------------------------------------------------------------------- Mann–Kendall
