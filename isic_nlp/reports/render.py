@@ -205,6 +205,16 @@ def _main_tables(report: Report) -> list[tuple[str, pd.DataFrame, str]]:
         if text_level is not None and len(text_level):
             out.append(("Frame shares per period, every cluster weighing the same",
                         _wide(text_level[text_level["facet"] == ALL], ["period", "flagged"], "frame"), "text_level"))
+        codification = getattr(report, "codification", None)
+        if codification is not None and len(codification):
+            out.append(("Codification and recodification texts (reports/codification.yaml, or texts that created "
+                        f"more than {report.params.get('codification_threshold')} documents)", codification, "codification"))
+        sensitivity = getattr(report, "date_sensitivity", None)
+        if sensitivity is not None and len(sensitivity):
+            keep = ["date_field", "meaning", "frame", "n_units", "first_year", "last_year", "points_per_decade",
+                    "log_odds_per_decade", "log_odds_low", "log_odds_high", "p_value"]
+            out.append(("The same trends under each date definition (logistic slope, cluster-robust interval)",
+                        _round(sensitivity[[c for c in keep if c in sensitivity]]), "date_sensitivity"))
         out.append(("Dates", report.dates, "dates"))
         return out
     out = [("Groups", report.groups, "groups")]
@@ -238,17 +248,25 @@ def _html_table(table: pd.DataFrame, limit: int = 60) -> str:
     flagged = shown["flagged"].to_numpy(bool) if "flagged" in shown else [False] * len(shown)
     for values, is_flagged in zip(shown.itertuples(index=False), flagged):
         cells = "".join(
-            f'<td class="num">{_fmt(v)}</td>' if isinstance(v, (int, float)) and not isinstance(v, bool) else f"<td>{html.escape(_fmt(v))}</td>"
-            for v in values
+            f'<td class="num">{_fmt(v, c)}</td>' if isinstance(v, (int, float)) and not isinstance(v, bool) else f"<td>{html.escape(_fmt(v, c))}</td>"
+            for v, c in zip(values, shown.columns)
         )
         rows.append(f'<tr class="flagged">{cells}</tr>' if is_flagged else f"<tr>{cells}</tr>")
     more = f'<p class="meta">{len(table) - limit:,} more rows in the CSV file.</p>' if len(table) > limit else ""
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
 
 
-def _fmt(value: Any) -> str:
+def _is_year(column: str) -> bool:
+    """Columns of years, which are never written with a thousands separator (2000, not 2,000)."""
+    name = str(column)
+    return name in ("year", "period", "period_start", "period_end") or name.endswith(("_year", "year_")) or name.startswith("year")
+
+
+def _fmt(value: Any, column: str = "") -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
+    if _is_year(column) and isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        return str(int(value))
     if isinstance(value, float):
         return f"{value:.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
     if isinstance(value, int) and not isinstance(value, bool):
@@ -388,7 +406,8 @@ def _md_table(table: pd.DataFrame, limit: int = 60) -> str:
     shown = table.head(limit)
     head = "| " + " | ".join(map(str, shown.columns)) + " |"
     rule = "|" + "|".join("---" for _ in shown.columns) + "|"
-    rows = ["| " + " | ".join(_fmt(v).replace("|", "\\|") for v in r) + " |" for r in shown.itertuples(index=False)]
+    rows = ["| " + " | ".join(_fmt(v, c).replace("|", "\\|") for v, c in zip(r, shown.columns)) + " |"
+            for r in shown.itertuples(index=False)]
     more = ["", f"({len(table) - limit:,} more rows in the CSV file.)"] if len(table) > limit else []
     return "\n".join([head, rule, *rows, *more])
 

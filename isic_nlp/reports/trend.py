@@ -33,10 +33,21 @@ import pandas as pd
 from ..classify.labels import FRAMES
 from ..errors import Errors, IsicError
 from . import inference, stats
+from .codification import (
+    CODIFICATION_MODES,
+    DEFAULT_THRESHOLD,
+    apply_codification,
+    codification_note,
+    codification_summary,
+    flag_codification,
+)
 from .data import ReportData, load_report_data
 from .dates import (
+    add_date_definitions,
+    available_date_fields,
     choose_date_field,
     date_meanings,
+    date_sensitivity,
     parse_period,
     period_labels,
     period_starts,
@@ -92,11 +103,14 @@ class TrendReport:
     composition: pd.DataFrame = field(default_factory=pd.DataFrame)
     top_clusters: pd.DataFrame = field(default_factory=pd.DataFrame)
     text_level: pd.DataFrame = field(default_factory=pd.DataFrame)
+    codification: pd.DataFrame = field(default_factory=pd.DataFrame)
+    date_sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"periods": self.periods, "frames": self.frames, "modes": self.modes, "rates": self.rates,
                 "slopes": self.slopes, "composition": self.composition, "top_clusters": self.top_clusters,
-                "text_level": self.text_level, "dates": self.dates, "evidence": self.evidence}
+                "text_level": self.text_level, "codification": self.codification,
+                "date_sensitivity": self.date_sensitivity, "dates": self.dates, "evidence": self.evidence}
 
 
 def trend(
@@ -119,6 +133,9 @@ def trend(
     min_periods: int = 4,
     min_clusters: int = 10,
     max_failed: float = 0.05,
+    codification: str = "include",
+    codification_threshold: int | None = DEFAULT_THRESHOLD,
+    notice: str | None = None,
 ) -> TrendReport:
     """Framing per period (and per value of ``facet``), with intervals and a trend per frame.
 
@@ -140,6 +157,15 @@ def trend(
             are taken as drawn at random within each period of the report.
         min_periods, min_clusters: fewer unflagged periods or clusters in a series: no slope.
         max_failed: a slope whose bootstrap refits fail more often than this gets no interval.
+        codification: units created by codification or recodification texts (the shipped
+            list ``reports/codification.yaml``, or a text that created more than
+            ``codification_threshold`` documents) are kept (``include``), left out
+            (``exclude``) or shown as their own series (``separate``: the facet
+            ``codification_group``). Whatever the choice, the report lists them.
+        notice: a sentence put first in the summary (the demo says it is a demo sample).
+
+    Every trend also gives its slopes under each date definition the units carry
+    (``date``, ``date_signature``, ``date_in_force``...): the ``date_sensitivity`` table.
     """
     data = source if isinstance(source, ReportData) else load_report_data(source, unit=unit, pipeline=pipeline, model=model)
     check_options(n_boot=n_boot, confidence=confidence, examples=examples)
@@ -153,7 +179,12 @@ def trend(
     if not 0 <= max_failed < 1:
         raise IsicError(Errors.E006.format(option="max_failed", expected="in [0, 1)", value=max_failed))
     date_field = choose_date_field(data.units, date_field)
-    units = data.units.copy()
+    units, codified, codification_sentence = _codification(data.units, codification, codification_threshold, date_field)
+    if codification == "separate":
+        if facet is not None:
+            raise IsicError(Errors.E006.format(option="--codification separate", expected="used without --facet "
+                                               "(it is the facet codification_group)", value=facet))
+        facet = "codification_group"
     units["_cluster"], cluster_field = inference.resolve_cluster(units, cluster)
     gold = inference.gold_frames(units, labels)
     units["_gold"] = gold if gold is not None else np.nan
@@ -168,6 +199,7 @@ def trend(
         raise IsicError(Errors.E602.format(field=date_field, n=len(units)))
     dated["period"] = period_labels(dated["_year"], width).astype(str)
     dated["period_start"] = period_starts(dated["_year"], width).astype(int)
+    sensitivity = _date_sensitivity(units, confidence)
     dated = _with_facets(dated, facet, data)
     common = {"confidence": confidence, "n_boot": n_boot, "seed": seed}
     clustered = {**common, "cluster": "_cluster"}
@@ -201,10 +233,63 @@ def trend(
         "cluster": cluster_field, "n_clusters": int(units["_cluster"].nunique()),
         "interval": bootstrap_name(cluster_field),
         "n_labelled": int(units["_gold"].notna().sum()), **rules,
+        "codification": codification, "codification_threshold": codification_threshold,
+        "n_codification": int((codified["codification"] != "").sum()) if len(codified) else 0,
     }
     summary = _summary(data, dated, periods, frames, rate_table, slopes, params, date_sentence, composition, top)
+    if codification_sentence:
+        summary.append(codification_sentence)
+    if notice:
+        summary.insert(0, notice)
     return TrendReport(periods, frames, modes, rate_table, slopes, dates, proof, summary, params, data,
-                       composition, top, text_level)
+                       composition, top, text_level, codification_summary(codified) if len(codified) else pd.DataFrame(),
+                       sensitivity)
+
+
+def _codification(units: pd.DataFrame, mode: str, threshold: int | None, date_field: str):
+    """Units after the codification choice, the flagged units (all), and a sentence saying what was done."""
+    if mode not in CODIFICATION_MODES:
+        raise IsicError(Errors.E407.format(option="--codification", known=", ".join(CODIFICATION_MODES), value=mode))
+    if not {"creating_text", "text_key"} & set(units.columns):  # not code articles: nothing to flag
+        if mode != "include":
+            raise IsicError(Errors.E601.format(field="creating_text (or text_key), needed by --codification",
+                                               known=", ".join(map(str, units.columns))))
+        return units.copy(), pd.DataFrame(columns=["codification"]), ""
+    flagged = flag_codification(units, threshold=threshold, date_field=date_field)
+    flagged["codification"] = flagged["codification"].fillna("")
+    kept = apply_codification(flagged, mode)
+    note = codification_note(flagged, threshold)
+    n = int((flagged["codification"] != "").sum())
+    if n:
+        what = {"include": "They are included in every figure; `--codification exclude` leaves them out, "
+                           "`--codification separate` shows them apart.",
+                "exclude": "They are left out of every figure (--codification exclude).",
+                "separate": "They are shown as their own series (facet codification_group)."}[mode]
+        note = f"{note} {what}"
+    return kept, flagged, note
+
+
+def _date_sensitivity(units: pd.DataFrame, confidence: float) -> pd.DataFrame:
+    """The frame slopes under each date definition of the units (clustered Wald intervals), if there are several."""
+    units = add_date_definitions(units)
+    fields = available_date_fields(units)
+    if len(fields) < 2 or "frame" not in units.columns:
+        return pd.DataFrame()
+
+    def slopes(dated: pd.DataFrame) -> pd.DataFrame:
+        rows = []
+        known = dated[dated["frame"].notna()]
+        for frame in ("individual", "collective", "mixed", "none"):
+            hits = (known["frame"] == frame).to_numpy(dtype=float)
+            fit = stats.logistic_trend(known["_year"].to_numpy(dtype=float), hits, np.ones_like(hits),
+                                 cluster=known["_cluster"].astype(str).to_numpy(), confidence=confidence)
+            rows.append({"frame": frame, "n_units": len(known), "first_year": int(known["_year"].min()),
+                         "last_year": int(known["_year"].max()), "points_per_decade": fit.ame_points,
+                         "log_odds_per_decade": fit.slope_per, "log_odds_low": fit.low, "log_odds_high": fit.high,
+                         "p_value": fit.p_value})
+        return pd.DataFrame(rows)
+
+    return date_sensitivity(units, fields, slopes)
 
 
 def _named(table: pd.DataFrame, cluster_field: str) -> pd.DataFrame:
