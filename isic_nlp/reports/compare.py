@@ -27,7 +27,8 @@ from scipy import special
 from scipy import stats as sps
 
 from ..errors import Errors, IsicError
-from ..classify.labels import FRAMES
+from .data import FRAME_NAMES
+from .data import REPORT_FRAMES as FRAMES
 from . import inference, ppi, stats
 from .data import ReportData, load_report_data
 from .dates import choose_date_field, parse_period, period_labels, unit_years
@@ -401,12 +402,12 @@ def _summary(data, groups, frames, tests, keyness_labels, keyness_lemmas, params
             f"Frame shares do not differ clearly between the {params['n_groups']} groups of '{by}' "
             f"(χ² = {t['chi2']:.1f}, df = {int(t['dof'])}, {_p(t['p_value'])}; Cramér's V = {t['cramers_v']:.2f})."
         )
-    for frame in ("individual", "collective"):
+    for frame in ("individual", "collective_social", "collective_labour"):
         part = frames[frames["frame"] == frame] if len(frames) else frames
         if len(part) >= 2:
             hi, lo = part.loc[part["share"].idxmax()], part.loc[part["share"].idxmin()]
             sentences.append(
-                f"{frame.capitalize()} framing is most frequent in {hi['group']} ({hi['share']:.0%}, "
+                f"{FRAME_NAMES[frame][0].upper()}{FRAME_NAMES[frame][1:]} is most frequent in {hi['group']} ({hi['share']:.0%}, "
                 f"{_ci(hi['low'], hi['high'], params['confidence'])}; {hi['diff_points']:+.1f} points against the rest, "
                 f"{_p(hi['q_value'], 'q')}) and least in {lo['group']} ({lo['share']:.0%}, {_ci(lo['low'], lo['high'], params['confidence'])})."
             )

@@ -32,6 +32,17 @@ from ..errors import Errors, IsicError
 # Lexicon groups: individual framing, collective social intervention, collective labour
 # relations (apart since framing 1.1.0: ANNOTATION.md section 4), ISIC modes.
 SIDES = ("individual", "collective", "collective_labour", "isic_mode")
+#: The frames a report shows: the classifier's 'collective' split into collective social intervention
+#: and collective labour relations (ANNOTATION.md section 4: reported apart).
+REPORT_FRAMES = ("individual", "collective_social", "collective_labour", "mixed", "none")
+#: How the reports name each frame in sentences.
+FRAME_NAMES = {
+    "individual": "individual framing",
+    "collective_social": "collective social intervention",
+    "collective_labour": "collective labour relations",
+    "mixed": "mixed framing",
+    "none": "no framing",
+}
 
 
 @dataclass
@@ -60,6 +71,12 @@ class ReportData:
     errors: pd.DataFrame
     provenance: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # Reports show collective social intervention and collective labour relations apart.
+        if "frame" in self.units.columns:
+            self.units, how = split_collective(self.units)
+            self.provenance.setdefault("construct_split", how)
 
     @property
     def classified(self) -> bool:
@@ -278,6 +295,36 @@ def _combine(analysed: list[tuple[str, _Outputs]], classified: list[pd.DataFrame
         provenance=provenance,
         notes=notes,
     )
+
+
+def split_collective(units: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
+    """Units whose ``frame`` 'collective' is split into ``collective_social`` and ``collective_labour``.
+
+    With the classifier's labour-relations model, its ``p_collective_social`` and
+    ``p_collective_labour`` (which add up to ``p_collective``) decide; a model or
+    a classify table without them falls back on the lexicon: a collective unit
+    is labour relations when it has more counted labour-relations mentions
+    (``n_collective_labour``) than collective social-intervention ones. Returns
+    the units and how the split was made.
+    """
+    units = units.copy()
+    if "p_collective" not in units:
+        units["p_collective"] = (units["frame"] == "collective").astype(float)
+    if "p_collective_labour" in units and units["p_collective_labour"].notna().any():
+        how = "the classifier's labour-relations model: p(labour relations | collective)"
+    else:
+        labour = (units.get("n_collective_labour", 0) > units.get("n_collective", 0))
+        labour = pd.Series(labour, index=units.index).astype(float) if not isinstance(labour, pd.Series) else labour.astype(float)
+        p = units["p_collective"] if "p_collective" in units else pd.Series(0.0, index=units.index)
+        units["p_collective_labour"] = p * labour
+        units["p_collective_social"] = p - units["p_collective_labour"]
+        how = ("the lexicon: a collective unit with more labour-relations mentions than collective social-intervention "
+               "ones is labour relations (the model has no labour-relations output)")
+    collective = units["frame"] == "collective"
+    labour = units["p_collective_labour"] > units["p_collective_social"]
+    units.loc[collective & labour, "frame"] = "collective_labour"
+    units.loc[collective & ~labour, "frame"] = "collective_social"
+    return units, how
 
 
 def _label_sides(units: pd.DataFrame) -> dict[str, str]:

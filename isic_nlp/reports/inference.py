@@ -30,7 +30,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..classify.labels import FRAMES
+from ..classify.labels import FRAMES as GOLD_FRAMES
+from .data import REPORT_FRAMES as FRAMES
 from ..errors import Errors, IsicError
 from . import ppi, stats
 
@@ -203,21 +204,33 @@ def gold_frames(units: pd.DataFrame, labels: pd.DataFrame | None) -> pd.Series |
     if labels is None:
         return None
     if not isinstance(labels, pd.DataFrame) or not {"id", "frame"} <= set(labels.columns):
-        raise IsicError(Errors.E608.format(reason="it has no 'id' and 'frame' columns", frames=", ".join(FRAMES)))
+        raise IsicError(Errors.E608.format(reason="it has no 'id' and 'frame' columns", frames=", ".join(GOLD_FRAMES)))
     table = labels.dropna(subset=["frame"]).astype({"id": str})
-    bad = sorted(set(table["frame"].astype(str)) - set(FRAMES))
+    # The guideline's frames, or the report's (collective already split into social intervention and labour relations).
+    bad = sorted(set(table["frame"].astype(str)) - set(GOLD_FRAMES) - set(FRAMES))
     if bad:
-        raise IsicError(Errors.E608.format(reason=f"unknown frame(s) {', '.join(bad)}", frames=", ".join(FRAMES)))
+        raise IsicError(Errors.E608.format(reason=f"unknown frame(s) {', '.join(bad)}", frames=", ".join(GOLD_FRAMES)))
     dup = table["id"][table["id"].duplicated()]
     if len(dup):
-        raise IsicError(Errors.E608.format(reason=f"id {dup.iloc[0]} is labelled more than once", frames=", ".join(FRAMES)))
+        raise IsicError(Errors.E608.format(reason=f"id {dup.iloc[0]} is labelled more than once", frames=", ".join(GOLD_FRAMES)))
     ids = set(units["id"].astype(str))
     unknown = int((~table["id"].isin(ids)).sum())
     if unknown == len(table):
-        raise IsicError(Errors.E608.format(reason="none of its ids is a unit of the report", frames=", ".join(FRAMES)))
+        raise IsicError(Errors.E608.format(reason="none of its ids is a unit of the report", frames=", ".join(GOLD_FRAMES)))
     if unknown:
         warnings.warn(Errors.W605.format(n=unknown), UserWarning, stacklevel=3)
-    return units["id"].astype(str).map(table.set_index("id")["frame"].astype(str))
+    # Collective units are split as the report splits them (ANNOTATION.md section 4): labour
+    # relations when the reader ticked 'labour_relations', collective social intervention otherwise.
+    labour = table["labour_relations"].map(_yes) if "labour_relations" in table else pd.Series(False, index=table.index)
+    frames = table["frame"].astype(str).where(table["frame"] != "collective",
+                                              np.where(labour, "collective_labour", "collective_social"))
+    return units["id"].astype(str).map(pd.Series(frames.to_numpy(), index=table["id"].to_numpy()))
+
+
+def _yes(value) -> bool:
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    return str(value).strip().lower() in ("yes", "true", "1", "oui", "x")
 
 
 def ppi_share_table(units: pd.DataFrame, keys: list[str], group: str, *, confidence: float, kind: str = "frame") -> pd.DataFrame:
@@ -273,7 +286,7 @@ def label_design(units: pd.DataFrame, labels: pd.DataFrame | None) -> pd.DataFra
         raise IsicError(Errors.E608.format(
             reason=f"{int(weight.isna().sum() + (weight <= 0).sum())} labelled unit(s) have no sampling weight: the sample "
                    "is not a probability sample (e.g. drawn with --strategy uncertain), and corrected estimates need one",
-            frames=", ".join(FRAMES)))
+            frames=", ".join(GOLD_FRAMES)))
     ids = units["id"].astype(str)
     out = pd.DataFrame(index=units.index)
     out["_weight"] = ids.map(weight).to_numpy()
@@ -302,7 +315,7 @@ def gold_modes(units: pd.DataFrame, labels: pd.DataFrame | None) -> pd.DataFrame
     parsed = table["modes"].map(parse)
     bad = sorted({m for ms in parsed for m in ms} - set(MODES))
     if bad:
-        raise IsicError(Errors.E608.format(reason=f"unknown mode(s) {', '.join(bad)}", frames=", ".join(FRAMES)))
+        raise IsicError(Errors.E608.format(reason=f"unknown mode(s) {', '.join(bad)}", frames=", ".join(GOLD_FRAMES)))
     ids = units["id"].astype(str)
     out = pd.DataFrame(index=units.index)
     for mode in MODES:

@@ -21,7 +21,8 @@ from typing import Any
 import pandas as pd
 
 from .._version import __version__
-from ..classify.labels import FRAMES, MODES
+from ..classify.labels import MODES
+from .data import REPORT_FRAMES as FRAMES
 from ..output import output_folder, sha256_file, write_atomic, write_table, write_tables
 from ..shipped import data_file
 from . import charts

@@ -13,9 +13,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..classify.labels import FRAMES, MODES
+from ..classify.labels import MODES
 from ..errors import Errors, IsicError
 from . import stats
+from .data import REPORT_FRAMES as FRAMES
 from .data import SIDES, ReportData
 
 WILSON = "Wilson"

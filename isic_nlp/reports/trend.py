@@ -30,7 +30,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..classify.labels import FRAMES
 from ..errors import Errors, IsicError
 from . import inference, stats
 from .codification import (
@@ -41,7 +40,8 @@ from .codification import (
     codification_summary,
     flag_codification,
 )
-from .data import ReportData, load_report_data
+from .data import FRAME_NAMES, ReportData, load_report_data
+from .data import REPORT_FRAMES as FRAMES
 from .dates import (
     add_date_definitions,
     available_date_fields,
@@ -279,7 +279,7 @@ def _date_sensitivity(units: pd.DataFrame, confidence: float) -> pd.DataFrame:
     def slopes(dated: pd.DataFrame) -> pd.DataFrame:
         rows = []
         known = dated[dated["frame"].notna()]
-        for frame in ("individual", "collective", "mixed", "none"):
+        for frame in FRAMES:
             hits = (known["frame"] == frame).to_numpy(dtype=float)
             fit = stats.logistic_trend(known["_year"].to_numpy(dtype=float), hits, np.ones_like(hits),
                                  cluster=known["_cluster"].astype(str).to_numpy(), confidence=confidence)
@@ -429,7 +429,7 @@ def _summary(data, dated, periods, frames, rate_table, slopes, params, date_sent
     unit = params["unit"]
     sentences = []
     main = slopes[slopes["facet"] == ALL] if len(slopes) else slopes
-    for frame in ("individual", "collective"):
+    for frame in ("individual", "collective_social", "collective_labour"):
         row = main[main["frame"] == frame]
         if len(row):
             sentences.append(_trend_sentence(row.iloc[0], frame, unit, params))
@@ -439,33 +439,35 @@ def _summary(data, dated, periods, frames, rate_table, slopes, params, date_sent
     if not data.classified:
         sentences.append("No classification: frame shares and trends are not available; mention rates are.")
     elif params["n_labelled"]:
-        parts = [_ppi_phrase(main[main["frame"] == f], f) for f in ("individual", "collective")]
+        parts = [_ppi_phrase(main[main["frame"] == f], f) for f in ("individual", "collective_social", "collective_labour")]
         parts = [p for p in parts if p]
         if parts:
             sentences.append(f"Corrected for classifier error with {params['n_labelled']:,} labelled {unit}s (PPI++): "
                              + "; ".join(parts) + " points per decade (the frames table gives corrected shares per period).")
     else:
-        probs = [f"{f} {r['prob_points_per_decade']:+.1f} (CI {r['prob_low']:+.1f} to {r['prob_high']:+.1f})"
-                 for f in ("individual", "collective") for _, r in main[main["frame"] == f].iterrows()
+        probs = [f"{FRAME_NAMES[f]} {r['prob_points_per_decade']:+.1f} (CI {r['prob_low']:+.1f} to {r['prob_high']:+.1f})"
+                 for f in ("individual", "collective_social", "collective_labour") for _, r in main[main["frame"] == f].iterrows()
                  if not np.isnan(r["prob_points_per_decade"])]
         sentences.append("These shares count the classifier's decisions and are not corrected for its errors, which may "
                          "differ from one period to another (no labelled sample was given)"
                          + (f"; from the mean probability instead: {'; '.join(probs)} points per decade." if probs else "."))
     if params["facet"] and len(slopes):
         for value, part in slopes[slopes["facet"] != ALL].groupby("facet", sort=True):
-            trends = [_short_trend(part[part["frame"] == frame], frame) for frame in ("individual", "collective")]
+            trends = [_short_trend(part[part["frame"] == frame], frame) for frame in ("individual", "collective_social", "collective_labour")]
             if any(trends):
                 sentences.append(f"{params['facet']} = {value} ({int(part['n_units'].iloc[0]):,} {unit}s): "
                                  + "; ".join(t for t in trends if t) + " (points per decade; q: Benjamini–Hochberg over "
                                  f"the {int((slopes['facet'] != ALL).sum())} facet slopes).")
-    sides = rate_table[(rate_table["facet"] == ALL) & (~rate_table["flagged"]) & rate_table["label"].isin(["individual", "collective"])]
+    sides = rate_table[(rate_table["facet"] == ALL) & (~rate_table["flagged"]) & rate_table["label"].isin(["individual", "collective", "collective_labour"])]
     if len(kept) >= 2 and len(sides):
         first, last = kept.iloc[0]["period"], kept.iloc[-1]["period"]
         parts = []
-        for side in ("individual", "collective"):
+        side_names = {"individual": "individual", "collective": "collective social intervention",
+                      "collective_labour": "collective labour relations"}
+        for side in ("individual", "collective", "collective_labour"):
             r = sides[sides["label"] == side].set_index("period")["rate"]
             if first in r and last in r:
-                parts.append(f"{side} {r[first]:.1f} → {r[last]:.1f}")
+                parts.append(f"{side_names[side]} {r[first]:.1f} → {r[last]:.1f}")
         if parts:
             sentences.append(f"Counted mentions per 10,000 tokens, {first} → {last}: " + "; ".join(parts) + ".")
     sentences.append(_cluster_sentence(params, composition, top, unit))
@@ -504,7 +506,7 @@ def _disagreement(row: pd.Series, frame: str) -> str:
     """A sentence when the logistic slope and Sen's slope on the period shares point in opposite directions."""
     if row["status"] != "ok" or pd.isna(row["sen_agrees"]) or bool(row["sen_agrees"]):
         return ""
-    return (f"For {frame} framing, the logistic slope ({row['points_per_decade']:+.1f} points per decade, every {row['n_units']:,} "
+    return (f"For {FRAME_NAMES.get(frame, frame)}, the logistic slope ({row['points_per_decade']:+.1f} points per decade, every {row['n_units']:,} "
             f"units weighted alike) and Sen's slope on the period shares ({row['sen_points_per_decade']:+.1f}, every period "
             "weighted alike) disagree in sign: the direction of this trend depends on how periods are weighted and is not a finding.")
 
@@ -514,7 +516,7 @@ def _ppi_phrase(rows: pd.DataFrame, frame: str) -> str:
         return ""
     r = rows.iloc[0]
     raw = f", classify-and-count {r['points_per_decade']:+.1f}" if not np.isnan(r["points_per_decade"]) else ""
-    return f"{frame} {r['ppi_points_per_decade']:+.1f} (CI {r['ppi_low']:+.1f} to {r['ppi_high']:+.1f}{raw})"
+    return f"{FRAME_NAMES.get(frame, frame)} {r['ppi_points_per_decade']:+.1f} (CI {r['ppi_low']:+.1f} to {r['ppi_high']:+.1f}{raw})"
 
 
 def _short_trend(rows: pd.DataFrame, frame: str) -> str:
@@ -522,6 +524,9 @@ def _short_trend(rows: pd.DataFrame, frame: str) -> str:
     if not len(rows):
         return ""
     r = rows.iloc[0]
+    frame = {"collective_social": "collective social", "collective_labour": "labour relations"}.get(frame, frame)
+    if r["status"].startswith("not fitted"):  # e.g. a frame no unit of this facet value has
+        return ""
     if r["status"] != "ok":
         return f"{frame}: no slope ({r['status']})"
     if np.isnan(r["points_per_decade"]):
@@ -532,22 +537,23 @@ def _short_trend(rows: pd.DataFrame, frame: str) -> str:
 
 def _trend_sentence(row: pd.Series, frame: str, unit: str, params: dict) -> str:
     confidence = params["confidence"]
+    frame = FRAME_NAMES.get(frame, f"{frame}")
     status = row["status"]
     if status.startswith("not fitted"):
-        return f"The share of {frame} framing cannot be estimated over time (too few or only identical labels)."
+        return f"The share of {frame} cannot be estimated over time (too few or only identical labels)."
     if status.startswith("too few"):
         need = "periods" if "periods" in status else "clusters"
         minimum = params["min_periods"] if need == "periods" else params["min_clusters"]
-        return (f"No trend is given for the share of {frame} framing: {status.removeprefix('too few ')} — at least "
+        return (f"No trend is given for the share of {frame}: {status.removeprefix('too few ')} — at least "
                 f"{minimum} {need} are needed for a slope.")
     span = f"{row['first_year']}–{row['last_year']}, {row['n_units']:,} {unit}s in {row['n_clusters']:,} clusters"
     pts = row["points_per_decade"]
     if status.startswith("too many failed"):
-        return (f"The share of {frame} framing changes by {pts:+.1f} points per decade ({span}), but {row['n_failed']:,} of "
+        return (f"The share of {frame} changes by {pts:+.1f} points per decade ({span}), but {row['n_failed']:,} of "
                 f"{params['n_boot']:,} bootstrap refits failed, so no interval is given.")
     low, high = row["points_low"], row["points_high"]
     ci = f"{confidence:.0%} CI {low:+.1f} to {high:+.1f}"
     if low > 0 or high < 0:
         verb = "rises" if pts > 0 else "falls"
-        return f"The share of {frame} framing {verb} by {abs(pts):.1f} points per decade ({ci}; {span})."
-    return f"The share of {frame} framing shows no clear trend: {pts:+.1f} points per decade ({ci}; {span})."
+        return f"The share of {frame} {verb} by {abs(pts):.1f} points per decade ({ci}; {span})."
+    return f"The share of {frame} shows no clear trend: {pts:+.1f} points per decade ({ci}; {span})."

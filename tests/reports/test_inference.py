@@ -57,9 +57,9 @@ def test_default_cluster_is_the_creating_text_and_the_slope_resamples_it():
     assert field == "creating_text.text_cid" and ids.nunique() == 60
     report = trend(data, by=5, min_units=1, n_boot=300, seed=2)
     assert report.params["cluster"] == "creating_text.text_cid" and report.params["n_clusters"] == 60
-    row = report.slopes.query("facet == '(all)' and frame == 'collective'").iloc[0]
+    row = report.slopes.query("facet == '(all)' and frame == 'collective_social'").iloc[0]
     # The same fit by hand: one row per text (its year), texts resampled.
-    units = data.units.assign(year=data.units["date"].str[:4].astype(float), cid=ids, hit=data.units["frame"] == "collective")
+    units = data.units.assign(year=data.units["date"].str[:4].astype(float), cid=ids, hit=data.units["frame"] == "collective_social")
     per_text = units.groupby("cid", sort=False).agg(year=("year", "first"), s=("hit", "sum"), m=("id", "size"))
     expected = stats.logistic_trend_bootstrap(per_text["year"], per_text["s"], per_text["m"], cluster=per_text.index.to_numpy(),
                                               n_boot=300, seed=2)
@@ -69,9 +69,9 @@ def test_default_cluster_is_the_creating_text_and_the_slope_resamples_it():
     assert row["interval"] == "bootstrap over creating texts" and row["n_clusters"] == 60
     # Taking articles as independent gives a much narrower interval.
     naive = trend(data, by=5, min_units=1, n_boot=300, seed=2, cluster="doc_id")
-    nrow = naive.slopes.query("facet == '(all)' and frame == 'collective'").iloc[0]
+    nrow = naive.slopes.query("facet == '(all)' and frame == 'collective_social'").iloc[0]
     assert (row["points_high"] - row["points_low"]) > 1.5 * (nrow["points_high"] - nrow["points_low"])
-    share = report.frames.query("facet == '(all)' and frame == 'collective'").iloc[0]
+    share = report.frames.query("facet == '(all)' and frame == 'collective_social'").iloc[0]
     assert share["interval"] == "bootstrap over creating texts"
     assert any("resample or sum over 60 creating texts" in s for s in report.summary)
     with pytest.raises(IsicError, match="isic:E607.*'nowhere'"):
@@ -91,9 +91,9 @@ def test_composition_top_clusters_and_text_level_view():
     assert top["n_units"].iloc[0] == units["cid"].value_counts().iloc[0] and top["title"].iloc[0].startswith("Décret")
     assert " - art." not in top["title"].iloc[0]
     # Text level: the mean of the texts' own shares.
-    text = report.text_level.query("facet == '(all)' and period == '2001' and frame == 'collective'").iloc[0]
+    text = report.text_level.query("facet == '(all)' and period == '2001' and frame == 'collective_social'").iloc[0]
     part = units[units["year"] == "2001"]
-    own = (part["frame"] == "collective").groupby(part["cid"]).mean()
+    own = (part["frame"] == "collective_social").groupby(part["cid"]).mean()
     assert text["share"] == pytest.approx(own.mean()) and text["n_clusters"] == len(own)
     assert text["low"] <= text["share"] <= text["high"]
 
@@ -101,14 +101,14 @@ def test_composition_top_clusters_and_text_level_view():
 def test_no_slope_from_too_few_periods_or_clusters():
     data = articles(n_texts=30, years=[2000, 2005, 2010])
     report = trend(data, by=5, min_units=1, n_boot=100)
-    row = report.slopes.query("facet == '(all)' and frame == 'collective'").iloc[0]
+    row = report.slopes.query("facet == '(all)' and frame == 'collective_social'").iloc[0]
     assert row["status"] == "too few periods (3 < 4)" and np.isnan(row["points_per_decade"]) and np.isnan(row["points_low"])
-    assert report.summary[1].startswith("No trend is given for the share of collective framing: periods (3 < 4)")
+    assert report.summary[1].startswith("No trend is given for the share of collective social intervention: periods (3 < 4)")
     few = trend(articles(n_texts=8, years=range(2000, 2008)), by="year", min_units=1, n_boot=100)
-    row = few.slopes.query("facet == '(all)' and frame == 'collective'").iloc[0]
+    row = few.slopes.query("facet == '(all)' and frame == 'collective_social'").iloc[0]
     assert row["status"] == "too few clusters (8 < 10)" and np.isnan(row["points_per_decade"])
     ok = trend(articles(n_texts=8, years=range(2000, 2008)), by="year", min_units=1, n_boot=100, min_clusters=5)
-    assert ok.slopes.query("facet == '(all)' and frame == 'collective'").iloc[0]["status"] == "ok"
+    assert ok.slopes.query("facet == '(all)' and frame == 'collective_social'").iloc[0]["status"] == "ok"
     with pytest.raises(IsicError, match="isic:E006.*--min-periods"):
         trend(data, min_periods=1)
 
@@ -121,7 +121,7 @@ def test_failed_refits_are_counted_and_the_interval_withheld():
     row = report.slopes.query("facet == '(all)' and frame == 'mixed'").iloc[0]
     assert row["n_failed"] > 10 and row["status"] == f"too many failed refits ({row['n_failed']} of 200)"
     assert np.isnan(row["points_low"]) and np.isnan(row["points_high"]) and not np.isnan(row["points_per_decade"])
-    good = report.slopes.query("facet == '(all)' and frame == 'collective'").iloc[0]
+    good = report.slopes.query("facet == '(all)' and frame == 'collective_social'").iloc[0]
     assert good["status"] == "ok" and good["n_failed"] <= 10
 
 
@@ -139,7 +139,7 @@ def test_logistic_and_sen_disagreement_is_said():
 
     data = articles(n_texts=len(years), years=years, frames_of=frames_of, sizes=(10, 11))
     report = trend(data, by="year", min_units=1, n_boot=200)
-    row = report.slopes.query("facet == '(all)' and frame == 'collective'").iloc[0]
+    row = report.slopes.query("facet == '(all)' and frame == 'collective_social'").iloc[0]
     assert row["points_per_decade"] > 0 and row["sen_points_per_decade"] < 0 and row["sen_agrees"] is False
     assert any("disagree in sign" in s and "collective" in s for s in report.summary)
 
@@ -149,7 +149,7 @@ def test_facet_slopes_get_benjamini_hochberg_q_values():
     facets = report.slopes[report.slopes["facet"] != "(all)"]
     expected = stats.benjamini_hochberg(facets["wald_p_value"].to_numpy(float))
     np.testing.assert_allclose(facets["q_value"].to_numpy(float), expected, equal_nan=True)
-    assert any("q = " in s and "Benjamini–Hochberg over the 8 facet slopes" in s for s in report.summary)
+    assert any("q = " in s and "Benjamini–Hochberg over the 10 facet slopes" in s for s in report.summary)
 
 
 def labelled(data: ReportData, per_period: int, seed: int = 0, by: int = 5) -> pd.DataFrame:
@@ -167,16 +167,16 @@ def test_ppi_columns_in_trend_match_the_estimators():
     units = data.units.assign(cid=resolve_cluster(data.units, None)[0], year=data.units["date"].str[:4].astype(int))
     units["period"] = (units["year"] // 5) * 5
     gold = units["id"].map(labels.set_index("id")["frame"])
-    row = report.frames.query("facet == '(all)' and period == '2000–2004' and frame == 'collective'").iloc[0]
+    row = report.frames.query("facet == '(all)' and period == '2000–2004' and frame == 'collective_social'").iloc[0]
     part = units[units["period"] == 2000]
     lab = part[gold[part.index].notna()]
-    expected = ppi.ppi_mean((gold[lab.index] == "collective").to_numpy(float), lab["p_collective"], part["p_collective"],
+    expected = ppi.ppi_mean((gold[lab.index] == "collective_social").to_numpy(float), lab["p_collective"], part["p_collective"],
                             cluster=lab["cid"], cluster_unlabelled=part["cid"], df="effective", lam=1.0)
     assert row["ppi_share"] == pytest.approx(expected.estimate) and row["ppi_low"] == pytest.approx(expected.low)
     assert row["n_labelled"] == len(lab)
-    slope = report.slopes.query("facet == '(all)' and frame == 'collective'").iloc[0]
+    slope = report.slopes.query("facet == '(all)' and frame == 'collective_social'").iloc[0]
     lab_all = units[gold.notna()]
-    direct = ppi.ppi_trend(lab_all["year"], (gold[lab_all.index] == "collective").to_numpy(float), lab_all["p_collective"],
+    direct = ppi.ppi_trend(lab_all["year"], (gold[lab_all.index] == "collective_social").to_numpy(float), lab_all["p_collective"],
                            units["year"], units["p_collective"], cluster=lab_all["cid"], cluster_unlabelled=units["cid"],
                            strata=lab_all["period"].astype(str), strata_unlabelled=units["period"].astype(str),
                            df="clusters", logistic=False)
@@ -185,7 +185,7 @@ def test_ppi_columns_in_trend_match_the_estimators():
     # A period without labels: no corrected slope (its classifier error is unknown).
     partial = labels[~labels["id"].isin(units.loc[units["period"] == 2000, "id"])]
     gap = trend(data, by=5, min_units=1, n_boot=50, labels=partial)
-    assert np.isnan(gap.slopes.query("facet == '(all)' and frame == 'collective'").iloc[0]["ppi_points_per_decade"])
+    assert np.isnan(gap.slopes.query("facet == '(all)' and frame == 'collective_social'").iloc[0]["ppi_points_per_decade"])
     plain = trend(data, by=5, min_units=1, n_boot=100)
     assert "ppi_share" not in plain.frames and any("not corrected for its errors" in s for s in plain.summary)
 
@@ -206,9 +206,9 @@ def test_compare_differences_are_cluster_robust():
     data = articles(n_texts=70, seed=7)
     report = compare(data, by="code", n_boot=100)
     assert report.params["clustered"] and report.params["n_clusters"] == 70
-    row = report.frames.query("group == 'A' and frame == 'collective'").iloc[0]
+    row = report.frames.query("group == 'A' and frame == 'collective_social'").iloc[0]
     units = data.units.assign(cid=resolve_cluster(data.units, None)[0])
-    y = (units["frame"] == "collective").to_numpy(float)
+    y = (units["frame"] == "collective_social").to_numpy(float)
     x = sm.add_constant((units["code"] == "A").to_numpy(float))
     ref = sm.OLS(y, x).fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(units["cid"])[0], "use_correction": False})
     se = ref.bse[1] * math.sqrt(70 / 69)
@@ -223,14 +223,14 @@ def test_compare_with_labels_gives_ppi_shares_and_differences():
     units = data.units
     labels = units.groupby("code", group_keys=False).apply(lambda p: p.sample(30, random_state=1))[["id", "frame"]]
     report = compare(data, by="code", n_boot=100, labels=labels)
-    row = report.frames.query("group == 'B' and frame == 'collective'").iloc[0]
+    row = report.frames.query("group == 'B' and frame == 'collective_social'").iloc[0]
     ids = resolve_cluster(units, None)[0]
     part = units[units["code"] == "B"]
     lab = part[part["id"].isin(labels["id"])]
-    expected = ppi.ppi_mean((lab["frame"] == "collective").to_numpy(float), lab["p_collective"], part["p_collective"],
+    expected = ppi.ppi_mean((lab["frame"] == "collective_social").to_numpy(float), lab["p_collective"], part["p_collective"],
                             cluster=ids[lab.index], cluster_unlabelled=ids[part.index], df="effective", lam=1.0)
     assert row["ppi_share"] == pytest.approx(expected.estimate) and row["ppi_high"] == pytest.approx(expected.high)
-    other = report.frames.query("group == 'A' and frame == 'collective'").iloc[0]
+    other = report.frames.query("group == 'A' and frame == 'collective_social'").iloc[0]
     assert row["ppi_diff_points"] == pytest.approx(100 * (row["ppi_share"] - other["ppi_share"]))
     assert row["ppi_diff_low"] < row["ppi_diff_points"] < row["ppi_diff_high"]
 
@@ -248,9 +248,9 @@ def test_units_without_a_cluster_id_are_their_own_cluster():
 def test_a_period_of_one_cluster_gets_no_interval():
     data = articles(n_texts=12, years=[2000] + list(range(2005, 2016)), sizes=(3, 6))
     report = trend(data, by=5, min_units=1, n_boot=50)
-    row = report.frames.query("facet == '(all)' and period == '2000–2004' and frame == 'collective'").iloc[0]
+    row = report.frames.query("facet == '(all)' and period == '2000–2004' and frame == 'collective_social'").iloc[0]
     assert row["interval"] == "one cluster: no interval" and np.isnan(row["low"]) and row["n_clusters"] == 1
-    text = report.text_level.query("facet == '(all)' and period == '2000–2004' and frame == 'collective'").iloc[0]
+    text = report.text_level.query("facet == '(all)' and period == '2000–2004' and frame == 'collective_social'").iloc[0]
     assert text["n_clusters"] == 1 and np.isnan(text["low"]) and np.isnan(text["high"])
 
 
@@ -316,17 +316,17 @@ def test_sample_weights_are_used_and_non_probability_samples_refused():
     sizes = units["decade"].value_counts()
     labels = picks[["id", "frame"]].assign(stratum=picks["decade"].astype(str), weight=picks["decade"].map(sizes) / 20)
     report = trend(data, by=5, min_units=1, n_boot=50, labels=labels)
-    row = report.frames.query("facet == '(all)' and period == '2010–2014' and frame == 'collective'").iloc[0]
+    row = report.frames.query("facet == '(all)' and period == '2010–2014' and frame == 'collective_social'").iloc[0]
     ids = resolve_cluster(units, None)[0]
     part = units[units["year"].between(2010, 2014)]
     lab = part[part["id"].isin(labels["id"])]
     w = lab["id"].map(labels.set_index("id")["weight"])
-    expected = ppi.ppi_mean((lab["frame"] == "collective").to_numpy(float), lab["p_collective"], part["p_collective"],
+    expected = ppi.ppi_mean((lab["frame"] == "collective_social").to_numpy(float), lab["p_collective"], part["p_collective"],
                             cluster=ids[lab.index], cluster_unlabelled=ids[part.index], df="effective", lam=1.0, weights=w)
     assert row["ppi_share"] == pytest.approx(expected.estimate)
-    slope = report.slopes.query("facet == '(all)' and frame == 'collective'").iloc[0]
+    slope = report.slopes.query("facet == '(all)' and frame == 'collective_social'").iloc[0]
     lab_all = units[units["id"].isin(labels["id"])]
-    direct = ppi.ppi_trend(lab_all["year"], (lab_all["frame"] == "collective").to_numpy(float), lab_all["p_collective"],
+    direct = ppi.ppi_trend(lab_all["year"], (lab_all["frame"] == "collective_social").to_numpy(float), lab_all["p_collective"],
                            units["year"], units["p_collective"], cluster=ids[lab_all.index], cluster_unlabelled=ids,
                            weights=lab_all["id"].map(labels.set_index("id")["weight"]),
                            strata=lab_all["decade"].astype(str), df="clusters", logistic=False)
