@@ -134,7 +134,9 @@ class Errors(metaclass=_Catalogue):
     )
 
     # --- Warnings ---------------------------------------------------------
-    W201 = "decoded as {encoding} (not UTF-8)"
+    W201 = (
+        "decoded as {encoding} (not UTF-8): charset-normalizer's guess, confidence {confidence}{plausible}"
+    )
     W202 = "text of {n_chars} characters split into {n_chunks} chunks of at most {max_length}"
     W203 = "no 'id' field: id '{id}' was made from the file name and line"
     W204 = "UTF-8 byte-order mark removed"
@@ -158,6 +160,11 @@ class Errors(metaclass=_Catalogue):
     W211 = (
         "{count} version(s) carry the pre-1970 placeholder date {placeholder} (true date unknown, "
         "before 1970): their 'date' is set to null"
+    )
+    W212 = "decoded as {encoding} (its byte-order mark says so)"
+    W213 = (
+        "not valid UTF-8 on this line (the rest of the file is): {count} undecodable byte(s) "
+        "replaced by U+FFFD; re-save the file as UTF-8 to keep them"
     )
     W301 = (
         "Lexicon '{name}' in the saved pipeline is version {saved}, the shipped one is "

@@ -41,7 +41,7 @@ from typing import Any
 
 from isic_nlp.errors import Errors, IsicError
 
-from .decoding import Unreadable, decode_bytes, probe_file, read_all_bytes, read_lines
+from .decoding import Unreadable, bad_line_warning, decode_bytes, probe_file, read_all_bytes, read_lines
 from .hygiene import clean_dates, clean_text, normalise_newlines
 from .legi import is_legi_tree, read_legi
 from .versions import is_versions_file, read_versions
@@ -199,6 +199,8 @@ def _read_jsonl(path: Path, text_field: str, id_field: str) -> Iterator[Record |
             nuls = raw.count("\x00")
             if nuls:  # a raw NUL is not valid JSON: removed, and reported with the record (W209)
                 raw = raw.replace("\x00", "")
+            if line in probe.bad_lines:  # a line of invalid UTF-8 bytes in a UTF-8 file
+                yield bad_line_warning(file, line, _line_id(raw, id_field), raw)
             try:
                 obj = decode(raw)
             except (ValueError, RecursionError) as err:  # JSONDecodeError, NaN, deep nesting
@@ -264,6 +266,9 @@ def _read_table(
                 yield InputProblem.from_code(file, start, None, "E207", reason=str(err))
                 continue
             done = reader.line_num
+            if probe.bad_lines:  # lines of invalid UTF-8 bytes in a UTF-8 file
+                for bad in sorted(n for n in probe.bad_lines if start <= n <= done):
+                    yield bad_line_warning(file, bad, None, "\ufffd" * _replaced(row))
             if not row:
                 continue  # blank line
             if len(row) != n_fields:
@@ -363,6 +368,20 @@ def _make_record(
     for code, fields in problems + date_problems:
         yield InputProblem.from_code(file, line, rid, code, **fields)
     yield Record(rid, normalise_newlines(text), meta, file, line)
+
+
+def _line_id(raw: str, id_field: str) -> str | None:
+    """The id of a JSON Lines record, for a warning given before the record is checked."""
+    try:
+        obj = json.loads(raw)
+    except ValueError:
+        return None
+    value = obj.get(id_field) if isinstance(obj, dict) else None
+    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+
+
+def _replaced(row: list[str]) -> int:
+    return sum(cell.count("\ufffd") for cell in row)
 
 
 def _json_type(value: Any) -> str:

@@ -1,0 +1,108 @@
+"""Bad input read whole (issue 13): nothing lost, nothing mixed, nothing hangs.
+
+Each test builds its small input in ``tmp_path``. Sections: decoding per line,
+file system, bounds, CSV, IRaMuTeQ.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from isic_nlp.corpus.readers import InputProblem, Record, read_records
+
+# CASF, art. L311-3 and L116-1: accents, "œ" and "’".
+L311_3 = "Les droits de la personne accueillie : l'exercice des droits et libertés individuels est garanti."
+L116_1 = "Elle est mise en œuvre par l’État, les collectivités territoriales et leurs établissements."
+
+
+def split(items):
+    items = list(items)
+    records = [i for i in items if isinstance(i, Record)]
+    errors = [i for i in items if isinstance(i, InputProblem) and i.severity == "error"]
+    warnings = [i for i in items if isinstance(i, InputProblem) and i.severity == "warning"]
+    return records, errors, warnings
+
+
+def jsonl(*objs) -> str:
+    return "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in objs)
+
+
+# --------------------------------------------------------------------------- 1. decoding per line
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".txt"])
+def test_one_bad_byte_spoils_only_its_line(tmp_path, suffix):
+    bad = b"D\xe9cret du 3 mai"  # a cp1252 "é" pasted into a UTF-8 file
+    if suffix == ".jsonl":
+        head, tail = jsonl({"id": "a", "text": L311_3}), jsonl({"id": "c", "text": L116_1})
+        data = head.encode() + b'{"id": "b", "text": "' + bad + b'"}\n' + tail.encode()
+    elif suffix == ".csv":
+        data = f"id;text\na;{L311_3}\n".encode() + b"b;" + bad + f"\nc;{L116_1}\n".encode()
+    else:
+        data = f"{L311_3}\n".encode() + bad + f"\n{L116_1}\n".encode()
+    path = tmp_path / f"casf{suffix}"
+    path.write_bytes(data)
+    records, errors, warnings = split(read_records(path))
+    assert not errors
+    texts = "\n".join(r.text for r in records)
+    assert L311_3 in texts and L116_1 in texts  # the good lines are exact, not cp1252 mojibake
+    assert "D\ufffdcret du 3 mai" in texts  # the bad line: U+FFFD for its undecodable byte
+    bad_line = 2 if suffix != ".csv" else 3
+    assert [(w.code, w.line) for w in warnings] == [("W213", bad_line)]
+    assert "1 undecodable byte(s)" in warnings[0].reason
+    if suffix == ".jsonl":
+        assert warnings[0].id == "b"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-16-be"])
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".txt"])
+def test_utf16_and_utf32_with_a_bom_are_read(tmp_path, encoding, suffix):
+    if suffix == ".jsonl":
+        content = jsonl({"id": "a", "text": L311_3}, {"id": "b", "text": L116_1})
+    elif suffix == ".csv":
+        content = f"id;text\na;{L311_3}\nb;{L116_1}\n"
+    else:
+        content = f"{L311_3}\n{L116_1}"
+    data = content.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    path = tmp_path / f"casf{suffix}"
+    path.write_bytes(data)
+    records, errors, warnings = split(read_records(path))
+    assert not errors
+    assert "\n".join(r.text for r in records) == f"{L311_3}\n{L116_1}"
+    assert [w.code for w in warnings] == ["W212"]
+    assert warnings[0].reason.startswith(f"decoded as {encoding[:6]}")
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".txt"])
+def test_macroman_is_not_read_as_cp1252(tmp_path, suffix):
+    content = jsonl({"id": "a", "text": L116_1}) if suffix == ".jsonl" else L116_1
+    path = tmp_path / f"mac{suffix}"
+    path.write_bytes(content.encode("mac_roman"))
+    records, errors, warnings = split(read_records(path))
+    assert not errors and records[0].text == L116_1
+    assert [w.code for w in warnings] == ["W201"]
+    assert warnings[0].reason.startswith("decoded as mac_roman (not UTF-8): charset-normalizer's guess, confidence ")
+
+
+def test_an_unsure_guess_names_the_other_plausible_encodings(tmp_path):
+    path = tmp_path / "court.jsonl"
+    path.write_bytes(b'{"id": "a", "text": "Arr\xeat"}\n')  # one accented letter: little to go on
+    records, _, warnings = split(read_records(path))
+    assert [w.code for w in warnings] == ["W201"]
+    assert "as plausible: " in warnings[0].reason
+
+
+def test_a_cp1252_file_with_few_accents_is_still_cp1252(tmp_path):
+    # No valid non-ASCII UTF-8 anywhere: the file is not UTF-8, whatever its bad lines.
+    path = tmp_path / "a.jsonl"
+    lines = [{"id": str(i), "text": "Article sans accent"} for i in range(50)] + [{"id": "x", "text": L116_1}]
+    path.write_bytes(jsonl(*lines).encode("cp1252"))
+    records, _, warnings = split(read_records(path))
+    assert records[-1].text == L116_1
+    assert [w.code for w in warnings] == ["W201"]
+    assert warnings[0].reason.startswith("decoded as cp1252 (not UTF-8): charset-normalizer's guess")
