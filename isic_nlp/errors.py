@@ -107,6 +107,9 @@ class Errors(metaclass=_Catalogue):
     E210 = "could not read file: {reason}"
     E211 = "LEGI article without an 'id' (num {num!r}, cid {cid!r}); skipped"
     E212 = "not an article version of the versions file format: {reason}; skipped"
+    E213 = "not a regular file but a {kind}; it was not opened"
+    E214 = "broken symbolic link: its target {target} does not exist; skipped"
+    E215 = "symbolic link loop (a link leads back to itself); skipped"
 
     # --- E3xx: pipelines and components -----------------------------------
     E301 = (

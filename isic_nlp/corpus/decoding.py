@@ -13,6 +13,10 @@ Encodings are decided per file, then applied per line:
   non-ASCII lines, and the guess, its confidence and the encodings as plausible
   are in the warning (W201). A MacRoman file is read as MacRoman, not cp1252.
 
+Only regular files are opened: a FIFO, a device or a socket (E213), a broken
+symbolic link (E214) or a loop of links (E215) is reported without being
+opened, so that nothing hangs on a pipe or reads ``/dev/zero`` forever.
+
 A file is gzip when its content says so, whatever its name; a ``.gz`` that is
 not gzip, or a file with many NUL bytes, is binary (E206). A damaged or vanished
 file gives E210 at the line where reading stopped.
@@ -30,8 +34,11 @@ Example:
 from __future__ import annotations
 
 import codecs
+import errno
 import gzip
 import io
+import os
+import stat
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -49,6 +56,8 @@ __all__ = [
     "bad_line_warning",
     "decode_bytes",
     "describe_error",
+    "file_problem",
+    "is_regular",
     "open_binary",
     "probe_file",
     "read_all_bytes",
@@ -199,6 +208,44 @@ def bad_line_warning(file: str, line: int, rid: str | None, text: str) -> InputP
     return InputProblem.from_code(file, line, rid, "W213", count=max(text.count("\ufffd"), 1))
 
 
+_KINDS = (
+    (stat.S_ISFIFO, "FIFO (named pipe)"),
+    (stat.S_ISCHR, "character device"),
+    (stat.S_ISBLK, "block device"),
+    (stat.S_ISSOCK, "socket"),
+    (stat.S_ISDIR, "folder"),
+)
+
+
+def file_problem(path: Path, rid: str | None = None) -> InputProblem | None:
+    """Why ``path`` must not be opened (E213, E214, E215, E210), or ``None`` for a regular file.
+
+    Only the file's status is read (``stat``): nothing is opened.
+
+    Example:
+        >>> file_problem(Path("/dev/null")).reason
+        'not a regular file but a character device; it was not opened'
+    """
+    file = str(path)
+    try:
+        status = os.stat(path)
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return InputProblem.from_code(file, None, rid, "E215")
+        if err.errno == errno.ENOENT and os.path.islink(path):
+            return InputProblem.from_code(file, None, rid, "E214", target=os.readlink(path))
+        return InputProblem.from_code(file, None, rid, "E210", reason=describe_error(err))
+    if stat.S_ISREG(status.st_mode):
+        return None
+    kind = next((name for test, name in _KINDS if test(status.st_mode)), "special file")
+    return InputProblem.from_code(file, None, rid, "E213", kind=kind)
+
+
+def is_regular(path: Path) -> bool:
+    """Whether ``path`` is a regular file (following links), without opening it."""
+    return file_problem(path) is None
+
+
 class Unreadable(Exception):
     """Reading stopped: ``line`` is the first line that could not be read."""
 
@@ -258,6 +305,9 @@ def probe_file(path: Path) -> Probe | InputProblem:
     place and reports it there, after the records read before it.
     """
     file = str(path)
+    refused = file_problem(path)
+    if refused is not None:
+        return refused
     try:
         gz = _gzip_state(path)
     except OSError as err:
@@ -337,6 +387,9 @@ def read_lines(path: Path, probe: Probe) -> Iterator[tuple[int, str]]:
 def read_all_bytes(path: Path) -> bytes | InputProblem:
     """The whole content of a (possibly gzipped) file, or a problem for the file."""
     file = str(path)
+    refused = file_problem(path)
+    if refused is not None:
+        return refused
     try:
         gz = _gzip_state(path)
         if isinstance(gz, InputProblem):

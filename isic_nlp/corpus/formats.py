@@ -111,7 +111,7 @@ def format_files(paths: Iterable[PathArg]) -> list[Path]:
             ]
             if not found:
                 raise IsicError(Errors.E004.format(path=path))
-        elif path.exists():
+        elif path.exists() or path.is_symlink():  # a broken link or a loop: reported when read
             if _suffix(path) not in FORMATS:
                 known = ", ".join(sorted(FORMATS))
                 raise IsicError(

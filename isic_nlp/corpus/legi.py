@@ -64,7 +64,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from .decoding import READ_ERRORS, describe_error, open_binary, probe_file
+from .decoding import READ_ERRORS, describe_error, is_regular, open_binary, probe_file
 from .hygiene import NO_DATE_YEAR
 from .records import InputProblem, Record
 
@@ -95,6 +95,8 @@ def is_legi_tree(path: str | Path) -> bool:
     the JSON Lines reader, which reports it.
     """
     path = Path(path)
+    if not is_regular(path):  # a FIFO would block: the reader reports it (E213)
+        return False
     try:
         gz = path.name.lower().endswith(".gz")
         with open(path, "rb") as raw:

@@ -65,6 +65,7 @@ import pandas as pd
 
 from isic_nlp.output import sha256_file
 
+from .decoding import is_regular
 from .formats import FORMATS, file_format, format_files, read_files
 from .hygiene import clean_dates, clean_text
 from .manifest import input_kind, load_manifest
@@ -256,7 +257,13 @@ def records_from_source(
     items = list(source) if not isinstance(source, Iterator) else source
     if isinstance(items, list) and all(isinstance(i, (str, Path)) for i in items):
         files = input_files(items)
-        inputs = [{"file": str(f), "bytes": f.stat().st_size, "sha256": sha256_file(f)} for f in files]
+        # Only regular files are hashed: a FIFO or /dev/zero would never end (the reader reports them).
+        inputs = [
+            {"file": str(f), "bytes": f.stat().st_size, "sha256": sha256_file(f)}
+            if is_regular(f)
+            else {"file": str(f), "bytes": None, "sha256": None}
+            for f in files
+        ]
         return read_records(items, text_field=text_field, id_field=id_field), inputs
     return _records_from_items(items, text_field, id_field), []
 

@@ -35,7 +35,7 @@ from typing import Any
 
 from isic_nlp.errors import Errors, IsicError
 
-from .decoding import decode_bytes
+from .decoding import decode_bytes, file_problem
 from .formats import read_txt
 from .hygiene import normalise_newlines
 from .records import InputProblem, Record
@@ -208,6 +208,9 @@ def _value(name: str, value: str) -> Any:
 def _decode(path: Path) -> tuple[str | None, list[InputProblem]]:
     """The text of a small file, with W204/W201 warnings, or ``None`` and an E210 problem."""
     file = str(path)
+    refused = file_problem(path)
+    if refused is not None:
+        return None, [refused]
     try:
         data = path.read_bytes()
     except OSError as err:

@@ -78,6 +78,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from isic_nlp.corpus.decoding import is_regular
 from isic_nlp.corpus.records import InputProblem, Record
 from isic_nlp.errors import Errors
 
@@ -150,8 +151,11 @@ def is_versions_file(path: str | Path) -> bool:
     """Whether a file is a versions file: its first non-blank line is a version record.
 
     Cheap: reads at most the first 1 MiB (gzip recognised by its content) and
-    parses one line. Never raises: an unreadable file is not a versions file.
+    parses one line. Never raises: an unreadable file is not a versions file,
+    and a FIFO or device is not opened.
     """
+    if not is_regular(Path(path)):
+        return False
     try:
         with _open_text(Path(path)) as stream:
             for _ in range(20):

@@ -106,3 +106,83 @@ def test_a_cp1252_file_with_few_accents_is_still_cp1252(tmp_path):
     assert records[-1].text == L116_1
     assert [w.code for w in warnings] == ["W201"]
     assert warnings[0].reason.startswith("decoded as cp1252 (not UTF-8): charset-normalizer's guess")
+
+
+# --------------------------------------------------------------------------- 2. file system
+
+
+def _read_in_thread(paths, timeout=10):
+    """read_records in a thread with a time limit: a hang fails the test instead of blocking it."""
+    import threading
+
+    out: dict = {}
+
+    def run():
+        try:
+            out["items"] = list(read_records(paths))
+        except BaseException as err:  # reported to the test
+            out["error"] = err
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    assert not thread.is_alive(), "reading hung"
+    if "error" in out:
+        raise out["error"]
+    return split(out["items"])
+
+
+@pytest.mark.parametrize("name", ["pipe.jsonl", "pipe.txt", "pipe.csv", "pipe.json"])
+def test_a_fifo_in_a_folder_is_reported_not_opened(tmp_path, name):
+    import os
+
+    (tmp_path / "a.jsonl").write_text(jsonl({"id": "a", "text": L311_3}), encoding="utf-8")
+    os.mkfifo(tmp_path / name)
+    records, errors, _ = _read_in_thread([tmp_path, tmp_path / name] if name.endswith(".json") else tmp_path)
+    assert [r.id for r in records] == ["a"]
+    assert [(e.code, Path(e.file).name) for e in errors] == [("E213", name)]
+    assert "FIFO" in errors[0].reason
+
+
+def test_a_link_to_dev_zero_is_reported_not_read(tmp_path):
+    (tmp_path / "a.jsonl").write_text(jsonl({"id": "a", "text": L311_3}), encoding="utf-8")
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")
+    (tmp_path / "null.jsonl").symlink_to("/dev/null")  # another device: the same one would be read once
+    records, errors, _ = _read_in_thread(tmp_path)
+    assert [r.id for r in records] == ["a"]
+    assert sorted((e.code, Path(e.file).name) for e in errors) == [("E213", "null.jsonl"), ("E213", "zero.txt")]
+    assert "character device" in errors[0].reason
+
+
+def test_broken_links_and_loops_are_rows_of_errors(tmp_path):
+    (tmp_path / "a.jsonl").write_text(jsonl({"id": "a", "text": L311_3}), encoding="utf-8")
+    (tmp_path / "broken.csv").symlink_to(tmp_path / "gone.csv")
+    (tmp_path / "loop1.txt").symlink_to(tmp_path / "loop2.txt")
+    (tmp_path / "loop2.txt").symlink_to(tmp_path / "loop1.txt")
+    records, errors, _ = _read_in_thread(tmp_path)
+    assert [r.id for r in records] == ["a"]
+    assert [(e.code, Path(e.file).name) for e in errors] == [
+        ("E214", "broken.csv"), ("E215", "loop1.txt"), ("E215", "loop2.txt")
+    ]
+    assert "gone.csv" in errors[0].reason
+    # Named directly, they are rows of errors too, not an invocation error.
+    records, errors, _ = _read_in_thread([tmp_path / "broken.csv", tmp_path / "a.jsonl"])
+    assert [r.id for r in records] == ["a"] and [e.code for e in errors] == ["E214"]
+
+
+def test_analyse_inputs_do_not_hash_a_fifo(tmp_path):
+    import os
+    import threading
+
+    from isic_nlp.corpus.readers import records_from_source
+
+    (tmp_path / "a.jsonl").write_text(jsonl({"id": "a", "text": L311_3}), encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.jsonl")
+    out: dict = {}
+    thread = threading.Thread(target=lambda: out.update(result=records_from_source(tmp_path)), daemon=True)
+    thread.start()
+    thread.join(10)
+    assert not thread.is_alive(), "hashing the inputs hung on a FIFO"
+    items, inputs = out["result"]
+    assert [(Path(i["file"]).name, i["sha256"] is None) for i in inputs] == [("a.jsonl", False), ("pipe.jsonl", True)]
+    assert [i.code for i in items if isinstance(i, InputProblem)] == ["E213"]
