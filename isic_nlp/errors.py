@@ -110,6 +110,14 @@ class Errors(metaclass=_Catalogue):
     E213 = "not a regular file but a {kind}; it was not opened"
     E214 = "broken symbolic link: its target {target} does not exist; skipped"
     E215 = "symbolic link loop (a link leads back to itself); skipped"
+    E216 = (
+        "record of more than {limit:,} bytes; skipped without being read (the bound is the "
+        "environment variable {variable})"
+    )
+    E217 = (
+        "the file gives more than {limit:,} bytes (decompressed for gzip): reading stopped at this "
+        "line, the records before were kept (the bound is the environment variable {variable})"
+    )
 
     # --- E3xx: pipelines and components -----------------------------------
     E301 = (

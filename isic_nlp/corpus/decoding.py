@@ -17,6 +17,13 @@ Only regular files are opened: a FIFO, a device or a socket (E213), a broken
 symbolic link (E214) or a loop of links (E215) is reported without being
 opened, so that nothing hangs on a pipe or reads ``/dev/zero`` forever.
 
+Bounds (:func:`limits`, set by environment variables): a record (a line of
+JSON Lines or CSV/TSV, a ``.txt`` file) of more than ``ISIC_NLP_MAX_RECORD_BYTES``
+bytes (default 64 MiB) is skipped (E216) without being held in memory, and
+reading a file stops once it has given ``ISIC_NLP_MAX_FILE_BYTES`` bytes
+(default 8 GiB, decompressed for gzip: a "gzip bomb"), with E217 at the line
+where it stopped; the records before are kept.
+
 A file is gzip when its content says so, whatever its name; a ``.gz`` that is
 not gzip, or a file with many NUL bytes, is binary (E206). A damaged or vanished
 file gives E210 at the line where reading stopped.
@@ -58,6 +65,9 @@ __all__ = [
     "describe_error",
     "file_problem",
     "is_regular",
+    "Limits",
+    "limits",
+    "read_problem",
     "open_binary",
     "probe_file",
     "read_all_bytes",
@@ -86,6 +96,84 @@ _CHUNK = 1 << 20  # read size for the encoding scan: bounded memory on large fil
 # Exceptions a damaged or vanished file can raise while being read: truncated gzip
 # (EOFError), corrupt deflate data (zlib.error), bad gzip header or I/O error (OSError).
 READ_ERRORS = (OSError, EOFError, zlib.error)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds on what one input may make isic_nlp read (see the module documentation)."""
+
+    max_record_bytes: int = 64 << 20
+    max_file_bytes: int = 8 << 30
+
+
+_LIMIT_VARIABLES = {"max_record_bytes": "ISIC_NLP_MAX_RECORD_BYTES", "max_file_bytes": "ISIC_NLP_MAX_FILE_BYTES"}
+
+
+def limits() -> Limits:
+    """The bounds in force: the defaults of :class:`Limits`, or the environment variables.
+
+    A variable that is not a whole number of bytes of at least 1 is ignored.
+
+    Example:
+        >>> limits().max_record_bytes == int(os.environ.get("ISIC_NLP_MAX_RECORD_BYTES", 64 << 20))
+        True
+    """
+    values = {}
+    for name, variable in _LIMIT_VARIABLES.items():
+        raw = os.environ.get(variable, "").strip().replace("_", "")
+        if raw.isdigit() and int(raw) > 0:
+            values[name] = int(raw)
+    return Limits(**values)
+
+
+class FileTooLarge(OSError):
+    """A file gave more than ``max_file_bytes`` bytes (decompressed)."""
+
+    def __init__(self, limit: int):
+        super().__init__(f"more than {limit} bytes")
+        self.limit = limit
+
+
+class _Bounded(io.RawIOBase):
+    """A raw stream that raises :class:`FileTooLarge` past ``limit`` bytes."""
+
+    def __init__(self, stream: BinaryIO, limit: int):
+        self._stream = stream
+        self._limit = limit
+        self._count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        data = self._stream.read1(len(buffer))  # what is there: a later error loses nothing before it
+        self._count += len(data)
+        if self._count > self._limit:
+            raise FileTooLarge(self._limit)
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._stream.close()
+        super().close()
+
+
+def read_problem(file: str, line: int | None, rid: str | None, err: BaseException) -> InputProblem:
+    """The problem for an error met while reading: E217 past the file bound, else E210."""
+    cause = err.__cause__ if isinstance(err, Unreadable) else err
+    if isinstance(cause, FileTooLarge):
+        return InputProblem.from_code(
+            file, line, rid, "E217", limit=cause.limit, variable=_LIMIT_VARIABLES["max_file_bytes"]
+        )
+    reason = err.reason if isinstance(err, Unreadable) else describe_error(err)
+    return InputProblem.from_code(file, line, rid, "E210", reason=reason)
+
+
+def too_large(file: str, line: int | None, rid: str | None) -> InputProblem:
+    """E216: a record over ``max_record_bytes``."""
+    return InputProblem.from_code(
+        file, line, rid, "E216", limit=limits().max_record_bytes, variable=_LIMIT_VARIABLES["max_record_bytes"]
+    )
 
 
 class _Scan:
@@ -277,10 +365,10 @@ class Probe:
 
 
 def open_binary(path: Path, gz: bool) -> BinaryIO:
+    """The file's (decompressed) bytes, raising :class:`FileTooLarge` past ``max_file_bytes``."""
     raw = open(path, "rb")  # noqa: SIM115 - closed by the callers
-    if not gz:
-        return raw
-    return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+    stream: BinaryIO = gzip.GzipFile(fileobj=raw, mode="rb") if gz else raw  # type: ignore[assignment]
+    return io.BufferedReader(_Bounded(stream, limits().max_file_bytes), _CHUNK)  # type: ignore[return-value]
 
 
 def _gzip_state(path: Path) -> bool | InputProblem:
@@ -315,6 +403,7 @@ def probe_file(path: Path) -> Probe | InputProblem:
     if isinstance(gz, InputProblem):
         return gz
     head = b""
+    bom = False
     scan = _Scan()
     complete = True
     try:
@@ -330,14 +419,23 @@ def probe_file(path: Path) -> Probe | InputProblem:
                 return InputProblem.from_code(file, None, None, "E206")
             bom = head.startswith(UTF8_BOM)
             carry = head[len(UTF8_BOM) :] if bom else head
+            skipping = False  # in a very long line, whose head is enough for the encoding
             while True:
                 chunk = stream.read(_CHUNK)
-                data = carry + chunk
                 if not chunk:
                     break
+                if skipping:
+                    end = chunk.find(b"\n")
+                    if end < 0:
+                        continue
+                    scan.feed(carry + b"\n")
+                    carry, chunk, skipping = b"", chunk[end + 1 :], False
+                data = carry + chunk
                 cut = data.rfind(b"\n") + 1
                 scan.feed(data[:cut])
                 carry = data[cut:]
+                if len(carry) > _CHUNK:  # memory stays bounded on a file of one huge line
+                    carry, skipping = carry[:_CHUNK], True
     except OSError as err:
         if not head:  # could not even start: the reading pass would fail the same way
             return InputProblem.from_code(file, 1, None, "E210", reason=describe_error(err))
@@ -345,14 +443,17 @@ def probe_file(path: Path) -> Probe | InputProblem:
     except (EOFError, zlib.error):
         complete = False
     if complete:
-        scan.feed(data)  # the last line, without its line break
+        scan.feed(carry)  # the last line, without its line break
     encoding, bad_lines, found = scan.verdict(file)
     warnings = [InputProblem.from_code(file, None, None, "W204")] if bom else []
     return Probe(gz=gz, encoding=encoding, bom=bom, warnings=warnings + found, bad_lines=bad_lines)
 
 
-def read_lines(path: Path, probe: Probe) -> Iterator[tuple[int, str]]:
+def read_lines(path: Path, probe: Probe) -> Iterator[tuple[int, str | None]]:
     """Yield ``(line_number, decoded_line)``; raise :class:`Unreadable` on a read error.
+
+    A line longer than ``max_record_bytes`` is skipped without being held in
+    memory: it comes as ``(line_number, None)`` (the reader reports E216).
 
     Lines keep their terminator (the csv module needs it to tell a quoted line
     break from the end of a row). Splitting the bytes on ``\\n`` is safe for
@@ -371,15 +472,26 @@ def read_lines(path: Path, probe: Probe) -> Iterator[tuple[int, str]]:
         try:
             if probe.bom:
                 stream.read(len(UTF8_BOM))
+            cap = limits().max_record_bytes
             if encoding in ("utf-16", "utf-32"):
                 text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="\n")  # type: ignore[arg-type]
-                for decoded in text:
+                while decoded := text.readline(cap + 1):
                     line += 1
-                    yield line, decoded
+                    if len(decoded) > cap and not decoded.endswith("\n"):
+                        while (rest := text.readline(_CHUNK)) and not rest.endswith("\n"):
+                            pass
+                        yield line, None
+                    else:
+                        yield line, decoded
                 return
-            for raw in stream:
+            while raw := stream.readline(cap + 1):
                 line += 1
-                yield line, raw.decode(encoding, "replace")
+                if len(raw) > cap and not raw.endswith(b"\n"):
+                    while (rest := stream.readline(_CHUNK)) and not rest.endswith(b"\n"):
+                        pass
+                    yield line, None
+                else:
+                    yield line, raw.decode(encoding, "replace")
         except READ_ERRORS as err:
             raise Unreadable(line + 1, describe_error(err)) from err
 
@@ -396,8 +508,13 @@ def read_all_bytes(path: Path) -> bytes | InputProblem:
             if gz.code == "W206":  # an empty .txt file is an empty document
                 return b""
             return gz
+        cap = limits().max_record_bytes
+        if not gz and os.stat(path).st_size > cap:
+            return too_large(file, None, None)
         with open_binary(path, gz) as stream:
-            data = stream.read()
+            data = stream.read(cap + 1)
+        if len(data) > cap:
+            return too_large(file, None, None)
     except READ_ERRORS as err:
         raise Unreadable(None, describe_error(err)) from err
     if not _wide_bom(data) and _looks_binary(data[:_BINARY_PROBE]):
@@ -412,6 +529,8 @@ def _looks_binary(head: bytes) -> bool:
 
 
 def describe_error(err: BaseException) -> str:
+    if isinstance(err, FileTooLarge):
+        return f"the file gives {err} ({_LIMIT_VARIABLES['max_file_bytes']}); reading stopped there"
     if isinstance(err, EOFError):
         return f"the compressed file is truncated ({err}); records before this point were kept"
     if isinstance(err, OSError) and err.strerror:

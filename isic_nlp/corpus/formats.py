@@ -41,7 +41,16 @@ from typing import Any
 
 from isic_nlp.errors import Errors, IsicError
 
-from .decoding import Unreadable, bad_line_warning, decode_bytes, probe_file, read_all_bytes, read_lines
+from .decoding import (
+    Unreadable,
+    bad_line_warning,
+    decode_bytes,
+    probe_file,
+    read_all_bytes,
+    read_lines,
+    read_problem,
+    too_large,
+)
 from .hygiene import clean_dates, clean_text, normalise_newlines
 from .legi import is_legi_tree, read_legi
 from .versions import is_versions_file, read_versions
@@ -194,6 +203,9 @@ def _read_jsonl(path: Path, text_field: str, id_field: str) -> Iterator[Record |
     decode = _JSON_DECODER.decode
     try:
         for line, raw in read_lines(path, probe):
+            if raw is None:  # a line over the record bound, not read
+                yield too_large(file, line, None)
+                continue
             if not raw or raw.isspace():
                 continue  # blank lines (often a trailing one) are not records
             nuls = raw.count("\x00")
@@ -217,7 +229,7 @@ def _read_jsonl(path: Path, text_field: str, id_field: str) -> Iterator[Record |
                 continue
             yield from _make_record(obj, text_field, id_field, file, line, stem, nuls=nuls)
     except Unreadable as err:
-        yield InputProblem.from_code(file, err.line, None, "E210", reason=err.reason)
+        yield read_problem(file, err.line, None, err)
 
 
 def _read_table(
@@ -232,7 +244,17 @@ def _read_table(
     stem = _stem(path)
     _raise_csv_field_limit()
     try:
-        lines = (text for _, text in read_lines(path, probe))
+        oversized: list[int] = []  # lines over the record bound: read as blank lines, reported
+
+        def texts() -> Iterator[str]:
+            for number, text in read_lines(path, probe):
+                if text is None:
+                    oversized.append(number)
+                    yield "\n"
+                else:
+                    yield text
+
+        lines = texts()
         header_line = next(lines, None)
         if header_line is None:  # only a BOM
             yield InputProblem.from_code(file, None, None, "W206")
@@ -260,12 +282,15 @@ def _read_table(
             try:
                 row = next(reader)
             except StopIteration:
+                yield from (too_large(file, number, None) for number in oversized)
                 break
             except csv.Error as err:
                 done = reader.line_num
                 yield InputProblem.from_code(file, start, None, "E207", reason=str(err))
                 continue
             done = reader.line_num
+            while oversized:
+                yield too_large(file, oversized.pop(0), None)
             if probe.bad_lines:  # lines of invalid UTF-8 bytes in a UTF-8 file
                 for bad in sorted(n for n in probe.bad_lines if start <= n <= done):
                     yield bad_line_warning(file, bad, None, "\ufffd" * _replaced(row))
@@ -285,7 +310,7 @@ def _read_table(
                 values, text_field, id_field, file, start, stem, missing_id=missing_id
             )
     except Unreadable as err:
-        yield InputProblem.from_code(file, err.line, None, "E210", reason=err.reason)
+        yield read_problem(file, err.line, None, err)
 
 
 def read_txt(path: Path) -> Iterator[Record | InputProblem]:
@@ -296,7 +321,7 @@ def read_txt(path: Path) -> Iterator[Record | InputProblem]:
     try:
         data = read_all_bytes(path)
     except Unreadable as err:
-        yield InputProblem.from_code(file, None, stem, "E210", reason=err.reason)
+        yield read_problem(file, None, stem, err)
         return
     if isinstance(data, InputProblem):
         yield data

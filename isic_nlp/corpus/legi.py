@@ -64,7 +64,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from .decoding import READ_ERRORS, describe_error, is_regular, open_binary, probe_file
+from .decoding import READ_ERRORS, is_regular, open_binary, probe_file, read_problem
 from .hygiene import NO_DATE_YEAR
 from .records import InputProblem, Record
 
@@ -344,7 +344,7 @@ def read_legi(path: str | Path) -> Iterator[Record | InputProblem]:
         with open_binary(path, probe.gz) as stream:
             raw = stream.read()
     except READ_ERRORS as err:
-        yield InputProblem.from_code(file, None, None, "E210", reason=describe_error(err))
+        yield read_problem(file, None, None, err)
         return
     if probe.bom:
         raw = raw[3:]

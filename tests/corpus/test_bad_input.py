@@ -186,3 +186,59 @@ def test_analyse_inputs_do_not_hash_a_fifo(tmp_path):
     items, inputs = out["result"]
     assert [(Path(i["file"]).name, i["sha256"] is None) for i in inputs] == [("a.jsonl", False), ("pipe.jsonl", True)]
     assert [i.code for i in items if isinstance(i, InputProblem)] == ["E213"]
+
+
+# --------------------------------------------------------------------------- 3. bounds
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".jsonl.gz", ".txt"])
+def test_a_record_over_the_bound_is_skipped_and_the_rest_kept(tmp_path, monkeypatch, suffix):
+    import gzip
+
+    monkeypatch.setenv("ISIC_NLP_MAX_RECORD_BYTES", "2000")
+    big = "droits " * 1000  # 7,000 bytes
+    if suffix.startswith(".jsonl"):
+        content = jsonl({"id": "a", "text": L311_3}, {"id": "big", "text": big}, {"id": "c", "text": L116_1})
+        expected, line = ["a", "c"], 2
+    elif suffix == ".csv":
+        content = f"id;text\na;{L311_3}\nbig;{big}\nc;{L116_1}\n"
+        expected, line = ["a", "c"], 3
+    else:
+        content, expected, line = big, [], None
+    data = content.encode()
+    path = tmp_path / f"casf{suffix}"
+    path.write_bytes(gzip.compress(data) if suffix.endswith(".gz") else data)
+    records, errors, _ = split(read_records(path))
+    assert [r.id for r in records] == expected
+    assert [(e.code, e.line) for e in errors] == [("E216", line)]
+    assert "2,000 bytes" in errors[0].reason and "ISIC_NLP_MAX_RECORD_BYTES" in errors[0].reason
+
+
+def test_a_gzip_bomb_stops_at_the_file_bound(tmp_path, monkeypatch):
+    import gzip
+
+    monkeypatch.setenv("ISIC_NLP_MAX_FILE_BYTES", str(1 << 20))
+    lines = jsonl(*({"id": f"a{i}", "text": L311_3} for i in range(100)))
+    # 100 good records, then 50 MB of blank lines (about 50 KB compressed)
+    path = tmp_path / "bomb.jsonl.gz"
+    path.write_bytes(gzip.compress(lines.encode() + b"\n" * (50 << 20), compresslevel=1))
+    records, errors, _ = split(read_records(path))
+    assert len(records) == 100
+    assert [e.code for e in errors] == ["E217"]
+    assert errors[0].line > 100 and "ISIC_NLP_MAX_FILE_BYTES" in errors[0].reason
+
+
+def test_memory_stays_flat_on_a_file_of_one_huge_line(tmp_path, monkeypatch):
+    import tracemalloc
+
+    monkeypatch.setenv("ISIC_NLP_MAX_RECORD_BYTES", str(1 << 20))
+    path = tmp_path / "one_line.jsonl"
+    with open(path, "wb") as handle:
+        handle.write(b'{"id": "x", "text": "' + b"a" * (30 << 20) + b'"}\n')
+        handle.write(jsonl({"id": "b", "text": L311_3}).encode())
+    tracemalloc.start()
+    records, errors, _ = split(read_records(path))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert [r.id for r in records] == ["b"] and [(e.code, e.line) for e in errors] == [("E216", 1)]
+    assert peak < 12 << 20  # the 30 MB line was never held whole
