@@ -102,7 +102,10 @@ class Errors(metaclass=_Catalogue):
     E205 = "duplicate id '{id}' (first seen in {first}); this record was skipped"
     E206 = "binary file (NUL bytes or undecodable content); skipped"
     E207 = "CSV/TSV row could not be parsed: {reason}"
-    E208 = "CSV/TSV file has no '{column}' column (columns: {columns})"
+    E208 = (
+        "CSV/TSV file has no '{column}' column (columns: {columns}); name the column that holds "
+        "the texts with --text-field (text_field= in Python)"
+    )
     E209 = "record is not a JSON object but {type}"
     E210 = "could not read file: {reason}"
     E211 = "LEGI article without an 'id' (num {num!r}, cid {cid!r}); skipped"
@@ -113,6 +116,11 @@ class Errors(metaclass=_Catalogue):
     E216 = (
         "record of more than {limit:,} bytes; skipped without being read (the bound is the "
         "environment variable {variable})"
+    )
+    E218 = (
+        "unclosed quote: this row's quoted cell never closed and took in lines {first}-{last}; "
+        "the row was skipped and those lines read again as rows (close the quote, "
+        "or double a quote inside a cell: \"\")"
     )
     E217 = (
         "the file gives more than {limit:,} bytes (decompressed for gzip): reading stopped at this "
@@ -172,6 +180,7 @@ class Errors(metaclass=_Catalogue):
         "{count} version(s) carry the pre-1970 placeholder date {placeholder} (true date unknown, "
         "before 1970): their 'date' is set to null"
     )
+    W214 = "no 'id' column: the 'doc_id' column (as R's readtext and quanteda write it) gives the ids"
     W212 = "decoded as {encoding} (its byte-order mark says so)"
     W213 = (
         "not valid UTF-8 on this line (the rest of the file is): {count} undecodable byte(s) "

@@ -31,8 +31,8 @@ Example:
 
 from __future__ import annotations
 
+import collections
 import csv
-import itertools
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -48,6 +48,7 @@ from .decoding import (
     probe_file,
     read_all_bytes,
     read_lines,
+    limits,
     read_problem,
     too_large,
 )
@@ -232,6 +233,51 @@ def _read_jsonl(path: Path, text_field: str, id_field: str) -> Iterator[Record |
         yield read_problem(file, err.line, None, err)
 
 
+class _RowTooLarge(Exception):
+    """The row being parsed grew past the record bound (an unclosed quote, most often)."""
+
+
+class _Lines:
+    """Physical lines for the csv module, remembering those of the current row; lines can be read again.
+
+    ``row`` holds the ``(number, text)`` of the lines consumed since :meth:`new_row`;
+    :meth:`again` puts lines back in front, to be parsed anew after an unclosed quote.
+    """
+
+    def __init__(self, source: Iterator[tuple[int, str | None]], cap: int):
+        self._source = source
+        self._pending: collections.deque[tuple[int, str]] = collections.deque()
+        self._cap = cap
+        self.oversized: list[int] = []  # lines over the record bound: read as blank lines
+        self.row: list[tuple[int, str]] = []
+        self._size = 0
+
+    def new_row(self) -> None:
+        self.row = []
+        self._size = 0
+
+    def again(self, lines: list[tuple[int, str]]) -> None:
+        self._pending.extendleft(reversed(lines))
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self._pending:
+            number, text = self._pending.popleft()
+        else:
+            number, raw = next(self._source)
+            if raw is None:
+                self.oversized.append(number)
+                raw = "\n"
+            text = raw
+        self.row.append((number, text))
+        self._size += len(text)
+        if self._size > self._cap and len(self.row) > 1:
+            raise _RowTooLarge
+        return text
+
+
 def _read_table(
     path: Path, fmt: str, text_field: str, id_field: str
 ) -> Iterator[Record | InputProblem]:
@@ -244,31 +290,27 @@ def _read_table(
     stem = _stem(path)
     _raise_csv_field_limit()
     try:
-        oversized: list[int] = []  # lines over the record bound: read as blank lines, reported
-
-        def texts() -> Iterator[str]:
-            for number, text in read_lines(path, probe):
-                if text is None:
-                    oversized.append(number)
-                    yield "\n"
-                else:
-                    yield text
-
-        lines = texts()
-        header_line = next(lines, None)
-        if header_line is None:  # only a BOM
+        source = read_lines(path, probe)
+        first = next(source, None)
+        if first is None:  # only a BOM
             yield InputProblem.from_code(file, None, None, "W206")
             return
-        delimiter = "\t" if fmt == "tsv" else _sniff_delimiter(header_line, text_field)
-        reader = csv.reader(itertools.chain([header_line], lines), delimiter=delimiter)
-        header = [name.strip() for name in next(reader)]
+        lines = _Lines(source, limits().max_record_bytes)
+        lines.again([(first[0], first[1] if first[1] is not None else "\n")])
+        delimiter = "\t" if fmt == "tsv" else _sniff_delimiter(first[1] or "", text_field)
+        reader = csv.reader(lines, delimiter=delimiter)
+        header = [name.strip() for name in next(reader, [])]
         if text_field not in header:
             yield InputProblem.from_code(
                 file, 1, None, "E208", column=text_field, columns=", ".join(header) or "none"
             )
             return
         missing_id: Any = _MISSING
-        if id_field not in header:
+        if id_field not in header and id_field == "id" and "doc_id" in header:
+            # R's readtext, tidytext and quanteda name the id column doc_id.
+            yield InputProblem.from_code(file, 1, None, "W214")
+            id_field = "doc_id"
+        elif id_field not in header:
             # One warning for the file, not one per row: a CSV without ids is a
             # choice of its author, not a defect of each row.
             yield InputProblem.from_code(file, 1, None, "W207", column=id_field)
@@ -276,21 +318,34 @@ def _read_table(
         # The text and id cells stay strings, so that an empty one gets E203/W205.
         meta_columns = [name for name in header if name not in (text_field, id_field)]
         n_fields = len(header)
-        done = reader.line_num  # physical lines consumed so far
         while True:
-            start = done + 1
+            lines.new_row()
             try:
                 row = next(reader)
             except StopIteration:
-                yield from (too_large(file, number, None) for number in oversized)
                 break
-            except csv.Error as err:
-                done = reader.line_num
-                yield InputProblem.from_code(file, start, None, "E207", reason=str(err))
+            except _RowTooLarge:
+                # Past the record bound inside one row: an unclosed quote, or a huge cell.
+                start = lines.row[0][0]
+                yield _unclosed_quote(file, start, lines.row[-1][0], delimiter, lines.row[0][1])
+                lines.again(lines.row[1:])
+                reader = csv.reader(lines, delimiter=delimiter)
                 continue
-            done = reader.line_num
-            while oversized:
-                yield too_large(file, oversized.pop(0), None)
+            except csv.Error as err:
+                start = lines.row[0][0] if lines.row else None
+                yield InputProblem.from_code(file, start, None, "E207", reason=str(err))
+                reader = csv.reader(lines, delimiter=delimiter)
+                continue
+            start, done = lines.row[0][0], lines.row[-1][0]
+            while lines.oversized:
+                yield too_large(file, lines.oversized.pop(0), None)
+            if done > start and sum(text.count('"') for _, text in lines.row) % 2:
+                # An odd number of quotes over several lines: a quote opened and never
+                # closed swallowed the lines after it. They are read again as rows.
+                yield _unclosed_quote(file, start, done, delimiter, lines.row[0][1])
+                lines.again(lines.row[1:])
+                reader = csv.reader(lines, delimiter=delimiter)
+                continue
             if probe.bad_lines:  # lines of invalid UTF-8 bytes in a UTF-8 file
                 for bad in sorted(n for n in probe.bad_lines if start <= n <= done):
                     yield bad_line_warning(file, bad, None, "\ufffd" * _replaced(row))
@@ -309,8 +364,16 @@ def _read_table(
             yield from _make_record(
                 values, text_field, id_field, file, start, stem, missing_id=missing_id
             )
+        yield from (too_large(file, number, None) for number in lines.oversized)
     except Unreadable as err:
         yield read_problem(file, err.line, None, err)
+
+
+def _unclosed_quote(file: str, start: int, done: int, delimiter: str, first_line: str) -> InputProblem:
+    """E218 for a row whose quote swallowed lines ``start + 1`` to ``done``."""
+    cells = first_line.rstrip("\r\n").split(delimiter)
+    rid = cells[0].strip().strip('"') or None if cells else None
+    return InputProblem.from_code(file, start, rid, "E218", first=start + 1, last=done)
 
 
 def read_txt(path: Path) -> Iterator[Record | InputProblem]:

@@ -242,3 +242,68 @@ def test_memory_stays_flat_on_a_file_of_one_huge_line(tmp_path, monkeypatch):
     tracemalloc.stop()
     assert [r.id for r in records] == ["b"] and [(e.code, e.line) for e in errors] == [("E216", 1)]
     assert peak < 12 << 20  # the 30 MB line was never held whole
+
+
+# --------------------------------------------------------------------------- 4. CSV
+
+
+@pytest.mark.parametrize("order", ["text_last", "text_middle"])
+def test_an_unclosed_quote_does_not_swallow_the_rows_after_it(tmp_path, order):
+    rows = [("a", "2002", "Les droits"), ("b", "2003", '"Les libertés'), ("c", "2004", L311_3), ("d", "2005", "Autre")]
+    if order == "text_last":
+        content = "id;year;text\n" + "".join(f"{i};{y};{t}\n" for i, y, t in rows)
+    else:
+        content = "id;text;year\n" + "".join(f"{i};{t};{y}\n" for i, y, t in rows)
+    path = tmp_path / "casf.csv"
+    path.write_text(content, encoding="utf-8")
+    records, errors, _ = split(read_records(path))
+    assert [(r.id, r.text) for r in records] == [("a", "Les droits"), ("c", L311_3), ("d", "Autre")]
+    assert [(e.code, e.line, e.id) for e in errors] == [("E218", 3, "b")]
+    assert "lines 4-5" in errors[0].reason
+
+
+def test_quoted_line_breaks_are_still_one_cell(tmp_path):
+    path = tmp_path / "casf.csv"
+    path.write_text(
+        'id;year;text\na;2002;"1° les droits ;\n2° les devoirs ; ""dits"" sociaux"\nb;2003;"x"\n',
+        encoding="utf-8",
+    )
+    records, errors, _ = split(read_records(path))
+    assert not errors
+    assert [(r.id, r.text) for r in records] == [("a", '1° les droits ;\n2° les devoirs ; "dits" sociaux'), ("b", "x")]
+    # ... and an unclosed quote in the same file is found (and the next row kept).
+    path.write_text('id;year;text\na;2002;"1° les droits ;\nb;2003;x\n', encoding="utf-8")
+    records, errors, _ = split(read_records(path))
+    assert [r.id for r in records] == ["b"] and [e.code for e in errors] == ["E218"]
+
+
+def test_an_unclosed_quote_at_the_bound_stops_and_reads_on(tmp_path, monkeypatch):
+    monkeypatch.setenv("ISIC_NLP_MAX_RECORD_BYTES", "300")
+    rows = "".join(f"r{i};2002;ligne {i}\n" for i in range(40))  # about 600 bytes
+    path = tmp_path / "casf.csv"
+    path.write_text('id;year;text\na;2002;"jamais fermé\n' + rows + 'z;2003;"fin"\n', encoding="utf-8")
+    records, errors, _ = split(read_records(path))
+    assert [e.code for e in errors] == ["E218"]
+    assert [r.id for r in records] == [f"r{i}" for i in range(40)] + ["z"]
+
+
+def test_a_missing_text_column_names_the_columns_and_the_option(tmp_path):
+    path = tmp_path / "casf.csv"
+    path.write_text("id;contenu;annee\na;Les droits;2002\n", encoding="utf-8")
+    _, errors, _ = split(read_records(path))
+    assert [(e.code, e.line) for e in errors] == [("E208", 1)]
+    assert "columns: id, contenu, annee" in errors[0].reason and "--text-field" in errors[0].reason
+    assert [r.text for r in read_records(path, text_field="contenu") if isinstance(r, Record)] == ["Les droits"]
+
+
+def test_an_r_style_doc_id_csv_keeps_its_ids(tmp_path):
+    path = tmp_path / "readtext.csv"
+    path.write_text(f'doc_id,text,year\nL311-3,"{L311_3}",2002\nL116-1,"{L116_1}",2002\n', encoding="utf-8")
+    records, errors, warnings = split(read_records(path))
+    assert not errors
+    assert [(r.id, r.meta) for r in records] == [("L311-3", {"year": "2002"}), ("L116-1", {"year": "2002"})]
+    assert [(w.code, w.line) for w in warnings] == [("W214", 1)]
+    # An 'id' column, when there is one, stays the id.
+    path.write_text(f'id,doc_id,text\nu1,L311-3,"{L116_1}"\n', encoding="utf-8")
+    records, _, warnings = split(read_records(path))
+    assert [(r.id, r.meta) for r in records] == [("u1", {"doc_id": "L311-3"})] and warnings == []

@@ -290,12 +290,13 @@ def test_csv_bad_rows_and_missing_text_column(tmp_path):
         encoding="utf-8",
     )
     records, errors, warnings = split(read_records(bad))
-    assert [(r.id, r.line) for r in records] == [("A1", 2), ("a:5", 5)]
+    # The unclosed quote of A5 is reported (E218) and the line it took in, A6, read again.
+    assert [(r.id, r.line) for r in records] == [("A1", 2), ("a:5", 5), ("A6", 8)]
     assert [(e.code, e.line) for e in errors] == [
         ("E207", 3),
         ("E207", 4),
         ("E203", 6),
-        ("E207", 7),
+        ("E218", 7),
     ]
     assert "unclosed quote" in errors[-1].reason
     assert [w.code for w in warnings] == ["W205"]
