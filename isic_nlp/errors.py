@@ -203,7 +203,12 @@ class Errors(metaclass=_Catalogue):
     E406 = "TXM corpus {path}: metadata.csv has no 'id' column (columns: {columns})."
     E407 = "{option} must be one of {known}, got {value!r}."
     E408 = "Codification list {file}: {problems}\nFix the list (its format is described in its header)."
+    E409 = "IRaMuTeQ corpus: text before the first '****' line belongs to no text; skipped"
     W401 = "TXM corpus: no row for '{id}' in metadata.csv; read with its file name only"
+    W404 = (
+        "{tool} export: the id '{id}' would be written '{base}', as the id '{other}' already is: "
+        "written '{written}' instead (ids must stay distinct)"
+    )
     W402 = (
         "IRaMuTeQ variable '{token}' has no '_' between name and value; kept as '{name}' with an empty value"
     )

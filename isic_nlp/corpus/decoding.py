@@ -92,7 +92,7 @@ _AS_PLAUSIBLE_FEW = 0.1  # ... within this when the file has fewer than _FEW_BYT
 _FEW_BYTES = 20
 _BINARY_PROBE = 8192  # NUL bytes in the first 8 KiB mean "binary", as in git and grep,
 _STRAY_NULS = 8  # ... unless they are a few stray ones (< 8 and < 1 % of the bytes): W209.
-_CHUNK = 1 << 20  # read size for the encoding scan: bounded memory on large files
+_CHUNK = 1 << 18  # read size for the encoding scan: bounded memory on large files
 # Exceptions a damaged or vanished file can raise while being read: truncated gzip
 # (EOFError), corrupt deflate data (zlib.error), bad gzip header or I/O error (OSError).
 READ_ERRORS = (OSError, EOFError, zlib.error)

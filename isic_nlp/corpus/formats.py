@@ -55,7 +55,7 @@ from .decoding import (
 from .hygiene import clean_dates, clean_text, normalise_newlines
 from .legi import is_legi_tree, read_legi
 from .versions import is_versions_file, read_versions
-from .records import InputProblem, PathArg, Record
+from .records import InputProblem, PathArg, Record, SeenIds
 from .titles import fill_from_title
 
 __all__ = ["FORMATS", "file_format", "format_files", "read_files", "read_txt"]
@@ -165,7 +165,7 @@ def read_files(
     files: Iterable[Path], text_field: str = "text", id_field: str = "id"
 ) -> Iterator[Record | InputProblem]:
     """Records and problems of files in known formats, in order; a repeated id is skipped (E205)."""
-    first_seen: dict[str, str] = {}  # id -> "file:line" of its first record
+    seen = SeenIds()
     for path in files:
         fmt = file_format(path)
         if fmt == "legi":
@@ -180,11 +180,10 @@ def read_files(
             items = _read_table(path, fmt, text_field, id_field)
         for item in items:
             if isinstance(item, Record):
-                where = first_seen.get(item.id)
+                where = seen.first_seen(item)
                 if where is not None:
                     yield InputProblem.from_code(item.file, item.line, item.id, "E205", id=item.id, first=where)
                     continue
-                first_seen[item.id] = item.file if item.line is None else f"{item.file}:{item.line}"
             yield item
 
 

@@ -69,7 +69,7 @@ from .decoding import is_regular
 from .formats import FORMATS, file_format, format_files, read_files
 from .hygiene import clean_dates, clean_text
 from .manifest import input_kind, load_manifest
-from .records import ERROR_COLUMNS, InputProblem, PathArg, Record
+from .records import ERROR_COLUMNS, InputProblem, PathArg, Record, SeenIds
 from .textometry import read_iramuteq, read_txm, txm_files
 
 __all__ = [
@@ -220,19 +220,16 @@ class SourceRecords:
         return next(self._items)
 
     def _chain(self) -> Iterator[Record | InputProblem]:
-        first_seen: dict[str, str] = {}
+        seen = SeenIds()
         for part in self._parts:
             for item in part:
                 if isinstance(item, Record):
-                    where = first_seen.get(item.id)
+                    where = seen.first_seen(item)
                     if where is not None:
                         yield InputProblem.from_code(
                             item.file, item.line, item.id, "E205", id=item.id, first=where
                         )
                         continue
-                    first_seen[item.id] = (
-                        item.file if item.line is None else f"{item.file}:{item.line}"
-                    )
                 yield item
             selection = getattr(part, "selection", None)
             if selection:

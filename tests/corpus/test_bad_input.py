@@ -307,3 +307,77 @@ def test_an_r_style_doc_id_csv_keeps_its_ids(tmp_path):
     path.write_text(f'id,doc_id,text\nu1,L311-3,"{L116_1}"\n', encoding="utf-8")
     records, _, warnings = split(read_records(path))
     assert [(r.id, r.meta) for r in records] == [("u1", {"doc_id": "L311-3"})] and warnings == []
+
+
+# --------------------------------------------------------------------------- 5. IRaMuTeQ
+
+
+def test_an_iramuteq_corpus_with_bom_blank_line_and_crlf_is_read_whole(tmp_path):
+    path = tmp_path / "corpus.txt"
+    content = f"\r\n**** *id_L311-3 *year_2002\r\n{L311_3}\r\n**** *id_L116-1 *year_2002\r\n{L116_1}\r\n"
+    path.write_bytes(b"\xef\xbb\xbf" + content.encode("utf-8"))
+    records, errors, warnings = split(read_records(path))
+    assert not errors and [w.code for w in warnings] == ["W204"]
+    assert [(r.id, r.text, r.meta) for r in records] == [
+        ("L311-3", L311_3, {"year": 2002}),
+        ("L116-1", L116_1, {"year": 2002}),
+    ]
+
+
+def test_iramuteq_repeated_variables_and_thematic_lines_are_kept(tmp_path):
+    path = tmp_path / "corpus.txt"
+    path.write_text(
+        f"**** *id_L311-3 *theme_droits *theme_usagers *year_2002\n-*droits\n{L311_3}\n-*etat\n{L116_1}\n",
+        encoding="utf-8",
+    )
+    records, errors, _ = split(read_records(path))
+    assert not errors
+    (record,) = records
+    assert record.meta == {"theme": ["droits", "usagers"], "year": 2002, "themes": ["droits", "etat"]}
+    assert record.text == f"{L311_3}\n{L116_1}"
+
+
+def test_text_before_the_first_iramuteq_line_is_reported(tmp_path):
+    path = tmp_path / "corpus.txt"
+    from isic_nlp.corpus.textometry import read_iramuteq
+
+    # Named as an IRaMuTeQ corpus (read_records only takes a file whose first non-blank line is ****).
+    path.write_text(f"\nPréambule perdu\n**** *id_a\n{L311_3}\n", encoding="utf-8")
+    records, errors, _ = split(read_iramuteq(path))
+    assert [r.id for r in records] == ["a"]
+    assert [(e.code, e.line) for e in errors] == [("E409", 2)]
+
+
+def test_iramuteq_export_makes_colliding_ids_distinct_and_says_so(tmp_path):
+    from isic_nlp.corpus.export import export_iramuteq, export_txm
+    from isic_nlp.corpus.textometry import read_iramuteq
+
+    docs = [
+        {"id": "L116-1/al-2", "text": L311_3},
+        {"id": "L116-1_al-2", "text": L116_1},
+        {"id": "L116-1 al-2", "text": "Troisième."},
+    ]
+    out = tmp_path / "corpus.txt"
+    result = export_iramuteq(docs, out)
+    ids = [r.id for r in read_iramuteq(out) if isinstance(r, Record)]
+    assert ids == ["L116-1_al-2", "L116-1_al-2-2", "L116-1_al-2-3"]
+    assert [(w.code, w.id) for w in result.problems] == [("W404", "L116-1_al-2"), ("W404", "L116-1 al-2")]
+    assert "'L116-1/al-2'" in result.problems[0].reason and "'L116-1_al-2-2'" in result.problems[0].reason
+    txm = export_txm(docs, tmp_path / "txm")
+    assert [w.code for w in txm.problems] == ["W404", "W404"]
+
+
+def test_an_iramuteq_corpus_is_streamed(tmp_path):
+    import tracemalloc
+
+    path = tmp_path / "corpus.txt"
+    with open(path, "w", encoding="utf-8") as handle:
+        for i in range(30000):
+            handle.write(f"**** *id_t{i} *year_2002\n{L311_3} {L116_1}\n")  # about 7 MB
+    tracemalloc.start()
+    count = sum(isinstance(item, Record) for item in read_records(path))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert count == 30000
+    # Not the whole file (7 MB): what grows is the set of ids seen (E205), about 120 bytes a record.
+    assert peak < 6 << 20
