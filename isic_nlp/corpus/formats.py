@@ -7,8 +7,12 @@ is recognised by its content even without the ``.gz`` suffix):
   lines ignored. ``.json`` files are read only when named explicitly: in a
   folder they are usually metadata (e.g. ``stats.json``).
 * CSV (``.csv``, delimiter ``,`` or ``;`` chosen from the header) and TSV
-  (``.tsv``): a header row, a ``text`` column, an optional ``id`` column, any
-  other column becomes metadata (strings, the empty string becomes ``None``).
+  (``.tsv``): a header row, a ``text`` column, an optional ``id`` column (R's
+  ``doc_id`` when there is no ``id``, W214), any other column becomes metadata
+  (strings, the empty string becomes ``None``). A quote opened and never closed
+  would take in the lines after it: the row is reported (E218, an odd number of
+  quotes over several lines, or a row past the record bound) and those lines are
+  read again as rows.
 * Plain text (``.txt``): one document per file, id = file stem.
 * LEGI code trees (a ``.json``/``.json.gz`` whose top level is a ``code`` node of
   ``@socialgouv/legi-data``): one record per article, see :mod:`isic_nlp.corpus.legi`.

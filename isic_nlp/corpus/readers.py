@@ -26,9 +26,19 @@ Inputs:
 
 Ids are unique across all the inputs of one call (E205 for a repeated one).
 
-Encodings are decided per file: strict UTF-8 (a byte-order mark is removed),
-else cp1252, else latin-1 (:mod:`isic_nlp.corpus.decoding`). CRLF and CR line
-breaks inside texts become ``\\n``. Hygiene, each change reported as a warning
+Encodings (:mod:`isic_nlp.corpus.decoding`): UTF-8, a byte-order mark removed
+(W204); a few lines of invalid bytes in a UTF-8 file are decoded with U+FFFD and
+reported at their line (W213), every other line exact; UTF-16/32 with a
+byte-order mark (W212); any other file is decoded as charset-normalizer's guess
+among the Western encodings, with its confidence (W201). CRLF and CR line
+breaks inside texts become ``\\n``.
+
+Only regular files are opened: FIFOs, devices and sockets (E213), broken links
+(E214) and link loops (E215) are rows of errors, never opened. Bounds: a record
+over ``ISIC_NLP_MAX_RECORD_BYTES`` (E216) is skipped unread; a file stops after
+``ISIC_NLP_MAX_FILE_BYTES`` decompressed bytes (E217), keeping the records
+before. Memory does not grow with the corpus but for the ids kept for the
+duplicate check (about 120 bytes a record). Hygiene, each change reported as a warning
 (:mod:`isic_nlp.corpus.hygiene`): HTML tags removed and entities decoded
 (W208), NUL characters removed (W209; many NUL bytes still mean a binary file,
 E206), a ``date`` of LEGI's "no date" 2999-01-01 set to null (W210). A record

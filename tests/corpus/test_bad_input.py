@@ -6,28 +6,16 @@ file system, bounds, CSV, IRaMuTeQ.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from isic_nlp.corpus.readers import InputProblem, Record, read_records
+from tests.corpus.test_readers import jsonl, split
 
 # CASF, art. L311-3 and L116-1: accents, "œ" and "’".
 L311_3 = "Les droits de la personne accueillie : l'exercice des droits et libertés individuels est garanti."
 L116_1 = "Elle est mise en œuvre par l’État, les collectivités territoriales et leurs établissements."
-
-
-def split(items):
-    items = list(items)
-    records = [i for i in items if isinstance(i, Record)]
-    errors = [i for i in items if isinstance(i, InputProblem) and i.severity == "error"]
-    warnings = [i for i in items if isinstance(i, InputProblem) and i.severity == "warning"]
-    return records, errors, warnings
-
-
-def jsonl(*objs) -> str:
-    return "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in objs)
 
 
 # --------------------------------------------------------------------------- 1. decoding per line
