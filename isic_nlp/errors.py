@@ -118,7 +118,7 @@ class Errors(metaclass=_Catalogue):
         "environment variable {variable})"
     )
     E218 = (
-        "unclosed quote: this row's quoted cell never closed and took in lines {first}-{last}; "
+        "unclosed quote: this row's quoted cell never closed and took in line(s) {lines}; "
         "the row was skipped and those lines read again as rows (close the quote, "
         "or double a quote inside a cell: \"\")"
     )

@@ -376,7 +376,8 @@ def _unclosed_quote(file: str, start: int, done: int, delimiter: str, first_line
     """E218 for a row whose quote swallowed lines ``start + 1`` to ``done``."""
     cells = first_line.rstrip("\r\n").split(delimiter)
     rid = cells[0].strip().strip('"') or None if cells else None
-    return InputProblem.from_code(file, start, rid, "E218", first=start + 1, last=done)
+    lines = f"{start + 1}" if done == start + 1 else f"{start + 1}-{done}"
+    return InputProblem.from_code(file, start, rid, "E218", lines=lines)
 
 
 def read_txt(path: Path) -> Iterator[Record | InputProblem]:

@@ -247,7 +247,7 @@ def test_an_unclosed_quote_does_not_swallow_the_rows_after_it(tmp_path, order):
     records, errors, _ = split(read_records(path))
     assert [(r.id, r.text) for r in records] == [("a", "Les droits"), ("c", L311_3), ("d", "Autre")]
     assert [(e.code, e.line, e.id) for e in errors] == [("E218", 3, "b")]
-    assert "lines 4-5" in errors[0].reason
+    assert "line(s) 4-5" in errors[0].reason
 
 
 def test_quoted_line_breaks_are_still_one_cell(tmp_path):
@@ -369,3 +369,31 @@ def test_an_iramuteq_corpus_is_streamed(tmp_path):
     assert count == 30000
     # Not the whole file (7 MB): what grows is the set of ids seen (E205), about 120 bytes a record.
     assert peak < 6 << 20
+
+
+def _version(i: int) -> dict:
+    return {
+        "id": f"CASF:L{i}@2000-12-23", "code": "CASF", "num": f"L{i}", "text": f"Texte {i}.", "date": "2000-12-23",
+        "date_end": None, "event": "created", "modifying_text": "Loi n°2000-1 du 1 janvier 2000",
+        "modifying_text_nature": "LOI", "modifying_text_date": "2000-01-01", "flags": [],
+    }
+
+
+def test_a_versions_file_keeps_to_the_bounds(tmp_path, monkeypatch):
+    import gzip
+
+    from isic_nlp.corpus.versions import read_events
+
+    monkeypatch.setenv("ISIC_NLP_MAX_RECORD_BYTES", "2000")
+    big = dict(_version(2), text="droits " * 1000)
+    path = tmp_path / "casf-versions.jsonl"
+    path.write_text(jsonl(_version(1), big, _version(3)), encoding="utf-8")
+    records, errors, _ = split(read_events(path))
+    assert [r.id for r in records] == ["CASF:L1@2000-12-23", "CASF:L3@2000-12-23"]
+    assert [(e.code, e.line) for e in errors] == [("E216", 2)]
+    # a gzip bomb after the first versions stops at the file bound
+    monkeypatch.setenv("ISIC_NLP_MAX_FILE_BYTES", str(1 << 20))
+    bomb = tmp_path / "bomb-versions.jsonl.gz"
+    bomb.write_bytes(gzip.compress(jsonl(_version(1), _version(3)).encode() + b"\n" * (30 << 20), compresslevel=1))
+    records, errors, _ = split(read_events(bomb))
+    assert len(records) == 2 and [e.code for e in errors] == ["E217"]
