@@ -579,7 +579,9 @@ def _as_list(value: Any) -> list:
 
 
 def read_lexicon_file(path: Path) -> tuple[Lexicon | None, list[Problem]]:
-    """Read and parse one lexicon file from disk."""
+    """Read and parse one lexicon file from disk (a FIFO or a device is not opened)."""
+    if Path(path).exists() and not Path(path).is_file():
+        return None, [Problem(str(path), 1, "cannot read the file: not a regular file (a FIFO, device or folder)")]
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:

@@ -66,3 +66,17 @@ def test_the_check_tells_dangerous_patterns_from_safe_ones(dangerous, safe):
     assert [p.line for p in problems] == [9]
     _, problems = parse_lexicon(minimal(f"- id: a\n  label: rights\n  tokens: {safe}\n"), "m.yaml")
     assert problems == []
+
+
+def test_a_fifo_named_as_a_lexicon_is_refused_not_opened(tmp_path):
+    import os
+    import threading
+
+    path = tmp_path / "pipe.yaml"
+    os.mkfifo(path)
+    out: dict = {}
+    thread = threading.Thread(target=lambda: out.update(problems=check_lexicon_files([path])), daemon=True)
+    thread.start()
+    thread.join(10)
+    assert not thread.is_alive(), "checking the lexicon hung on a FIFO"
+    assert [("not a regular file" in p.message) for p in out["problems"]] == [True]
