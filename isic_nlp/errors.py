@@ -103,11 +103,30 @@ class Errors(metaclass=_Catalogue):
     E205 = "duplicate id '{id}' (first seen in {first}); this record was skipped"
     E206 = "binary file (NUL bytes or undecodable content); skipped"
     E207 = "CSV/TSV row could not be parsed: {reason}"
-    E208 = "CSV/TSV file has no '{column}' column (columns: {columns})"
+    E208 = (
+        "CSV/TSV file has no '{column}' column (columns: {columns}); name the column that holds "
+        "the texts with --text-field (text_field= in Python)"
+    )
     E209 = "record is not a JSON object but {type}"
     E210 = "could not read file: {reason}"
     E211 = "LEGI article without an 'id' (num {num!r}, cid {cid!r}); skipped"
     E212 = "not an article version of the versions file format: {reason}; skipped"
+    E213 = "not a regular file but a {kind}; it was not opened"
+    E214 = "broken symbolic link: its target {target} does not exist; skipped"
+    E215 = "symbolic link loop (a link leads back to itself); skipped"
+    E216 = (
+        "record of more than {limit:,} bytes; skipped without being read (the bound is the "
+        "environment variable {variable})"
+    )
+    E218 = (
+        "unclosed quote: this row's quoted cell never closed and took in line(s) {lines}; "
+        "the row was skipped and those lines read again as rows (close the quote, "
+        "or double a quote inside a cell: \"\")"
+    )
+    E217 = (
+        "the file gives more than {limit:,} bytes (decompressed for gzip): reading stopped at this "
+        "line, the records before were kept (the bound is the environment variable {variable})"
+    )
 
     # --- E3xx: pipelines and components -----------------------------------
     E301 = (
@@ -135,7 +154,9 @@ class Errors(metaclass=_Catalogue):
     )
 
     # --- Warnings ---------------------------------------------------------
-    W201 = "decoded as {encoding} (not UTF-8)"
+    W201 = (
+        "decoded as {encoding} (not UTF-8): charset-normalizer's guess, confidence {confidence}{plausible}"
+    )
     W202 = "text of {n_chars} characters split into {n_chunks} chunks of at most {max_length}"
     W203 = "no 'id' field: id '{id}' was made from the file name and line"
     W204 = "UTF-8 byte-order mark removed"
@@ -160,6 +181,12 @@ class Errors(metaclass=_Catalogue):
         "{count} version(s) carry the pre-1970 placeholder date {placeholder} (true date unknown, "
         "before 1970): their 'date' is set to null"
     )
+    W214 = "no 'id' column: the 'doc_id' column (as R's readtext and quanteda write it) gives the ids"
+    W212 = "decoded as {encoding} (its byte-order mark says so)"
+    W213 = (
+        "not valid UTF-8 on this line (the rest of the file is): {count} undecodable byte(s) "
+        "replaced by U+FFFD; re-save the file as UTF-8 to keep them"
+    )
     W301 = (
         "Lexicon '{name}' in the saved pipeline is version {saved}, the shipped one is "
         "{shipped}: results follow the saved version."
@@ -177,7 +204,12 @@ class Errors(metaclass=_Catalogue):
     E406 = "TXM corpus {path}: metadata.csv has no 'id' column (columns: {columns})."
     E407 = "{option} must be one of {known}, got {value!r}."
     E408 = "Codification list {file}: {problems}\nFix the list (its format is described in its header)."
+    E409 = "IRaMuTeQ corpus: text before the first '****' line belongs to no text; skipped"
     W401 = "TXM corpus: no row for '{id}' in metadata.csv; read with its file name only"
+    W404 = (
+        "{tool} export: the id '{id}' would be written '{base}', as the id '{other}' already is: "
+        "written '{written}' instead (ids must stay distinct)"
+    )
     W402 = (
         "IRaMuTeQ variable '{token}' has no '_' between name and value; kept as '{name}' with an empty value"
     )

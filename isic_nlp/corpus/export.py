@@ -175,8 +175,10 @@ def export_iramuteq(
     implicit = ("doc_id", "unit_type") if unit == "document" and variables is None else ()
     result = ExportResult(out)
     buffer = io.StringIO()
+    written: dict[str, str] = {}  # IRaMuTeQ id -> the record id written under it
     for document, record in _counted_units(source, unit, result, text_field, id_field):
-        stars = [f"*id_{iramuteq_value(record.id)}"]
+        name = _distinct_name(iramuteq_value(record.id), record, written, result, "IRaMuTeQ", str)
+        stars = [f"*id_{name}"]
         for name in names:
             if name in implicit and name not in document.meta:
                 continue
@@ -203,14 +205,10 @@ def export_txm(
         raise IsicError(Errors.E005.format(path=out, reason="it exists and is not a folder"))
     result = ExportResult(out)
     rows: list[dict[str, Any]] = []
-    used: set[str] = set()
+    used: dict[str, str] = {}
     for document, record in _counted_units(source, unit, result, text_field, id_field):
-        name = iramuteq_value(record.id)
-        base, n = name, 1
-        while name.lower() in used:  # file names must differ, also on case-insensitive disks
-            n += 1
-            name = f"{base}-{n}"
-        used.add(name.lower())
+        # File names must differ, also on case-insensitive disks.
+        name = _distinct_name(iramuteq_value(record.id), record, used, result, "TXM", str.lower)
         write_atomic(out / f"{name}.txt", record.text)
         row = {"id": name}
         for key, value in record.meta.items():
@@ -225,6 +223,26 @@ def export_txm(
     writer.writerows(rows)
     write_atomic(out / "metadata.csv", table.getvalue())
     return result
+
+
+def _distinct_name(base: str, record: Record, used: dict[str, str], result: ExportResult, tool: str, key) -> str:
+    """``base``, or ``base-2``, ``base-3``... when a previous record was written under it (W404).
+
+    ``used`` maps ``key(name)`` to the id of the record written under each name.
+    """
+    name, n = base, 1
+    while key(name) in used:
+        n += 1
+        name = f"{base}-{n}"
+    if n > 1:
+        result.problems.append(
+            InputProblem.from_code(
+                record.file, record.line, record.id, "W404",
+                tool=tool, id=record.id, base=base, other=used[key(base)], written=name,
+            )
+        )
+    used[key(name)] = record.id
+    return name
 
 
 def _counted_units(source: Any, unit: str, result: ExportResult, text_field: str, id_field: str):

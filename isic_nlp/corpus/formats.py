@@ -7,8 +7,12 @@ is recognised by its content even without the ``.gz`` suffix):
   lines ignored. ``.json`` files are read only when named explicitly: in a
   folder they are usually metadata (e.g. ``stats.json``).
 * CSV (``.csv``, delimiter ``,`` or ``;`` chosen from the header) and TSV
-  (``.tsv``): a header row, a ``text`` column, an optional ``id`` column, any
-  other column becomes metadata (strings, the empty string becomes ``None``).
+  (``.tsv``): a header row, a ``text`` column, an optional ``id`` column (R's
+  ``doc_id`` when there is no ``id``, W214), any other column becomes metadata
+  (strings, the empty string becomes ``None``). A quote opened and never closed
+  would take in the lines after it: the row is reported (E218, an odd number of
+  quotes over several lines, or a row past the record bound) and those lines are
+  read again as rows.
 * Plain text (``.txt``): one document per file, id = file stem.
 * LEGI code trees (a ``.json``/``.json.gz`` whose top level is a ``code`` node of
   ``@socialgouv/legi-data``): one record per article, see :mod:`isic_nlp.corpus.legi`.
@@ -31,8 +35,8 @@ Example:
 
 from __future__ import annotations
 
+import collections
 import csv
-import itertools
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -41,11 +45,21 @@ from typing import Any
 
 from isic_nlp.errors import Errors, IsicError
 
-from .decoding import Unreadable, decode_bytes, probe_file, read_all_bytes, read_lines
+from .decoding import (
+    Unreadable,
+    bad_line_warning,
+    decode_bytes,
+    probe_file,
+    read_all_bytes,
+    read_lines,
+    limits,
+    read_problem,
+    too_large,
+)
 from .hygiene import clean_dates, clean_text, normalise_newlines
 from .legi import is_legi_tree, read_legi
 from .versions import is_versions_file, read_versions
-from .records import InputProblem, PathArg, Record
+from .records import InputProblem, PathArg, Record, SeenIds
 from .titles import fill_from_title
 
 __all__ = ["FORMATS", "file_format", "format_files", "read_files", "read_txt"]
@@ -111,7 +125,7 @@ def format_files(paths: Iterable[PathArg]) -> list[Path]:
             ]
             if not found:
                 raise IsicError(Errors.E004.format(path=path))
-        elif path.exists():
+        elif path.exists() or path.is_symlink():  # a broken link or a loop: reported when read
             if _suffix(path) not in FORMATS:
                 known = ", ".join(sorted(FORMATS))
                 raise IsicError(
@@ -155,7 +169,7 @@ def read_files(
     files: Iterable[Path], text_field: str = "text", id_field: str = "id"
 ) -> Iterator[Record | InputProblem]:
     """Records and problems of files in known formats, in order; a repeated id is skipped (E205)."""
-    first_seen: dict[str, str] = {}  # id -> "file:line" of its first record
+    seen = SeenIds()
     for path in files:
         fmt = file_format(path)
         if fmt == "legi":
@@ -170,11 +184,10 @@ def read_files(
             items = _read_table(path, fmt, text_field, id_field)
         for item in items:
             if isinstance(item, Record):
-                where = first_seen.get(item.id)
+                where = seen.first_seen(item)
                 if where is not None:
                     yield InputProblem.from_code(item.file, item.line, item.id, "E205", id=item.id, first=where)
                     continue
-                first_seen[item.id] = item.file if item.line is None else f"{item.file}:{item.line}"
             yield item
 
 
@@ -194,11 +207,16 @@ def _read_jsonl(path: Path, text_field: str, id_field: str) -> Iterator[Record |
     decode = _JSON_DECODER.decode
     try:
         for line, raw in read_lines(path, probe):
+            if raw is None:  # a line over the record bound, not read
+                yield too_large(file, line, None)
+                continue
             if not raw or raw.isspace():
                 continue  # blank lines (often a trailing one) are not records
             nuls = raw.count("\x00")
             if nuls:  # a raw NUL is not valid JSON: removed, and reported with the record (W209)
                 raw = raw.replace("\x00", "")
+            if line in probe.bad_lines:  # a line of invalid UTF-8 bytes in a UTF-8 file
+                yield bad_line_warning(file, line, _line_id(raw, id_field), raw)
             try:
                 obj = decode(raw)
             except (ValueError, RecursionError) as err:  # JSONDecodeError, NaN, deep nesting
@@ -215,7 +233,52 @@ def _read_jsonl(path: Path, text_field: str, id_field: str) -> Iterator[Record |
                 continue
             yield from _make_record(obj, text_field, id_field, file, line, stem, nuls=nuls)
     except Unreadable as err:
-        yield InputProblem.from_code(file, err.line, None, "E210", reason=err.reason)
+        yield read_problem(file, err.line, None, err)
+
+
+class _RowTooLarge(Exception):
+    """The row being parsed grew past the record bound (an unclosed quote, most often)."""
+
+
+class _Lines:
+    """Physical lines for the csv module, remembering those of the current row; lines can be read again.
+
+    ``row`` holds the ``(number, text)`` of the lines consumed since :meth:`new_row`;
+    :meth:`again` puts lines back in front, to be parsed anew after an unclosed quote.
+    """
+
+    def __init__(self, source: Iterator[tuple[int, str | None]], cap: int):
+        self._source = source
+        self._pending: collections.deque[tuple[int, str]] = collections.deque()
+        self._cap = cap
+        self.oversized: list[int] = []  # lines over the record bound: read as blank lines
+        self.row: list[tuple[int, str]] = []
+        self._size = 0
+
+    def new_row(self) -> None:
+        self.row = []
+        self._size = 0
+
+    def again(self, lines: list[tuple[int, str]]) -> None:
+        self._pending.extendleft(reversed(lines))
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self._pending:
+            number, text = self._pending.popleft()
+        else:
+            number, raw = next(self._source)
+            if raw is None:
+                self.oversized.append(number)
+                raw = "\n"
+            text = raw
+        self.row.append((number, text))
+        self._size += len(text)
+        if self._size > self._cap and len(self.row) > 1:
+            raise _RowTooLarge
+        return text
 
 
 def _read_table(
@@ -230,21 +293,27 @@ def _read_table(
     stem = _stem(path)
     _raise_csv_field_limit()
     try:
-        lines = (text for _, text in read_lines(path, probe))
-        header_line = next(lines, None)
-        if header_line is None:  # only a BOM
+        source = read_lines(path, probe)
+        first = next(source, None)
+        if first is None:  # only a BOM
             yield InputProblem.from_code(file, None, None, "W206")
             return
-        delimiter = "\t" if fmt == "tsv" else _sniff_delimiter(header_line, text_field)
-        reader = csv.reader(itertools.chain([header_line], lines), delimiter=delimiter)
-        header = [name.strip() for name in next(reader)]
+        lines = _Lines(source, limits().max_record_bytes)
+        lines.again([(first[0], first[1] if first[1] is not None else "\n")])
+        delimiter = "\t" if fmt == "tsv" else _sniff_delimiter(first[1] or "", text_field)
+        reader = csv.reader(lines, delimiter=delimiter)
+        header = [name.strip() for name in next(reader, [])]
         if text_field not in header:
             yield InputProblem.from_code(
                 file, 1, None, "E208", column=text_field, columns=", ".join(header) or "none"
             )
             return
         missing_id: Any = _MISSING
-        if id_field not in header:
+        if id_field not in header and id_field == "id" and "doc_id" in header:
+            # R's readtext, tidytext and quanteda name the id column doc_id.
+            yield InputProblem.from_code(file, 1, None, "W214")
+            id_field = "doc_id"
+        elif id_field not in header:
             # One warning for the file, not one per row: a CSV without ids is a
             # choice of its author, not a defect of each row.
             yield InputProblem.from_code(file, 1, None, "W207", column=id_field)
@@ -252,18 +321,37 @@ def _read_table(
         # The text and id cells stay strings, so that an empty one gets E203/W205.
         meta_columns = [name for name in header if name not in (text_field, id_field)]
         n_fields = len(header)
-        done = reader.line_num  # physical lines consumed so far
         while True:
-            start = done + 1
+            lines.new_row()
             try:
                 row = next(reader)
             except StopIteration:
                 break
-            except csv.Error as err:
-                done = reader.line_num
-                yield InputProblem.from_code(file, start, None, "E207", reason=str(err))
+            except _RowTooLarge:
+                # Past the record bound inside one row: an unclosed quote, or a huge cell.
+                start = lines.row[0][0]
+                yield _unclosed_quote(file, start, lines.row[-1][0], delimiter, lines.row[0][1])
+                lines.again(lines.row[1:])
+                reader = csv.reader(lines, delimiter=delimiter)
                 continue
-            done = reader.line_num
+            except csv.Error as err:
+                start = lines.row[0][0] if lines.row else None
+                yield InputProblem.from_code(file, start, None, "E207", reason=str(err))
+                reader = csv.reader(lines, delimiter=delimiter)
+                continue
+            start, done = lines.row[0][0], lines.row[-1][0]
+            while lines.oversized:
+                yield too_large(file, lines.oversized.pop(0), None)
+            if done > start and sum(text.count('"') for _, text in lines.row) % 2:
+                # An odd number of quotes over several lines: a quote opened and never
+                # closed swallowed the lines after it. They are read again as rows.
+                yield _unclosed_quote(file, start, done, delimiter, lines.row[0][1])
+                lines.again(lines.row[1:])
+                reader = csv.reader(lines, delimiter=delimiter)
+                continue
+            if probe.bad_lines:  # lines of invalid UTF-8 bytes in a UTF-8 file
+                for bad in sorted(n for n in probe.bad_lines if start <= n <= done):
+                    yield bad_line_warning(file, bad, None, "\ufffd" * _replaced(row))
             if not row:
                 continue  # blank line
             if len(row) != n_fields:
@@ -279,8 +367,17 @@ def _read_table(
             yield from _make_record(
                 values, text_field, id_field, file, start, stem, missing_id=missing_id
             )
+        yield from (too_large(file, number, None) for number in lines.oversized)
     except Unreadable as err:
-        yield InputProblem.from_code(file, err.line, None, "E210", reason=err.reason)
+        yield read_problem(file, err.line, None, err)
+
+
+def _unclosed_quote(file: str, start: int, done: int, delimiter: str, first_line: str) -> InputProblem:
+    """E218 for a row whose quote swallowed lines ``start + 1`` to ``done``."""
+    cells = first_line.rstrip("\r\n").split(delimiter)
+    rid = cells[0].strip().strip('"') or None if cells else None
+    lines = f"{start + 1}" if done == start + 1 else f"{start + 1}-{done}"
+    return InputProblem.from_code(file, start, rid, "E218", lines=lines)
 
 
 def read_txt(path: Path) -> Iterator[Record | InputProblem]:
@@ -291,7 +388,7 @@ def read_txt(path: Path) -> Iterator[Record | InputProblem]:
     try:
         data = read_all_bytes(path)
     except Unreadable as err:
-        yield InputProblem.from_code(file, None, stem, "E210", reason=err.reason)
+        yield read_problem(file, None, stem, err)
         return
     if isinstance(data, InputProblem):
         yield data
@@ -363,6 +460,20 @@ def _make_record(
     for code, fields in problems + date_problems:
         yield InputProblem.from_code(file, line, rid, code, **fields)
     yield Record(rid, normalise_newlines(text), meta, file, line)
+
+
+def _line_id(raw: str, id_field: str) -> str | None:
+    """The id of a JSON Lines record, for a warning given before the record is checked."""
+    try:
+        obj = json.loads(raw)
+    except ValueError:
+        return None
+    value = obj.get(id_field) if isinstance(obj, dict) else None
+    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+
+
+def _replaced(row: list[str]) -> int:
+    return sum(cell.count("\ufffd") for cell in row)
 
 
 def _json_type(value: Any) -> str:

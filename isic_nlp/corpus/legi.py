@@ -64,7 +64,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from .decoding import READ_ERRORS, describe_error, open_binary, probe_file
+from .decoding import READ_ERRORS, is_regular, open_binary, probe_file, read_problem
 from .hygiene import NO_DATE_YEAR
 from .records import InputProblem, Record
 
@@ -95,6 +95,8 @@ def is_legi_tree(path: str | Path) -> bool:
     the JSON Lines reader, which reports it.
     """
     path = Path(path)
+    if not is_regular(path):  # a FIFO would block: the reader reports it (E213)
+        return False
     try:
         gz = path.name.lower().endswith(".gz")
         with open(path, "rb") as raw:
@@ -342,7 +344,7 @@ def read_legi(path: str | Path) -> Iterator[Record | InputProblem]:
         with open_binary(path, probe.gz) as stream:
             raw = stream.read()
     except READ_ERRORS as err:
-        yield InputProblem.from_code(file, None, None, "E210", reason=describe_error(err))
+        yield read_problem(file, None, None, err)
         return
     if probe.bom:
         raw = raw[3:]

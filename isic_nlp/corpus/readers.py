@@ -26,9 +26,19 @@ Inputs:
 
 Ids are unique across all the inputs of one call (E205 for a repeated one).
 
-Encodings are decided per file: strict UTF-8 (a byte-order mark is removed),
-else cp1252, else latin-1 (:mod:`isic_nlp.corpus.decoding`). CRLF and CR line
-breaks inside texts become ``\\n``. Hygiene, each change reported as a warning
+Encodings (:mod:`isic_nlp.corpus.decoding`): UTF-8, a byte-order mark removed
+(W204); a few lines of invalid bytes in a UTF-8 file are decoded with U+FFFD and
+reported at their line (W213), every other line exact; UTF-16/32 with a
+byte-order mark (W212); any other file is decoded as charset-normalizer's guess
+among the Western encodings, with its confidence (W201). CRLF and CR line
+breaks inside texts become ``\\n``.
+
+Only regular files are opened: FIFOs, devices and sockets (E213), broken links
+(E214) and link loops (E215) are rows of errors, never opened. Bounds: a record
+over ``ISIC_NLP_MAX_RECORD_BYTES`` (E216) is skipped unread; a file stops after
+``ISIC_NLP_MAX_FILE_BYTES`` decompressed bytes (E217), keeping the records
+before. Memory does not grow with the corpus but for the ids kept for the
+duplicate check (about 120 bytes a record). Hygiene, each change reported as a warning
 (:mod:`isic_nlp.corpus.hygiene`): HTML tags removed and entities decoded
 (W208), NUL characters removed (W209; many NUL bytes still mean a binary file,
 E206), a ``date`` of LEGI's "no date" 2999-01-01 set to null (W210). A record
@@ -65,10 +75,11 @@ import pandas as pd
 
 from isic_nlp.output import sha256_file
 
+from .decoding import is_regular
 from .formats import FORMATS, file_format, format_files, read_files
 from .hygiene import clean_dates, clean_text
 from .manifest import input_kind, load_manifest
-from .records import ERROR_COLUMNS, InputProblem, PathArg, Record
+from .records import ERROR_COLUMNS, InputProblem, PathArg, Record, SeenIds
 from .textometry import read_iramuteq, read_txm, txm_files
 
 __all__ = [
@@ -219,19 +230,16 @@ class SourceRecords:
         return next(self._items)
 
     def _chain(self) -> Iterator[Record | InputProblem]:
-        first_seen: dict[str, str] = {}
+        seen = SeenIds()
         for part in self._parts:
             for item in part:
                 if isinstance(item, Record):
-                    where = first_seen.get(item.id)
+                    where = seen.first_seen(item)
                     if where is not None:
                         yield InputProblem.from_code(
                             item.file, item.line, item.id, "E205", id=item.id, first=where
                         )
                         continue
-                    first_seen[item.id] = (
-                        item.file if item.line is None else f"{item.file}:{item.line}"
-                    )
                 yield item
             selection = getattr(part, "selection", None)
             if selection:
@@ -256,7 +264,13 @@ def records_from_source(
     items = list(source) if not isinstance(source, Iterator) else source
     if isinstance(items, list) and all(isinstance(i, (str, Path)) for i in items):
         files = input_files(items)
-        inputs = [{"file": str(f), "bytes": f.stat().st_size, "sha256": sha256_file(f)} for f in files]
+        # Only regular files are hashed: a FIFO or /dev/zero would never end (the reader reports them).
+        inputs = [
+            {"file": str(f), "bytes": f.stat().st_size, "sha256": sha256_file(f)}
+            if is_regular(f)
+            else {"file": str(f), "bytes": None, "sha256": None}
+            for f in files
+        ]
         return read_records(items, text_field=text_field, id_field=id_field), inputs
     return _records_from_items(items, text_field, id_field), []
 

@@ -16,7 +16,7 @@ from typing import Any, Union
 
 from isic_nlp.errors import Errors
 
-__all__ = ["ERROR_COLUMNS", "InputProblem", "PathArg", "Record"]
+__all__ = ["ERROR_COLUMNS", "InputProblem", "PathArg", "Record", "SeenIds"]
 
 PathArg = Union[str, "os.PathLike[str]"]  # a str or a pathlib.Path
 
@@ -74,3 +74,35 @@ class InputProblem:
         reason = vars(Errors)[code].format(**fields)
         severity = "warning" if code.startswith("W") else "error"
         return cls(file, line, rid, code, reason, severity)
+
+
+class SeenIds:
+    """The ids read so far and where each was first seen, for the duplicate check (E205).
+
+    This is the one part of reading that grows with the number of records: an id
+    and one integer each (the file is stored once), about 100 bytes a record.
+
+    Example:
+        >>> seen = SeenIds()
+        >>> seen.first_seen(Record("a", "x", {}, "c.jsonl", 3)), seen.first_seen(Record("a", "y", {}, "d.csv", 2))
+        (None, 'c.jsonl:3')
+    """
+
+    def __init__(self) -> None:
+        self._files: dict[str, int] = {}
+        self._names: list[str] = []
+        self._where: dict[str, int] = {}
+
+    def first_seen(self, record: Record) -> str | None:
+        """Where ``record.id`` was first seen (``file:line``), or ``None`` (then it is remembered)."""
+        where = self._where.get(record.id)
+        if where is not None:
+            index, line = divmod(where, 1 << 40)
+            file = self._names[index]
+            return f"{file}:{line}" if line else file
+        index = self._files.get(record.file)
+        if index is None:
+            index = self._files[record.file] = len(self._names)
+            self._names.append(record.file)
+        self._where[record.id] = (index << 40) + (record.line or 0)
+        return None

@@ -1,11 +1,18 @@
 """Read corpora prepared for the French textometry tools IRaMuTeQ and TXM.
 
-* **IRaMuTeQ** (a ``.txt`` file whose first line starts with ``****``): each
-  text starts with a line ``**** *var_value *var_value ...``; the text runs
-  to the next such line. The variable ``*id_...`` gives the record's id (else
-  ``<file stem>:<line>``); the other variables become metadata (``*year_2002``
-  → ``{"year": 2002}``; the variable names that :mod:`isic_nlp.corpus.export`
-  had to shorten, such as ``doctype``, get their field name back).
+* **IRaMuTeQ** (a ``.txt`` file whose first non-blank line starts with ``****``,
+  after an optional byte-order mark): each text starts with a line
+  ``**** *var_value *var_value ...``; the text runs to the next such line. The
+  variable ``*id_...`` gives the record's id (else ``<file stem>:<line>``); the
+  other variables become metadata (``*year_2002`` → ``{"year": 2002}``; the
+  variable names that :mod:`isic_nlp.corpus.export` had to shorten, such as
+  ``doctype``, get their field name back). A variable given twice keeps all its
+  values, as a list (``*theme_x *theme_y`` → ``{"theme": ["x", "y"]}``).
+  Thematic lines ``-*thematique`` inside a text are IRaMuTeQ's markers, not
+  text: they are taken out of the text and kept, in order, in ``themes``. CRLF
+  line breaks are read as ``\n``. Text before the first ``****`` line belongs
+  to no text: it is reported (E409). The file is read line by line (one text
+  at a time in memory), with the encodings of the other readers.
 * **TXM "TXT + CSV"** (a folder with ``metadata.csv`` and ``.txt`` files): one
   text per ``<id>.txt``, its metadata in the row of ``metadata.csv`` whose
   first column, ``id``, is the file name without ``.txt``. A row without its
@@ -35,7 +42,17 @@ from typing import Any
 
 from isic_nlp.errors import Errors, IsicError
 
-from .decoding import decode_bytes
+from .decoding import (
+    Unreadable,
+    bad_line_warning,
+    decode_bytes,
+    file_problem,
+    limits,
+    probe_file,
+    read_lines,
+    read_problem,
+    too_large,
+)
 from .formats import read_txt
 from .hygiene import normalise_newlines
 from .records import InputProblem, Record
@@ -63,16 +80,19 @@ _HEADER = "****"
 
 
 def is_iramuteq(path: str | Path) -> bool:
-    """Whether ``path`` is a ``.txt`` file whose first line starts with ``****``."""
+    """Whether ``path`` is a ``.txt`` file whose first non-blank line starts with ``****``.
+
+    A UTF-8 byte-order mark and blank lines (CRLF or LF) before it are allowed.
+    """
     path = Path(path)
     if path.suffix.lower() != ".txt" or not path.is_file():
         return False
     try:
         with open(path, "rb") as handle:
-            head = handle.read(16)
+            head = handle.read(4096)
     except OSError:
         return False
-    return head.removeprefix(codecs.BOM_UTF8).startswith(b"****")
+    return head.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n").startswith(b"****")
 
 
 def is_txm(path: str | Path) -> bool:
@@ -96,50 +116,103 @@ def read_iramuteq(path: str | Path) -> Iterator[Record | InputProblem]:
     """Records of an IRaMuTeQ corpus file, with problems (see the module documentation)."""
     path = Path(path)
     file = str(path)
-    text, warnings = _decode(path)
-    if text is None:
-        yield from warnings
+    probe = probe_file(path)
+    if isinstance(probe, InputProblem):
+        yield probe
         return
-    yield from warnings
-    stem = path.stem
-    header: tuple[int, str] | None = None
-    body: list[str] = []
+    yield from probe.warnings
+    text = _IramuteqText(file, path.stem, probe.bad_lines, limits().max_record_bytes)
+    stray: int | None = None  # first line of text before any **** line
+    try:
+        for number, raw in read_lines(path, probe):
+            if raw is None:  # a line over the record bound
+                if text.header is None:
+                    yield too_large(file, number, None)
+                else:
+                    text.too_large = True
+                continue
+            line = raw.rstrip("\r\n")
+            if line.startswith(_HEADER):
+                yield from text.emit()
+                text.start(number, line)
+            elif text.header is not None:
+                text.add(number, line)
+            elif line.strip() and stray is None:
+                stray = number
+                yield InputProblem.from_code(file, number, None, "E409")
+    except Unreadable as err:
+        yield from text.emit()
+        yield read_problem(file, err.line, None, err)
+        return
+    yield from text.emit()
 
-    def emit() -> Iterator[Record | InputProblem]:
-        line, head = header
+
+class _IramuteqText:
+    """The text being read: its **** line, body lines, themes; :meth:`emit` gives its record."""
+
+    def __init__(self, file: str, stem: str, bad_lines: frozenset[int], cap: int):
+        self.file, self.stem, self.bad_lines, self.cap = file, stem, bad_lines, cap
+        self.header: tuple[int, str] | None = None
+
+    def start(self, number: int, line: str) -> None:
+        self.header = (number, line)
+        self.body: list[str] = []
+        self.themes: list[str] = []
+        self.bad: list[tuple[int, str]] = []
+        self.size = 0
+        self.too_large = False
+
+    def add(self, number: int, line: str) -> None:
+        if number in self.bad_lines:
+            self.bad.append((number, line))
+        if line.startswith("-*"):  # a thematic line: IRaMuTeQ's marker, not text
+            self.themes.append(line[2:].strip())
+            return
+        self.size += len(line) + 1
+        if self.size > self.cap:
+            self.too_large = True
+            self.body = []
+        if not self.too_large:
+            self.body.append(line)
+
+    def emit(self) -> Iterator[Record | InputProblem]:
+        if self.header is None:
+            return
+        file = self.file
+        line, head = self.header
+        self.header = None
         meta: dict[str, Any] = {}
         rid = None
         problems = []
         for token in head[len(_HEADER) :].split():
             name, sep, value = token.lstrip("*").partition("_")
             if not sep:
-                problems.append(
-                    InputProblem.from_code(file, line, None, "W402", token=token, name=name)
-                )
-            if name == "id" and value:
+                problems.append(InputProblem.from_code(file, line, None, "W402", token=token, name=name))
+            if name == "id" and value and rid is None:
                 rid = value
+                continue
+            field = FIELD_NAMES.get(name, name)
+            value = _value(field, value)
+            if field in meta:  # a variable given twice: every value is kept
+                previous = meta[field]
+                meta[field] = [*previous, value] if isinstance(previous, list) else [previous, value]
             else:
-                meta[FIELD_NAMES.get(name, name)] = _value(FIELD_NAMES.get(name, name), value)
-        rid = rid or f"{stem}:{line}"
-        content = "\n".join(body).strip()
+                meta[field] = value
+        if self.themes:
+            meta["themes"] = self.themes
+        rid = rid or f"{self.stem}:{line}"
         for problem in problems:
-            yield InputProblem(
-                problem.file, problem.line, rid, problem.code, problem.reason, problem.severity
-            )
+            yield InputProblem(problem.file, problem.line, rid, problem.code, problem.reason, problem.severity)
+        for number, bad in self.bad:
+            yield bad_line_warning(file, number, rid, bad)
+        if self.too_large:
+            yield too_large(file, line, rid)
+            return
+        content = "\n".join(self.body).strip()
         if not content:
             yield InputProblem.from_code(file, line, rid, "E405", id=rid)
             return
         yield Record(rid, content, meta, file, line)
-
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.startswith(_HEADER):
-            if header is not None:
-                yield from emit()
-            header, body = (number, line), []
-        elif header is not None:
-            body.append(line)
-    if header is not None:
-        yield from emit()
 
 
 def read_txm(path: str | Path) -> Iterator[Record | InputProblem]:
@@ -208,6 +281,9 @@ def _value(name: str, value: str) -> Any:
 def _decode(path: Path) -> tuple[str | None, list[InputProblem]]:
     """The text of a small file, with W204/W201 warnings, or ``None`` and an E210 problem."""
     file = str(path)
+    refused = file_problem(path)
+    if refused is not None:
+        return None, [refused]
     try:
         data = path.read_bytes()
     except OSError as err:

@@ -70,7 +70,7 @@ Example:
 from __future__ import annotations
 
 import datetime as _dt
-import gzip
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -78,6 +78,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from isic_nlp.corpus.decoding import FileTooLarge, is_regular, limits, open_binary, read_problem, too_large
 from isic_nlp.corpus.records import InputProblem, Record
 from isic_nlp.errors import Errors
 
@@ -150,8 +151,11 @@ def is_versions_file(path: str | Path) -> bool:
     """Whether a file is a versions file: its first non-blank line is a version record.
 
     Cheap: reads at most the first 1 MiB (gzip recognised by its content) and
-    parses one line. Never raises: an unreadable file is not a versions file.
+    parses one line. Never raises: an unreadable file is not a versions file,
+    and a FIFO or device is not opened.
     """
+    if not is_regular(Path(path)):
+        return False
     try:
         with _open_text(Path(path)) as stream:
             for _ in range(20):
@@ -167,9 +171,10 @@ def is_versions_file(path: str | Path) -> bool:
 
 
 def _open_text(path: Path):
+    """The file as UTF-8 text, gzip or not, within the file bound (E217 past it)."""
     with open(path, "rb") as raw:
         gz = raw.read(2) == b"\x1f\x8b"
-    return gzip.open(path, "rt", encoding="utf-8") if gz else open(path, encoding="utf-8")
+    return io.TextIOWrapper(open_binary(path, gz), encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- reading lines
@@ -185,9 +190,19 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any]] | InputProblem]:
         return
     with stream:
         number = 0
+        cap = limits().max_record_bytes
         while True:
             try:
-                line = stream.readline()
+                line = stream.readline(cap + 1)
+                if len(line) > cap and not line.endswith("\n"):  # over the record bound: skipped
+                    while (rest := stream.readline(1 << 20)) and not rest.endswith("\n"):
+                        pass
+                    number += 1
+                    yield too_large(file, number, None)
+                    continue
+            except FileTooLarge as err:
+                yield read_problem(file, number + 1, None, err)
+                return
             except (OSError, EOFError, UnicodeDecodeError) as err:
                 yield InputProblem.from_code(file, number + 1, None, "E210", reason=str(err))
                 return

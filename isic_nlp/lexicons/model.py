@@ -145,8 +145,29 @@ class _LineDict(dict):
     duplicate_keys: list[tuple[str, int]]
 
 
+#: Aliases (``*name``) a lexicon file may use: a few are handy, thousands are an alias bomb
+#: ("billion laughs"), which would expand to gigabytes when the file is checked.
+MAX_ALIASES = 50
+
+
 class _LineLoader(yaml.SafeLoader):
-    pass
+    """A safe loader that remembers lines and refuses more than :data:`MAX_ALIASES` aliases."""
+
+    _aliases = 0
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                mark = self.peek_event().start_mark
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"more than {MAX_ALIASES} aliases (*name); refused, as a YAML alias bomb "
+                    "would expand to gigabytes: write the values out",
+                    mark,
+                )
+        return super().compose_node(parent, index)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
@@ -410,6 +431,8 @@ def _parse_entry(item: dict, line: int, labels: dict[str, Label], problem) -> En
             errors = [
                 f"uses {', '.join(model_only)}, which the fast pipeline does not set; use LOWER, LEMMA or IS_* attributes"
             ]
+        if not errors:
+            errors = _span_problems(tokens) + [p for t in tokens for p in _regex_problems(t)]
         if errors:
             bad("tokens", f"malformed token pattern: {'; '.join(str(e) for e in errors)}")
             tokens = None
@@ -458,6 +481,97 @@ def _parse_entry(item: dict, line: int, labels: dict[str, Label], problem) -> En
     )
 
 
+# Token operators that let a token be absent: "?", "*", "{,n}", "{0}", "{0,n}".
+_OPTIONAL_OP = re.compile(r"^(?:\?|\*|\{0?(?:,\d*)?\})$")
+# Operators that repeat a token without bound: "*", "+", "{n,}".
+_UNBOUNDED_OP = re.compile(r"^(?:\*|\+|\{\d*,\})$")
+
+
+def _span_problems(tokens: list) -> list[str]:
+    """A token pattern must match at least one token and a bounded span.
+
+    Refused: every token optional (the pattern can match an empty span), and a
+    token without any condition repeated without bound (``{OP: "*"}``: any run
+    of tokens, up to the whole document).
+    """
+    problems = []
+    ops = [str(t.get("OP", t.get("op", ""))) if isinstance(t, dict) else "" for t in tokens]
+    if all(_OPTIONAL_OP.match(op) for op in ops):
+        problems.append("every token is optional (OP ?, * or {0,n}): the pattern can match an empty span")
+    for number, (token, op) in enumerate(zip(tokens, ops), start=1):
+        conditions = [k for k in token if str(k).upper() != "OP"] if isinstance(token, dict) else []
+        if _UNBOUNDED_OP.match(op) and not conditions:
+            problems.append(
+                f"token {number} has no condition and OP {op!r}: it matches any run of tokens "
+                "(an unbounded span); give it a condition or a bound like {0,3}"
+            )
+    return problems
+
+
+#: Python's regular-expression parser (``sre_parse``), to look into REGEX patterns.
+try:
+    from re import _parser as _sre_parse  # Python 3.11+
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+_REPEATS = {"MAX_REPEAT", "MIN_REPEAT"}
+
+
+def _regex_problems(token: Any) -> list[str]:
+    r"""Compile every ``REGEX`` of a token and refuse patterns that can backtrack catastrophically.
+
+    A quantified group that itself holds an unbounded quantifier (``(a+)+``,
+    ``(\w*)*``, ``(a|b+)*``) can take exponential time on a text that almost
+    matches: Python's ``re`` cannot be stopped, so such patterns are refused
+    (rewrite them with one quantifier). Alternatives that overlap under a
+    quantifier (``(a|a)*``) are not detected.
+    """
+    problems = []
+    for attr, value in token.items() if isinstance(token, dict) else ():
+        specs = value if isinstance(value, dict) else {}
+        for key, pattern in specs.items():
+            if str(key).upper() != "REGEX":
+                continue
+            if not isinstance(pattern, str):
+                problems.append(f"{attr} REGEX must be a text, got {pattern!r}")
+                continue
+            try:
+                parsed = _sre_parse.parse(pattern)
+                re.compile(pattern)
+            except (re.error, RecursionError, OverflowError) as err:
+                problems.append(f"{attr} REGEX {pattern!r} is not a valid regular expression: {err}")
+                continue
+            if _nested_repeat(parsed, inside=False):
+                problems.append(
+                    f"{attr} REGEX {pattern!r} repeats a group that holds an unbounded repeat: it can take "
+                    "exponential time (catastrophic backtracking); use a single quantifier"
+                )
+    return problems
+
+
+def _nested_repeat(parsed: Any, inside: bool) -> bool:
+    """Whether an unbounded repeat sits inside another repeat (of more than one)."""
+    for op, av in parsed:
+        name = str(op)
+        if name in _REPEATS:
+            low, high, sub = av
+            unbounded = high == _sre_parse.MAXREPEAT
+            if inside and unbounded:
+                return True
+            if _nested_repeat(sub, inside or (unbounded or high > 1)):
+                return True
+        elif name == "SUBPATTERN":
+            if _nested_repeat(av[-1], inside):
+                return True
+        elif name == "BRANCH":
+            if any(_nested_repeat(branch, inside) for branch in av[1]):
+                return True
+        elif name in ("ASSERT", "ASSERT_NOT", "ATOMIC_GROUP"):
+            if _nested_repeat(av[-1] if name != "ATOMIC_GROUP" else av, inside):
+                return True
+    return False
+
+
 def _as_list(value: Any) -> list:
     if value is None:
         return []
@@ -465,7 +579,9 @@ def _as_list(value: Any) -> list:
 
 
 def read_lexicon_file(path: Path) -> tuple[Lexicon | None, list[Problem]]:
-    """Read and parse one lexicon file from disk."""
+    """Read and parse one lexicon file from disk (a FIFO or a device is not opened)."""
+    if Path(path).exists() and not Path(path).is_file():
+        return None, [Problem(str(path), 1, "cannot read the file: not a regular file (a FIFO, device or folder)")]
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:

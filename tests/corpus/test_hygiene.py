@@ -26,11 +26,14 @@ def test_bom_and_crlf_csv():
     assert "\r" not in records[0].text and records[1].text.startswith(CASF_L116_2)
 
 
-@pytest.mark.parametrize("name, encoding", [("hygiene_cp1252.jsonl", "cp1252"), ("hygiene_latin1.txt", "latin-1")])
+@pytest.mark.parametrize("name, encoding", [("hygiene_cp1252.jsonl", "cp1252"), ("hygiene_latin1.txt", "latin")])
 def test_legacy_encodings_are_decoded_and_reported(name, encoding):
+    # French latin-1 text decodes the same in latin-1, latin-9 (iso8859_15) and cp1252: any of them.
+    guesses = ("cp1252",) if encoding == "cp1252" else ("cp1252", "iso8859_15", "latin_1")
     items = list(read_records(FIXTURES / name))
     warning = next(i for i in items if isinstance(i, InputProblem))
-    assert (warning.code, warning.reason) == ("W201", f"decoded as {encoding} (not UTF-8)")
+    assert warning.code == "W201"
+    assert warning.reason.startswith(tuple(f"decoded as {g} (not UTF-8): charset-normalizer's guess" for g in guesses))
     record = next(i for i in items if isinstance(i, Record))
     assert "médico-sociale" in record.text
     if encoding == "cp1252":
@@ -64,7 +67,8 @@ def test_nul_characters_are_removed_and_counted():
 
 def test_many_nul_bytes_still_mean_binary(tmp_path):
     path = tmp_path / "utf16.txt"
-    path.write_bytes(CASF_L116_2.encode("utf-16"))
+    # UTF-16 without its byte-order mark: nothing tells it from binary (with the mark, it is read: W212).
+    path.write_bytes(CASF_L116_2.encode("utf-16-le"))
     assert [(i.code, i.severity) for i in read_records(path)] == [("E206", "error")]
 
 
