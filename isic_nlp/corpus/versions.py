@@ -61,9 +61,9 @@ Example:
     >>> _ = path.write_text("".join(json.dumps(r) + "\\n" for r in rows), encoding="utf-8")
     >>> is_versions_file(path)
     True
-    >>> [(r.id, r.meta["date"], r.meta["date_signature"]) for r in read_events(path)]
+    >>> [(r.id, r.meta["date"], r.meta["date_signature"]) for r in read_events(path) if isinstance(r, Record)]
     [('CASF:L1@2000-12-23', '2000-12-23', None), ('CASF:L1@2005-01-01', '2005-01-01', '2004-01-02')]
-    >>> [(r.id, r.text, r.meta["date"]) for r in read_in_force(path, "2003-06-30")]
+    >>> [(r.id, r.text, r.meta["date"]) for r in read_in_force(path, "2003-06-30") if isinstance(r, Record)]
     [('CASF:L1', 'Texte 1.', '2000-12-23')]
 """
 
