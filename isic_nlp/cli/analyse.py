@@ -9,6 +9,7 @@ import typer
 
 from ..analysis import analyse, kwic
 from ..corpus.readers import InputProblem
+from ..corpus.versions import snapshot_records
 from ..output import check_output_folder, write_table
 from ..shipped import data_file
 from .app import INPUT_FORMATS, Unit, app
@@ -36,20 +37,6 @@ def _cache_folder(cache: Path | None) -> Path | None:
     return cache
 
 
-def versions_snapshot(inputs: list[Path], day: str) -> list:
-    """The records of version files as in force on ``day`` (every input must be a version file)."""
-    from ..corpus.versions import is_versions_file, read_versions
-    from ..errors import Errors, IsicError
-
-    records: list = []
-    for path in inputs:
-        if not is_versions_file(path):
-            raise IsicError(Errors.E006.format(option="--in-force-on", expected="given with article-version files "
-                                               "only (such as casf-versions.jsonl.gz)", value=str(path)))
-        records.extend(read_versions(path, in_force_on=day))
-    return records
-
-
 @app.command("analyse")
 def analyse_cli(
     inputs: list[Path] = InputsArg,
@@ -70,7 +57,7 @@ def analyse_cli(
     """Find every framing and ISIC-mode mention; write documents, mentions, errors and manifest tables."""
     check_output_folder(out)  # before the analysis, not after it
     result = analyse(
-        versions_snapshot(inputs, in_force_on) if in_force_on else [str(p) for p in inputs],
+        snapshot_records(inputs, in_force_on) if in_force_on else [str(p) for p in inputs],
         text_field=text_field,
         id_field=id_field,
         cache=_cache_folder(cache),

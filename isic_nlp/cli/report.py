@@ -101,9 +101,9 @@ def compare_cli(
 
 def _inputs(inputs: list[Path], in_force_on: str | None = None) -> list:
     if in_force_on:
-        from .analyse import versions_snapshot
+        from ..corpus.versions import snapshot_records
 
-        return versions_snapshot(inputs, in_force_on)
+        return snapshot_records(inputs, in_force_on)
     return [str(p) for p in inputs]
 
 

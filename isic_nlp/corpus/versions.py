@@ -83,6 +83,7 @@ from isic_nlp.corpus.records import InputProblem, Record
 from isic_nlp.errors import Errors
 
 __all__ = [
+    "snapshot_records",
     "CODE_TITLES",
     "EVENTS",
     "GAPS",
@@ -485,3 +486,19 @@ def _gap_warnings(view: str, file: str, gaps) -> Iterator[InputProblem]:
     """A file-level warning row (``errors.csv``) per known gap of the view: the records it lacks are said, not silent."""
     for gap in gaps:
         yield InputProblem.from_code(file, None, None, "W403", view=view, path=file, gap=gap.what)
+
+
+def snapshot_records(paths, day: str) -> list[Record | InputProblem]:
+    """The records of version files as in force on ``day`` (what ``--in-force-on`` reads); every path must be one.
+
+    Raises ``E006`` for a path that is not a version file.
+    """
+    from isic_nlp.errors import IsicError
+
+    records: list[Record | InputProblem] = []
+    for path in paths:
+        if not is_versions_file(path):
+            raise IsicError(Errors.E006.format(option="--in-force-on", expected="given with article-version files "
+                                               "only (such as casf-versions.jsonl.gz)", value=str(path)))
+        records.extend(read_versions(path, in_force_on=day))
+    return records
