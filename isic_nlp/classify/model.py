@@ -50,26 +50,41 @@ MODE_PARAM_GRID = {"C": [0.3, 1.0], "profile_weight": [0.05, 0.1]}
 
 
 def make_frame_model(
-    columns: list[str], *, C: float = 10.0, profile_weight: float = 0.05, random_state: int = 0
+    columns: list[str],
+    *,
+    C: float = 10.0,
+    profile_weight: float = 0.05,
+    random_state: int = 0,
+    class_weight: str | dict | None = "balanced",
+    **feature_options,
 ) -> Pipeline:
-    """Features + class-balanced multinomial logistic regression for the frame."""
-    model = LogisticRegression(C=C, class_weight="balanced", max_iter=5000, random_state=random_state)
+    """Features + class-weighted multinomial logistic regression for the frame.
+
+    ``feature_options`` go to :func:`make_features` (``context_weight``,
+    ``parse_columns``, ``parse_weight``, ``vector_columns``, ``vector_weight``).
+    """
+    model = LogisticRegression(C=C, class_weight=class_weight, max_iter=5000, random_state=random_state)
     return Pipeline(
         [
-            ("features", make_features(columns, profile_weight=profile_weight)),
+            ("features", make_features(columns, profile_weight=profile_weight, **feature_options)),
             ("model", model),
         ]
     )
 
 
 def make_mode_model(
-    columns: list[str], *, C: float = 0.3, profile_weight: float = 0.1, random_state: int = 0
+    columns: list[str],
+    *,
+    C: float = 0.3,
+    profile_weight: float = 0.1,
+    random_state: int = 0,
+    **feature_options,
 ) -> Pipeline:
-    """Features + one calibrated, class-balanced linear SVM per mode."""
+    """Features + one calibrated, class-balanced linear SVM per mode (``feature_options``: see :func:`make_frame_model`)."""
     svm = LinearSVC(C=C, class_weight="balanced", random_state=random_state)
     return Pipeline(
         [
-            ("features", make_features(columns, profile_weight=profile_weight)),
+            ("features", make_features(columns, profile_weight=profile_weight, **feature_options)),
             (
                 "model",
                 OneVsRestClassifier(CalibratedClassifierCV(svm, cv=MIN_EXAMPLES, method="sigmoid")),
@@ -91,6 +106,20 @@ def cv_splits(
     n_splits = max(2, min(n_splits, min(Counter(frames).values())))
     splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     return list(splitter.split(np.zeros(len(frames)), frames, np.asarray(groups, dtype=object)))
+
+
+def source_splits(domains: Sequence[str], *, min_size: int = 5) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Leave-one-source-out folds: each fold tests one domain (a code, a collection, a file) on the others.
+
+    Domains with fewer than ``min_size`` units are never a test part (they stay in training).
+    """
+    domains = np.asarray(domains, dtype=object)
+    folds = []
+    for domain in sorted(set(domains)):
+        test = np.flatnonzero(domains == domain)
+        if len(test) >= min_size and len(test) < len(domains):
+            folds.append((np.flatnonzero(domains != domain), test))
+    return folds
 
 
 def _grid_search(model, c_key: str, grid: dict, scoring, table: pd.DataFrame, y, cv) -> tuple[dict, float]:
