@@ -328,7 +328,8 @@ def scheme_splits(units: pd.DataFrame, scheme: str, seed: int = 0) -> list[tuple
 
 
 def run(config_name, config, columns, table, units, schemes, seed=0, nested=False, with_modes=True) -> dict:
-    result = {"config": config}
+    labels = hashlib.sha256(json.dumps([list(units["id"]), list(units["frame"])]).encode()).hexdigest()[:16]
+    result = {"config": config, "labels_sha256_16": labels, "nested": nested}
     for scheme in schemes:
         started = time.perf_counter()
         parts = {}
