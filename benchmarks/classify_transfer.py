@@ -89,6 +89,8 @@ CONFIGS: dict[str, dict] = {
     },
     "C3_ctx_parse_offsets": {**BASE, "C": 3.0, "context_weight": 0.5, "parse": True, "offsets": "inner"},
     "C3_frame5": {**BASE, "C": 3.0, "frame5": True},
+    "C3_labour": {**BASE, "C": 3.0, "labour_model": True},
+    "modes_ctx": {**BASE, "mode_context": True},
 }
 
 
@@ -139,9 +141,13 @@ def feature_table(units: pd.DataFrame, md: str | None) -> tuple[pd.DataFrame, di
     key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:12]
     profile = _cached("profile", key, lambda: profile_table(texts, load("fast")))
     columns = {"profile": [c for c in profile.columns if c != "text"]}
+    from isic_nlp.classify.mode_context import mode_context_table
+
+    modectx = _cached("modectx", key, lambda: mode_context_table(texts, load("fast")))
+    columns["mode_context"] = list(modectx.columns)
     parse = _cached("parse", key, lambda: parse_table(texts, load_parser()))
     columns["parse"] = list(parse.columns)
-    table = pd.concat([profile, parse], axis=1)
+    table = pd.concat([profile, parse, modectx], axis=1)
     if md:
         import spacy
 
@@ -193,6 +199,13 @@ def build(config: dict, columns: dict, seed: int = 0):
     )
 
 
+def build_labour(config: dict, columns: dict, seed: int = 0):
+    from isic_nlp.classify.tags import make_labour_model
+
+    options = {"context_weight": config["context_weight"]} if config.get("context_weight") else {}
+    return make_labour_model(columns["profile"], C=config.get("labour_C", 1.0), random_state=seed, **options)
+
+
 def collapse(proba: np.ndarray, classes: list[str]) -> np.ndarray:
     """Probabilities over the four frames (collective = social + labour)."""
     out = np.zeros((len(proba), len(FRAMES4)))
@@ -230,6 +243,12 @@ def fit_predict(config, columns, table, units, train, test, seed=0) -> dict:
         offsets = choose_offsets(oof[covered], frames[covered], FRAMES4)
     decided = apply_offsets(proba, FRAMES4, offsets)
     out = {"proba": proba, "pred": decided, "offsets": offsets}
+    if config.get("labour_model"):
+        from isic_nlp.classify.tags import labour_training_rows, make_labour_model
+
+        rows, target = labour_training_rows(list(units["frame"].to_numpy()[train]), list(units["tags"].to_numpy()[train]))
+        labour_model = build_labour(config, columns, seed).fit(table.iloc[train[rows]], target)
+        out["p_labour_given_collective"] = labour_model.predict_proba(table.iloc[test])[:, 1]
     if five:
         labour = raw[:, classes.index("collective_labour")] if "collective_labour" in classes else 0
         total = raw[:, [j for j, c in enumerate(classes) if c.startswith("collective")]].sum(axis=1)
@@ -242,10 +261,11 @@ def fit_predict_modes(config, columns, table, units, train, test, seed=0) -> np.
 
     Y = np.array([[int(m in ms) for m in MODES] for ms in units["modes"]])
     options = {}
+    profile_columns = columns["profile"]
     if config.get("mode_context"):
-        options["parse_columns"] = columns["parse"]
+        profile_columns = [*profile_columns, *columns["mode_context"]]
     model = make_mode_model(
-        columns["profile"], C=config.get("mode_C", 0.3), profile_weight=0.05, random_state=seed, **options
+        profile_columns, C=config.get("mode_C", 0.3), profile_weight=0.05, random_state=seed, **options
     )
     return model.fit(table.iloc[train], Y[train]).predict_proba(table.iloc[test])
 

@@ -224,7 +224,7 @@ class ParseFeatures(TransformerMixin, BaseEstimator):
     Example:
         >>> X = np.array([[4.0, 2.0, 0.0]])
         >>> ParseFeatures(columns=["n_verbs", "subj_person", "subj_collective"]).fit_transform(X).round(2).tolist()
-        [[1.61, 1.1, 0.0, 0.75]]
+        [[1.61, 1.1, 0.0, 0.83]]
     """
 
     def __init__(self, columns=tuple(PARSE_COLUMNS)):
