@@ -215,6 +215,32 @@ def collapse(proba: np.ndarray, classes: list[str]) -> np.ndarray:
     return out
 
 
+_FEATURES: dict = {}  # fitted feature blocks, by (feature options, training rows): shared by configs that differ in C only
+
+
+class _Fitted:
+    """The frame pipeline's two steps, with the feature step cached (same result as ``build(...).fit``)."""
+
+    def __init__(self, config, columns, table, train, y, seed):
+        pipeline = build(config, columns, seed)
+        options = {k: config.get(k) for k in ("context_weight", "parse", "vectors", "parse_weight", "vector_weight")}
+        key = (json.dumps(options, sort_keys=True), config["profile_weight"], hashlib.sha1(np.asarray(train).tobytes()).hexdigest())
+        if key not in _FEATURES:
+            if len(_FEATURES) > 64:
+                _FEATURES.clear()
+            features = pipeline.named_steps["features"]
+            _FEATURES[key] = (features, features.fit_transform(table.iloc[train], y[train]), {})
+        self.features, X, self._cache = _FEATURES[key]
+        self.model = pipeline.named_steps["model"].fit(X, y[train])
+        self.classes_ = self.model.classes_
+
+    def predict_proba(self, table, rows):
+        key = hashlib.sha1(np.asarray(rows).tobytes()).hexdigest()
+        if key not in self._cache:
+            self._cache[key] = self.features.transform(table.iloc[rows])
+        return self.model.predict_proba(self._cache[key])
+
+
 def fit_predict(config, columns, table, units, train, test, seed=0) -> dict:
     """Train on ``train`` rows, predict ``test`` rows: 4-frame probabilities, decisions, p(labour | collective)."""
     from isic_nlp.classify.model import source_splits
@@ -222,9 +248,9 @@ def fit_predict(config, columns, table, units, train, test, seed=0) -> dict:
 
     five = bool(config.get("frame5"))
     y = frame_target(units, five)
-    model = build(config, columns, seed).fit(table.iloc[train], y[train])
+    model = _Fitted(config, columns, table, train, y, seed)
     classes = [str(c) for c in model.classes_]
-    raw = model.predict_proba(table.iloc[test])
+    raw = model.predict_proba(table, test)
     proba = collapse(raw, classes)
     offsets = None
     if config.get("offsets") == "inner":
@@ -232,11 +258,9 @@ def fit_predict(config, columns, table, units, train, test, seed=0) -> dict:
         oof = np.zeros((len(train), len(FRAMES4)))
         covered = np.zeros(len(train), dtype=bool)
         for inner_train, inner_test in source_splits(domains):
-            inner = build(config, columns, seed).fit(
-                table.iloc[train[inner_train]], y[train[inner_train]]
-            )
+            inner = _Fitted(config, columns, table, train[inner_train], y, seed)
             oof[inner_test] = collapse(
-                inner.predict_proba(table.iloc[train[inner_test]]), [str(c) for c in inner.classes_]
+                inner.predict_proba(table, train[inner_test]), [str(c) for c in inner.classes_]
             )
             covered[inner_test] = True
         frames = units["frame"].to_numpy(dtype=object)[train]

@@ -187,3 +187,21 @@ def test_mode_context_tells_described_from_named(nlp_fast):
     assert set(described) == set(MODE_CONTEXT_COLUMNS)
     assert described["described_groupes"] == 1 and described["described_share"] == 1.0
     assert named["named_dsl"] == 1 and named["described_dsl"] == 0 and named["described_share"] == 0.0
+
+
+def test_tuning_by_source_holds_out_whole_sources(tiny_table):
+    from isic_nlp.classify.model import out_of_source_proba, tune_frame_model, tune_frame_offsets
+
+    table, frames = tiny_table
+    columns = [c for c in table.columns if c.startswith(("n_", "rate_", "ctx_", "uncounted_"))]
+    # Three "sources", each with units of every frame.
+    domains = np.array(["a", "b", "c"] * (len(frames) // 3))[: len(frames)]
+    params, scores = tune_frame_model(
+        table, columns, frames, None, grid={"C": [0.1, 3.0], "profile_weight": [0.05]}, domains=domains
+    )
+    assert params["C"] in (0.1, 3.0) and 0.0 <= scores["cross_source_macro_f1"] <= 1.0
+    proba, covered, classes = out_of_source_proba(table, columns, frames, domains, params=params)
+    assert covered.all() and classes == ["collective", "individual", "none"]
+    assert proba.sum(axis=1) == pytest.approx(np.ones(len(frames)))
+    offsets = tune_frame_offsets(table, columns, frames, domains, params=params)
+    assert set(offsets) <= {"collective", "individual"}
