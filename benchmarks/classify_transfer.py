@@ -90,6 +90,13 @@ CONFIGS: dict[str, dict] = {
     "C3_ctx_parse_offsets": {**BASE, "C": 3.0, "context_weight": 0.5, "parse": True, "offsets": "inner"},
     "C3_frame5": {**BASE, "C": 3.0, "frame5": True},
     "C3_labour": {**BASE, "C": 3.0, "labour_model": True},
+    "C30_context": {**BASE, "context_weight": 0.5},
+    "C30_parse": {**BASE, "parse": True},
+    "C30_vectors": {**BASE, "vectors": True},
+    "C30_parse_w03": {**BASE, "parse": True, "parse_weight": 0.3},
+    "C30_context_w1": {**BASE, "context_weight": 1.0},
+    "C30_labour": {**BASE, "labour_model": True},
+    "C30_frame5": {**BASE, "frame5": True},
     "modes_ctx": {**BASE, "mode_context": True},
 }
 

@@ -205,3 +205,26 @@ def test_tuning_by_source_holds_out_whole_sources(tiny_table):
     assert proba.sum(axis=1) == pytest.approx(np.ones(len(frames)))
     offsets = tune_frame_offsets(table, columns, frames, domains, params=params)
     assert set(offsets) <= {"collective", "individual"}
+
+
+def test_scores_with_offsets_and_per_source():
+    from isic_nlp.classify.evaluate import scores, source_scores
+
+    proba = pd.DataFrame(
+        {
+            "p_individual": [0.1, 0.1, 0.8, 0.1],
+            "p_collective": [0.4, 0.45, 0.1, 0.1],
+            "p_mixed": [0.0] * 4,
+            "p_none": [0.5, 0.45, 0.1, 0.8],
+            **{f"p_{m}": [0.0] * 4 for m in ("communautaire", "groupes", "dsl", "collectives")},
+        }
+    )
+    frames = ["collective", "collective", "individual", "none"]
+    plain = scores(frames, None, proba)
+    shifted = scores(frames, None, proba, offsets={"collective": 0.3})
+    assert plain["frame"]["per_class"]["collective"]["recall"] < 1.0
+    assert shifted["frame"]["per_class"]["collective"]["recall"] == 1.0
+    assert shifted["frame"]["brier"] == plain["frame"]["brier"]  # offsets change decisions, not probabilities
+    by_source = source_scores(frames, proba, ["a", "a", "b", "b"], offsets={"collective": 0.3})
+    assert set(by_source["per_source"]) == {"a", "b"}
+    assert by_source["per_source"]["a"]["collective_recall"] == 1.0
