@@ -90,6 +90,7 @@ CONFIGS: dict[str, dict] = {
     "C3_ctx_parse_offsets": {**BASE, "C": 3.0, "context_weight": 0.5, "parse": True, "offsets": "inner"},
     "C3_frame5": {**BASE, "C": 3.0, "frame5": True},
     "C3_labour": {**BASE, "C": 3.0, "labour_model": True},
+    "C3_vec_offsets": {**BASE, "C": 3.0, "vectors": True, "offsets": "inner"},
     "C30_context": {**BASE, "context_weight": 0.5},
     "C30_parse": {**BASE, "parse": True},
     "C30_vectors": {**BASE, "vectors": True},
