@@ -99,6 +99,8 @@ CONFIGS: dict[str, dict] = {
     "C30_labour": {**BASE, "labour_model": True},
     "C30_frame5": {**BASE, "frame5": True},
     "modes_ctx": {**BASE, "mode_context": True},
+    "modes_ctx_block": {**BASE, "mode_context_block": 0.3},
+    "modes_ctx_block1": {**BASE, "mode_context_block": 1.0},
 }
 
 
@@ -296,6 +298,9 @@ def fit_predict_modes(config, columns, table, units, train, test, seed=0) -> np.
     profile_columns = columns["profile"]
     if config.get("mode_context"):
         profile_columns = [*profile_columns, *columns["mode_context"]]
+    if config.get("mode_context_block"):
+        options["mode_context_columns"] = columns["mode_context"]
+        options["mode_context_weight"] = config["mode_context_block"]
     model = make_mode_model(
         profile_columns, C=config.get("mode_C", 0.3), profile_weight=0.05, random_state=seed, **options
     )

@@ -163,6 +163,8 @@ def make_features(
     parse_weight: float = 0.1,
     vector_columns: list[str] | None = None,
     vector_weight: float = 0.05,
+    mode_context_columns: list[str] | None = None,
+    mode_context_weight: float = 0.3,
 ) -> ColumnTransformer:
     """Word and character n-grams of ``text`` plus the scaled :class:`ProfileFeatures` of ``columns``.
 
@@ -176,7 +178,9 @@ def make_features(
       type, title, section path: :func:`isic_nlp.classify.context_features.context_text`);
     * ``parse_columns``: the dependency-parse roles
       (:class:`isic_nlp.classify.parse_features.ParseFeatures`), standardised, times ``parse_weight``;
-    * ``vector_columns``: averaged static vectors, standardised, times ``vector_weight``.
+    * ``vector_columns``: averaged static vectors, standardised, times ``vector_weight``;
+    * ``mode_context_columns``: ISIC-mode mentions described vs merely named
+      (:mod:`isic_nlp.classify.mode_context`), ``log1p``, standardised, times ``mode_context_weight``.
 
     ``columns`` lists the profile columns only (not the parse or vector ones).
     """
@@ -247,4 +251,13 @@ def make_features(
     if vector_columns:
         transformers.append(("vectors", StandardScaler(), list(vector_columns)))
         weights["vectors"] = vector_weight
+    if mode_context_columns:
+        transformers.append(
+            (
+                "mode_context",
+                Pipeline([("log", ProfileFeatures()), ("scale", StandardScaler())]),
+                list(mode_context_columns),
+            )
+        )
+        weights["mode_context"] = mode_context_weight
     return ColumnTransformer(transformers, transformer_weights=weights, sparse_threshold=1.0)

@@ -228,3 +228,22 @@ def test_scores_with_offsets_and_per_source():
     by_source = source_scores(frames, proba, ["a", "a", "b", "b"], offsets={"collective": 0.3})
     assert set(by_source["per_source"]) == {"a", "b"}
     assert by_source["per_source"]["a"]["collective_recall"] == 1.0
+
+
+def test_make_features_mode_context_block(nlp_fast):
+    from isic_nlp.classify.mode_context import mode_context_table
+
+    texts = [
+        "Le centre social anime chaque semaine un groupe de parole.",
+        "Ses missions : le développement social local, l'action communautaire, les actions collectives.",
+        "Le taux de la cotisation est fixé par décret.",
+    ]
+    table = pd.concat([profile_table(texts, nlp_fast), mode_context_table(texts, nlp_fast)], axis=1)
+    columns = [c for c in table.columns if c.startswith(("n_", "rate_"))]
+    features = make_features(columns, min_df=1, mode_context_columns=MODE_CONTEXT_COLUMNS, mode_context_weight=0.3)
+    out = features.fit_transform(table)
+    names = list(features.get_feature_names_out())
+    assert "mode_context__described_groupes" in names
+    column = names.index("mode_context__described_groupes")
+    # Only the first text describes a group: it stands out after scaling.
+    assert out[0, column] > out[1, column] and out[0, column] > out[2, column]
