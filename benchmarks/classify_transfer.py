@@ -95,6 +95,7 @@ CONFIGS: dict[str, dict] = {
     "C3_pw05": {**BASE, "C": 3.0, "profile_weight": 0.5},
     "C3_pw02_parse03": {**BASE, "C": 3.0, "profile_weight": 0.2, "parse": True, "parse_weight": 0.3},
     "C3_pw02_ctx1": {**BASE, "C": 3.0, "profile_weight": 0.2, "context_weight": 1.0},
+    "C3_pw02_ctx1_offsets": {**BASE, "C": 3.0, "profile_weight": 0.2, "context_weight": 1.0, "offsets": "inner"},
     "C30_context": {**BASE, "context_weight": 0.5},
     "C30_parse": {**BASE, "parse": True},
     "C30_vectors": {**BASE, "vectors": True},
