@@ -239,6 +239,9 @@ class _Fitted:
     """The frame pipeline's two steps, with the feature step cached (same result as ``build(...).fit``)."""
 
     def __init__(self, config, columns, table, train, y, seed):
+        if config.get("context_weight") and (table["context"].iloc[train] != "").sum() < 2:
+            # No training unit has a context (e.g. constructed passages only): no context block.
+            config = {**config, "context_weight": 0.0}
         pipeline = build(config, columns, seed)
         options = {k: config.get(k) for k in ("context_weight", "parse", "vectors", "parse_weight", "vector_weight")}
         key = (json.dumps(options, sort_keys=True), config["profile_weight"], hashlib.sha1(np.asarray(train).tobytes()).hexdigest())
