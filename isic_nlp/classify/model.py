@@ -125,13 +125,20 @@ def source_splits(domains: Sequence[str], *, min_size: int = 5) -> list[tuple[np
     return folds
 
 
+def weight_grid(model: Pipeline, profile_weights) -> list[dict]:
+    """The ``transformer_weights`` to search: the model's own, with each profile weight in turn.
+
+    The other blocks (context, parse, vectors) keep their weights; only the profile's is searched.
+    """
+    base = dict(model.named_steps["features"].transformer_weights)
+    return [{**base, "profile": w} for w in profile_weights]
+
+
 def _grid_search(model, c_key: str, grid: dict, scoring, table: pd.DataFrame, y, cv) -> tuple[dict, float]:
     """Grid search over C and the profile features' weight; the best parameters and score."""
     param_grid = {
         c_key: grid["C"],
-        "features__transformer_weights": [
-            {"word": 1.0, "char": 1.0, "profile": w} for w in grid["profile_weight"]
-        ],
+        "features__transformer_weights": weight_grid(model, grid["profile_weight"]),
     }
     search = GridSearchCV(model, param_grid, scoring=scoring, cv=cv, refit=False, n_jobs=1)
     search.fit(table, y)

@@ -200,6 +200,14 @@ def test_tuning_by_source_holds_out_whole_sources(tiny_table):
         table, columns, frames, None, grid={"C": [0.1, 3.0], "profile_weight": [0.05]}, domains=domains
     )
     assert params["C"] in (0.1, 3.0) and 0.0 <= scores["cross_source_macro_f1"] <= 1.0
+    # With an extra block, the search keeps its weight (only the profile's weight is searched).
+    from isic_nlp.classify.model import weight_grid
+
+    model = make_frame_model(columns, parse_columns=PARSE_COLUMNS, parse_weight=0.3)
+    assert weight_grid(model, [0.05, 0.1]) == [
+        {"word": 1.0, "char": 1.0, "profile": 0.05, "parse": 0.3},
+        {"word": 1.0, "char": 1.0, "profile": 0.1, "parse": 0.3},
+    ]
     proba, covered, classes = out_of_source_proba(table, columns, frames, domains, params=params)
     assert covered.all() and classes == ["collective", "individual", "none"]
     assert proba.sum(axis=1) == pytest.approx(np.ones(len(frames)))
