@@ -37,11 +37,23 @@ def scores(
     modes: Sequence[Sequence[str]] | None,
     proba: pd.DataFrame,
     threshold: float = 0.5,
+    offsets: dict[str, float] | None = None,
 ) -> dict[str, Any]:
-    """Frame and mode scores of predicted probabilities against true labels."""
+    """Frame and mode scores of predicted probabilities against true labels.
+
+    ``offsets``: per-class decision offsets (:mod:`isic_nlp.classify.thresholds`);
+    the frame decided is then ``argmax(log p + offset)`` instead of the most probable.
+    The Brier score always judges the probabilities themselves.
+    """
     predicted = labels_from_proba(proba.reset_index(drop=True), threshold)
     y_true = np.asarray(list(frames), dtype=object)
     y_pred = np.asarray(predicted["frame"], dtype=object)
+    if offsets:
+        from .thresholds import apply_offsets
+
+        y_pred = apply_offsets(
+            proba[[f"p_{frame}" for frame in FRAMES]].to_numpy(dtype=float), list(FRAMES), offsets
+        )
     p, r, f, support = precision_recall_fscore_support(
         y_true, y_pred, labels=list(FRAMES), zero_division=0
     )
@@ -107,6 +119,34 @@ def scores(
             "brier": _round(((mode_p - Y) ** 2).mean()),
         }
     return result
+
+
+def source_scores(
+    frames: Sequence[str], proba: pd.DataFrame, domains: Sequence[str], offsets: dict[str, float] | None = None
+) -> dict[str, Any]:
+    """Frame scores per source (out-of-source probabilities), and their mean: the transfer figure.
+
+    ``proba`` must come from models that did not see the unit's source
+    (e.g. :func:`isic_nlp.classify.model.out_of_source_proba`).
+    """
+    domains = np.asarray(list(domains), dtype=object)
+    frames = np.asarray(list(frames), dtype=object)
+    per_source = {}
+    for domain in sorted(set(domains)):
+        mask = domains == domain
+        part = scores(frames[mask], None, proba.loc[mask].reset_index(drop=True), offsets=offsets)
+        per_source[str(domain)] = {
+            "n_units": part["n_units"],
+            "macro_f1_main": part["frame"]["macro_f1_main"],
+            "collective_f1": part["frame"]["per_class"]["collective"]["f1"],
+            "collective_recall": part["frame"]["per_class"]["collective"]["recall"],
+            "brier": part["frame"]["brier"],
+        }
+    return {
+        "per_source": per_source,
+        "mean_macro_f1_main": _round(np.mean([v["macro_f1_main"] for v in per_source.values()])),
+        "mean_collective_f1": _round(np.mean([v["collective_f1"] for v in per_source.values()])),
+    }
 
 
 def evaluate(clf: Classifier, data: LabelledData) -> dict[str, Any]:

@@ -174,12 +174,31 @@ def make_features(
     min_df: int = 2,
     profile_weight: float = 0.05,
     max_char_features: int = 60_000,
+    context_weight: float = 0.0,
+    parse_columns: list[str] | None = None,
+    parse_weight: float = 0.1,
+    vector_columns: list[str] | None = None,
+    vector_weight: float = 0.05,
+    mode_context_columns: list[str] | None = None,
+    mode_context_weight: float = 0.3,
 ) -> ColumnTransformer:
     """Word and character n-grams of ``text`` plus the scaled :class:`ProfileFeatures` of ``columns``.
 
     ``profile_weight`` multiplies the standardised profile features: each is
     worth about one n-gram at 0.05, while the TF-IDF rows have unit norm
     (chosen by cross-validation, see ``isic_nlp.classify.model.PARAM_GRID``).
+
+    Optional blocks (each only when asked for, so older inputs keep working):
+
+    * ``context_weight > 0``: word TF-IDF of the ``context`` column (document
+      type, title, section path: :func:`isic_nlp.classify.context_features.context_text`);
+    * ``parse_columns``: the dependency-parse roles
+      (:class:`isic_nlp.classify.parse_features.ParseFeatures`), standardised, times ``parse_weight``;
+    * ``vector_columns``: averaged static vectors, standardised, times ``vector_weight``;
+    * ``mode_context_columns``: ISIC-mode mentions described vs merely named
+      (:mod:`isic_nlp.classify.mode_context`), ``log1p``, standardised, times ``mode_context_weight``.
+
+    ``columns`` lists the profile columns only (not the parse or vector ones).
     """
     rate_columns = [i for i, c in enumerate(columns) if c.startswith("rate_")]
     index = {c: i for i, c in enumerate(columns)}
@@ -188,41 +207,73 @@ def make_features(
         if {"n_individual", "n_collective"} <= set(index)
         else []
     )
-    return ColumnTransformer(
-        [
-            (
-                "word",
-                TfidfVectorizer(
-                    ngram_range=word_ngrams,
-                    min_df=min_df,
-                    sublinear_tf=True,
-                    strip_accents=None,
-                    lowercase=True,
-                ),
-                "text",
+    transformers = [
+        (
+            "word",
+            TfidfVectorizer(
+                ngram_range=word_ngrams,
+                min_df=min_df,
+                sublinear_tf=True,
+                strip_accents=None,
+                lowercase=True,
             ),
-            (
-                "char",
-                TfidfVectorizer(
-                    analyzer="char_wb",
-                    ngram_range=char_ngrams,
-                    min_df=min_df,
-                    sublinear_tf=True,
-                    max_features=max_char_features,
-                ),
-                "text",
+            "text",
+        ),
+        (
+            "char",
+            TfidfVectorizer(
+                analyzer="char_wb",
+                ngram_range=char_ngrams,
+                min_df=min_df,
+                sublinear_tf=True,
+                max_features=max_char_features,
             ),
+            "text",
+        ),
+        (
+            "profile",
+            Pipeline(
+                [
+                    ("profile", ProfileFeatures(rate_columns=rate_columns, sides=sides)),
+                    ("scale", StandardScaler()),
+                ]
+            ),
+            list(columns),
+        ),
+    ]
+    weights = {"word": 1.0, "char": 1.0, "profile": profile_weight}
+    if context_weight > 0:
+        transformers.append(
             (
-                "profile",
+                "context",
+                TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, lowercase=True),
+                "context",
+            )
+        )
+        weights["context"] = context_weight
+    if parse_columns:
+        from .parse_features import ParseFeatures
+
+        transformers.append(
+            (
+                "parse",
                 Pipeline(
-                    [
-                        ("profile", ProfileFeatures(rate_columns=rate_columns, sides=sides)),
-                        ("scale", StandardScaler()),
-                    ]
+                    [("parse", ParseFeatures(columns=tuple(parse_columns))), ("scale", StandardScaler())]
                 ),
-                list(columns),
-            ),
-        ],
-        transformer_weights={"word": 1.0, "char": 1.0, "profile": profile_weight},
-        sparse_threshold=1.0,
-    )
+                list(parse_columns),
+            )
+        )
+        weights["parse"] = parse_weight
+    if vector_columns:
+        transformers.append(("vectors", StandardScaler(), list(vector_columns)))
+        weights["vectors"] = vector_weight
+    if mode_context_columns:
+        transformers.append(
+            (
+                "mode_context",
+                Pipeline([("log", ProfileFeatures()), ("scale", StandardScaler())]),
+                list(mode_context_columns),
+            )
+        )
+        weights["mode_context"] = mode_context_weight
+    return ColumnTransformer(transformers, transformer_weights=weights, sparse_threshold=1.0)
