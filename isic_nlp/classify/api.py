@@ -21,7 +21,7 @@ from ..errors import Errors, IsicError
 from ..tables import count_names
 from .evaluate import cross_validated_scores, scores
 from .labels import FRAMES, MODES, LabelledData, read_labels
-from .model import Classifier, check_features
+from .model import SPLIT_COLUMNS, Classifier, check_features
 
 UNIT_FIELDS = ["doc_id", "unit_type", "unit_label"]  # set by the unit split, kept beside the id
 
@@ -82,7 +82,8 @@ def train(
                 table=table,
                 nlp=clf.language(),
             )
-        clf.fit(data.texts, data.frames, data.modes, groups=data.groups, tune=tune, table=table)
+        clf.fit(data.texts, data.frames, data.modes, groups=data.groups, tune=tune, table=table, tags=data.tags,
+                domains=data.domains)
         clf.meta_["cv_scores"] = result.cv_scores
         training["labels"] = "gold"
     clf.meta_["training_data"] = training
@@ -174,4 +175,4 @@ def result_problems(result: AnalysisResult) -> list[InputProblem]:
     return problems
 
 
-PREDICTION_COLUMNS = ["frame", *[f"p_{f}" for f in FRAMES], "modes", *[f"p_{m}" for m in MODES]]
+PREDICTION_COLUMNS = ["frame", *[f"p_{f}" for f in FRAMES], *SPLIT_COLUMNS, "modes", *[f"p_{m}" for m in MODES]]

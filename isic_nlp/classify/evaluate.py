@@ -188,7 +188,7 @@ def cross_validated_scores(
         )
         proba.iloc[test] = fold.predict_proba(
             table=table.iloc[test].reset_index(drop=True)
-        ).to_numpy()
+        )[list(proba.columns)].to_numpy()
     result = scores(data.frames, data.modes, proba)
     result["method"] = (
         f"{'nested ' if tune else ''}{len(folds)}-fold cross-validation, stratified by frame, grouped by document"

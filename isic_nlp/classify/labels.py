@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from pathlib import Path
 from dataclasses import dataclass, field
 
 from ..corpus.readers import InputProblem, Record, Source, records_from_source
@@ -36,6 +37,10 @@ class LabelledData:
     modes: list[list[str]] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    tags: list[list[str]] = field(default_factory=list)
+    #: the source of each unit for model selection that predicts transfer: its ``domain``
+    #: field, else its ``collection`` (a code, a set of sheets...), else its file's name.
+    domains: list[str] = field(default_factory=list)
     inputs: list[dict] = field(default_factory=list)
 
     def __len__(self) -> int:
@@ -96,7 +101,24 @@ def read_labels(
         data.modes.append(sorted(set(modes), key=MODES.index))
         data.groups.append(str(item.meta.get("doc_id") or item.id))
         data.sources.append(str(item.file))
+        data.tags.append(parse_modes_like(item.meta.get("tags")))
+        data.domains.append(str(item.meta.get("domain") or item.meta.get("collection") or Path(str(item.file)).name.split(".")[0]))
     return data, problems
+
+
+def parse_modes_like(value) -> list[str]:
+    """Tags from a list or a ``;``-joined string (unknown shapes: no tag)."""
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if isinstance(value, str) and value.strip():
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                return [str(v) for v in json.loads(text)]
+            except ValueError:
+                return []
+        return [t.strip() for t in text.split(";") if t.strip()]
+    return []
 
 
 def _problem(record: Record, code: str, **fields) -> InputProblem:

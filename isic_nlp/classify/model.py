@@ -47,9 +47,16 @@ from ..tables import label_groups
 from .features import make_features, profile_table, unit_features
 from .io import FORMAT, FORMAT_VERSION, load_model, save_model, slim, versions
 from .labels import FRAMES, MODES
+from .tags import labour_training_rows, make_labour_model
+from .thresholds import apply_offsets
 
 MIN_EXAMPLES = 3  # Platt scaling uses 3 folds: each class needs 3 examples.
 MAIN_FRAMES = ["individual", "collective", "none"]
+#: p_collective split by the labour-relations model (ANNOTATION.md section 4): social intervention + labour relations.
+SPLIT_COLUMNS = ("p_collective_social", "p_collective_labour")
+#: C of the labour-relations model: its probabilities are averaged by the reports, and C=10 had the best
+#: Brier score across held-out sources (benchmarks/classify_transfer.py).
+LABOUR_C = 10.0
 # The frame's C: searched by leave-one-source-out (``tune_frame_model(..., domains=...)``).
 # On the training data, macro-F1 on held-out codes, files and collections is flat for C in
 # 1-30 (0.649-0.655) and lower at 0.3; random folds are flat too and cannot tell them apart
@@ -344,6 +351,8 @@ class Classifier(BaseEstimator):
         groups: Sequence[str] | None = None,
         tune: bool = False,
         table: pd.DataFrame | None = None,
+        tags: Sequence[Sequence[str]] | None = None,
+        domains: Sequence[str] | None = None,
     ) -> Classifier:
         """Train on labelled units.
 
@@ -353,8 +362,18 @@ class Classifier(BaseEstimator):
                 ``None``: no mode model).
             groups: units with the same group (e.g. a document id) stay in the
                 same CV fold when tuning.
-            tune: choose ``C`` and ``profile_weight`` by CV on these data.
+            tune: choose ``C`` and ``profile_weight`` by CV on these data: with
+                ``domains``, by leaving one source out at a time (what predicts
+                transfer to a new source), else by random grouped folds.
             table: precomputed :meth:`features` of ``X`` (saves a spaCy pass).
+            tags: the guideline's fine tags of each unit: with them, a second
+                model learns ``p(labour_relations | collective)`` on the collective
+                and mixed units, which splits ``p_collective`` into
+                ``p_collective_social`` and ``p_collective_labour``.
+            domains: the source of each unit (a code, a collection, a file):
+                with two or more, per-class decision offsets are chosen on
+                out-of-source probabilities (collective is under-predicted on
+                sources the model has not seen); the probabilities are unchanged.
         """
         frames = [str(f) for f in y]
         table = self.features(X) if table is None else table
@@ -391,12 +410,28 @@ class Classifier(BaseEstimator):
 
         info: dict[str, Any] = {}
         params = {"C": self.C, "profile_weight": self.profile_weight}
+        d = [str(dom) for dom, k in zip(domains, keep) if k] if domains is not None else None
+        by_source = d is not None and len(set(d)) >= 2
         if tune:
-            params, scores = tune_frame_model(X_frame, columns, y_frame, g, seed=self.random_state)
+            params, scores = tune_frame_model(X_frame, columns, y_frame, g, seed=self.random_state,
+                                              domains=d if by_source else None)
             info.update(scores)
         self.frame_model_ = slim(
             make_frame_model(columns, random_state=self.random_state, **params).fit(X_frame, y_frame)
         )
+        self.offsets_ = (
+            tune_frame_offsets(X_frame, columns, y_frame, d, params=params, seed=self.random_state) if by_source else {}
+        )
+        self.labour_model_ = None
+        if tags is not None:
+            rows, target = labour_training_rows(frames, [list(t) for t in tags])
+            if min(int(target.sum()), int(len(target) - target.sum())) >= MIN_EXAMPLES:
+                self.labour_model_ = slim(
+                    make_labour_model(columns, C=LABOUR_C, random_state=self.random_state).fit(
+                        table.iloc[rows].reset_index(drop=True), target
+                    )
+                )
+                info["labour_training"] = {"units": int(len(target)), "labour_relations": int(target.sum())}
 
         mode_counts = Counter(m for unit in modes for m in unit)
         self.modes_ = [m for m in MODES if mode_counts.get(m, 0) >= MIN_EXAMPLES]
@@ -452,14 +487,21 @@ class Classifier(BaseEstimator):
         out = pd.DataFrame(
             0.0,
             index=range(len(table)),
-            columns=[f"p_{f}" for f in FRAMES] + [f"p_{m}" for m in MODES],
+            columns=[f"p_{f}" for f in FRAMES] + list(SPLIT_COLUMNS) + [f"p_{m}" for m in MODES],
         )
         if len(table):
             features = table[["text", *self.columns_]].reset_index(drop=True)
-            blocks: dict = {}  # feature blocks the two models share are computed once
+            blocks: dict = {}  # feature blocks the models share are computed once
             proba = _predict_proba(self.frame_model_, features, blocks)
             for j, frame in enumerate(self.frame_model_.classes_):
                 out[f"p_{frame}"] = proba[:, j]
+            labour_model = getattr(self, "labour_model_", None)
+            if labour_model is not None:
+                labour = _predict_proba(labour_model, features, blocks)[:, 1]
+                out["p_collective_labour"] = out["p_collective"] * labour
+                out["p_collective_social"] = out["p_collective"] - out["p_collective_labour"]
+            else:  # no labour-relations model: the split is not known
+                out[list(SPLIT_COLUMNS)] = np.nan
             if self.mode_model_ is not None:
                 mode_proba = _predict_proba(self.mode_model_, features, blocks)
                 for j, mode in enumerate(self.modes_):
@@ -471,7 +513,7 @@ class Classifier(BaseEstimator):
     def predict(self, X=None, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
         """``frame``, ``modes`` (``;``-joined) and every probability, one row per unit (``id`` first when known)."""
         proba = self.predict_proba(X, table=table)
-        labels = labels_from_proba(proba, self.threshold)
+        labels = labels_from_proba(proba, self.threshold, getattr(self, "offsets_", None))
         if "id" in proba:
             labels.insert(0, "id", proba["id"].to_numpy())
         return labels
@@ -481,7 +523,7 @@ class Classifier(BaseEstimator):
     def save(self, path: str | Path) -> Path:
         """Write ``model.skops`` and its sidecar ``model.json`` in the folder ``path``."""
         self._check_fitted()
-        payload = {"frame": self.frame_model_, "modes": self.mode_model_}
+        payload = {"frame": self.frame_model_, "modes": self.mode_model_, "labour": getattr(self, "labour_model_", None)}
         self.meta_ = save_model(payload, self.meta_, path)
         return Path(path)
 
@@ -497,6 +539,8 @@ class Classifier(BaseEstimator):
         )
         clf.frame_model_ = payload["frame"]
         clf.mode_model_ = payload.get("modes")
+        clf.labour_model_ = payload.get("labour")
+        clf.offsets_ = dict(meta.get("offsets") or {})
         clf.frames_ = list(meta["frames"])
         clf.modes_ = list(meta["modes"])
         clf.columns_ = list(meta["feature_columns"])
@@ -585,7 +629,9 @@ def training_meta(clf: Classifier, **fields: Any) -> dict[str, Any]:
         "threshold": clf.threshold,
         "random_state": clf.random_state,
         "training": {k: fields[k] for k in ("n_units", "frame_counts", "mode_counts")},
-        "params": {"frame": fields["frame_params"], "modes": fields["mode_params"]},
+        "params": {"frame": fields["frame_params"], "modes": fields["mode_params"],
+                   **({"labour": {"C": LABOUR_C}} if getattr(clf, "labour_model_", None) is not None else {})},
+        "offsets": dict(getattr(clf, "offsets_", {}) or {}),
         "tuning_cv": fields.get("tuning") or None,
         "cv_scores": None,
     }
@@ -628,14 +674,19 @@ def mode_matrix(modes: Sequence[Sequence[str]], learned: Sequence[str]) -> np.nd
     )
 
 
-def labels_from_proba(proba: pd.DataFrame, threshold: float = 0.5) -> pd.DataFrame:
-    """Add ``frame`` (the most probable) and ``modes`` (``;``-joined, at least ``threshold``) to probabilities."""
+def labels_from_proba(proba: pd.DataFrame, threshold: float = 0.5, offsets: dict[str, float] | None = None) -> pd.DataFrame:
+    """Add ``frame`` and ``modes`` (``;``-joined, at least ``threshold``) to probabilities.
+
+    ``frame`` is the most probable frame, after the per-class decision
+    ``offsets`` (log-probability units, :mod:`isic_nlp.classify.thresholds`) if any.
+    """
     frame_columns = [f"p_{f}" for f in FRAMES]
     out = pd.DataFrame(index=proba.index)
-    out["frame"] = (
-        [FRAMES[i] for i in proba[frame_columns].to_numpy().argmax(axis=1)] if len(proba) else []
-    )
+    out["frame"] = list(apply_offsets(proba[frame_columns].to_numpy(), FRAMES, offsets)) if len(proba) else []
     out = pd.concat([out, proba[frame_columns]], axis=1)
+    split = [c for c in SPLIT_COLUMNS if c in proba]
+    if split:
+        out = pd.concat([out, proba[split]], axis=1)
     mode_values = proba[[f"p_{m}" for m in MODES]].to_numpy() >= threshold
     out["modes"] = [";".join(m for m, on in zip(MODES, row) if on) for row in mode_values]
     return pd.concat([out, proba[[f"p_{m}" for m in MODES]]], axis=1)

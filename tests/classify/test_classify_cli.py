@@ -117,12 +117,14 @@ def test_classify_keeps_metadata_and_reports_bad_records(runs, bad_corpus):
     table = pd.read_csv(root / "out.csv")
     assert table["id"].tolist() == bad_corpus.documents
     assert "year" in table.columns
-    assert list(table.columns[-10:]) == [
+    assert list(table.columns[-12:]) == [
         "frame",
         "p_individual",
         "p_collective",
         "p_mixed",
         "p_none",
+        "p_collective_social",
+        "p_collective_labour",
         "modes",
         "p_communautaire",
         "p_groupes",
