@@ -113,3 +113,28 @@ def test_shared_feature_blocks_give_the_pipelines_own_probabilities(tiny_model):
     assert np.allclose(proba[[f"p_{c}" for c in tiny_model.frame_model_.classes_]].to_numpy(), frame, atol=1e-12)
     modes = tiny_model.mode_model_.predict_proba(X)
     assert np.allclose(proba[[f"p_{m}" for m in tiny_model.modes_]].to_numpy(), modes, atol=1e-12)
+
+
+def test_labour_model_splits_collective_and_offsets_come_from_sources(nlp_fast):
+    rows = labelled_rows()
+    texts, frames = [r["text"] for r in rows], [r["frame"] for r in rows]
+    # Four collective units are about labour relations (tags), the others about social intervention.
+    collective = [i for i, f in enumerate(frames) if f == "collective"]
+    tags = [["labour_relations"] if i in collective[:4] else [] for i in range(len(rows))]
+    domains = ["a" if i % 2 else "b" for i in range(len(rows))]
+    clf = Classifier(C=1.0, nlp=nlp_fast).fit(texts, frames, tags=tags, domains=domains)
+    assert clf.labour_model_ is not None and isinstance(clf.offsets_, dict)
+    proba = clf.predict_proba(texts)
+    assert np.allclose(proba["p_collective_social"] + proba["p_collective_labour"], proba["p_collective"])
+    assert (proba["p_collective_labour"] >= 0).all() and (proba["p_collective_social"] >= 0).all()
+    # The decision uses the offsets: the same as argmax(log p + offset).
+    from isic_nlp.classify.labels import FRAMES
+    from isic_nlp.classify.thresholds import apply_offsets
+
+    decided = apply_offsets(proba[[f"p_{f}" for f in FRAMES]].to_numpy(), FRAMES, clf.offsets_)
+    assert clf.predict(texts)["frame"].tolist() == list(decided)
+    assert clf.meta_["offsets"] == clf.offsets_
+    # Without tags: no split (missing, so reports fall back on the lexicon), and no offsets without sources.
+    plain = Classifier(C=1.0, nlp=nlp_fast).fit(texts, frames)
+    assert plain.labour_model_ is None and plain.offsets_ == {}
+    assert plain.predict_proba(texts[:2])["p_collective_labour"].isna().all()
