@@ -35,7 +35,9 @@ from .data import REPORT_FRAMES as FRAMES
 from ..errors import Errors, IsicError
 from . import ppi, stats
 
-CREATING_TEXT_FIELDS = ("creating_text_cid", "creating_text_text_cid", "creating_text_title")
+# The text that made each unit: LEGI articles' creating text; for article versions
+# (isic_nlp.corpus.versions) the text that created or modified the version (text_key).
+CREATING_TEXT_FIELDS = ("creating_text_cid", "creating_text_text_cid", "creating_text_title", "text_key")
 
 
 def _creating_text(value, key: str):
@@ -53,7 +55,8 @@ def resolve_cluster(units: pd.DataFrame, cluster: str | None) -> tuple[pd.Series
 
     ``cluster`` names a column of the units. ``None``: the creating text of LEGI
     articles (``creating_text_cid``, or the ``text_cid`` inside the ``creating_text``
-    object the LEGI reader writes, or ``creating_text_title``), else ``doc_id`` (the
+    object the LEGI reader writes, or ``creating_text_title``), the modifying text of
+    article versions (``text_key``), else ``doc_id`` (the
     document the units were cut from). A unit without a value is its own cluster
     (``doc:<doc_id>``, its document; warned with W604 when ``cluster`` was given).
     Unknown field: E607.
