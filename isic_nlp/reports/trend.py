@@ -531,7 +531,8 @@ def _short_trend(rows: pd.DataFrame, frame: str) -> str:
         return f"{frame}: no slope ({r['status']})"
     if np.isnan(r["points_per_decade"]):
         return ""
-    clear = "" if r["q_value"] < 0.05 else ", no clear trend"
+    # A trend needs both: a small q (cluster-robust Wald test) and an interval that excludes 0.
+    clear = "" if r["q_value"] < 0.05 and (r["points_low"] > 0 or r["points_high"] < 0) else ", no clear trend"
     return f"{frame} {r['points_per_decade']:+.1f} (CI {r['points_low']:+.1f} to {r['points_high']:+.1f}, q = {r['q_value']:.3f}{clear})"
 
 
