@@ -253,6 +253,10 @@ class Errors(metaclass=_Catalogue):
     )
 
     # --- W5xx: classifier warnings ----------------------------------------
+    W506 = (
+        "only {n} added labelled unit(s), or a frame with fewer than 2: none is held out, so the "
+        "gain of the retrained model is not measured. Label more units (isic-nlp sample)."
+    )
     W501 = (
         "The model in {path} was made with {package} {saved}; this is {current}. Its "
         "predictions may differ: retrain with `isic-nlp train` (or `make model` for the shipped one)."

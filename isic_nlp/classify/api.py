@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..analysis import AnalysisResult, analyse
@@ -176,3 +177,131 @@ def result_problems(result: AnalysisResult) -> list[InputProblem]:
 
 
 PREDICTION_COLUMNS = ["frame", *[f"p_{f}" for f in FRAMES], *SPLIT_COLUMNS, "modes", *[f"p_{m}" for m in MODES]]
+
+
+@dataclass
+class AdaptResult:
+    """A model retrained with a researcher's labels, and how it does on a held-out part of them."""
+
+    classifier: Classifier
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    n_added: int
+    n_heldout: int
+    problems: list[InputProblem] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def shipped_training_files() -> list[Path]:
+    """The labelled files the shipped model is trained on (``isic_nlp/models/training``)."""
+    from .io import default_model_dir
+
+    return sorted(default_model_dir().parent.joinpath("training").glob("*.jsonl"))
+
+
+def adapt(
+    add: Source | list,
+    *,
+    base: Source | None = None,
+    pipeline: str = "fast",
+    holdout: float = 0.3,
+    seed: int = 0,
+) -> AdaptResult:
+    """Retrain on the shipped labels (or ``base``) plus a researcher's own, and measure the gain.
+
+    ``add``: labelled units of the researcher's corpus: a sheet written by
+    ``isic-nlp sample`` and filled in (``.xlsx``/``.csv``, with its ``text``), or
+    JSON Lines/CSV with ``text`` and ``frame``. A stratified random part
+    (``holdout``) of them is set aside; the shipped model and a model trained on
+    the base labels plus the rest are both scored on it (``before``, ``after``);
+    the returned model is then trained on the base labels plus *all* the added
+    ones, with the shipped model's parameters (no tuning: the added labels are too
+    few to tune on), the decision offsets chosen across sources (the added units
+    are one source) and the labour-relations model from the tags.
+    """
+    from sklearn.model_selection import train_test_split
+
+    started = time.perf_counter()
+    added, problems = _added_labels(add)
+    _usable(added, problems)
+    data, base_problems = read_labels(base if base is not None else [str(p) for p in shipped_training_files()])
+    problems = [*base_problems, *problems]
+    shipped = Classifier.load()
+    params = dict(C=shipped.meta_.get("params", {}).get("frame", {}).get("C", 1.0),
+                  mode_C=shipped.meta_.get("params", {}).get("modes", {}).get("C", 0.3))
+    n = len(added)
+    index = np.arange(n)
+    frames = np.asarray(added.frames, dtype=object)
+    before = after = None
+    n_heldout = 0
+    can_hold_out = n >= 10 and 0 < holdout < 1 and min(pd.Series(frames).value_counts()) >= 2
+    if can_hold_out:
+        train_i, test_i = train_test_split(index, test_size=holdout, random_state=seed, stratify=frames)
+        n_heldout = len(test_i)
+        test_texts = [added.texts[i] for i in test_i]
+        test_frames = [added.frames[i] for i in test_i]
+        test_modes = [added.modes[i] for i in test_i]
+        before = scores(test_frames, test_modes, shipped.predict_proba(test_texts), shipped.threshold, shipped.offsets_)
+        partial = _fit_combined(data, added, train_i, pipeline, seed, params, nlp=shipped.language())
+        after = scores(test_frames, test_modes, partial.predict_proba(test_texts), partial.threshold, partial.offsets_)
+    else:
+        problems.append(InputProblem.from_code("<added labels>", None, None, "W506", n=n))
+    final = _fit_combined(data, added, index, pipeline, seed, params, nlp=shipped.language())
+    final.meta_["training_data"] = {"files": [*data.inputs, *added.inputs], "n_units": len(data) + n,
+                                    "sha256": data.sha256(), "added_sha256": added.sha256(), "labels": "gold + added"}
+    final.meta_["adaptation"] = {"n_added": n, "n_heldout": n_heldout, "holdout": holdout, "seed": seed,
+                                 "before": _headline(before), "after": _headline(after)}
+    return AdaptResult(final, before, after, n, n_heldout, problems, time.perf_counter() - started)
+
+
+def _headline(result: dict[str, Any] | None) -> dict[str, Any] | None:
+    if result is None:
+        return None
+    frame = result.get("frame", {})
+    return {"n_units": result.get("n_units"), "macro_f1_main": frame.get("macro_f1_main"), "brier": frame.get("brier"),
+            "mode_micro_f1": (result.get("modes") or {}).get("micro_f1")}
+
+
+def _fit_combined(data: LabelledData, added: LabelledData, rows, pipeline: str, seed: int, params: dict, *, nlp) -> Classifier:
+    pick = lambda values: [values[i] for i in rows]  # noqa: E731
+    clf = Classifier(pipeline, random_state=seed, nlp=nlp, **params)
+    return clf.fit(
+        [*data.texts, *pick(added.texts)],
+        [*data.frames, *pick(added.frames)],
+        [*data.modes, *pick(added.modes)],
+        groups=[*data.groups, *pick(added.groups)],
+        tags=[*data.tags, *pick(added.tags)],
+        domains=[*data.domains, *["added"] * len(rows)],
+    )
+
+
+def _added_labels(add) -> tuple[LabelledData, list[InputProblem]]:
+    """The researcher's labels: sample sheets (with a ``text`` column) or any labelled file."""
+    items = add if isinstance(add, list) else [add]
+    sheets = [Path(p) for p in items if isinstance(p, (str, Path)) and Path(p).suffix.lower() in (".xlsx", ".csv")]
+    others = [p for p in items if not (isinstance(p, (str, Path)) and Path(p).suffix.lower() in (".xlsx", ".csv"))]
+    data, problems = read_labels(others) if others else (LabelledData(), [])
+    for path in sheets:
+        from ..reports.sample import read_labels_sheet
+
+        sheet = read_labels_sheet(path)
+        problems.extend(sheet.problems)
+        table = sheet.labels
+        if "text" not in table.columns:
+            # A CSV of labels that is not a sample sheet: read it as labelled units.
+            more, more_problems = read_labels([str(path)])
+            problems.extend(more_problems)
+            for name in ("ids", "texts", "frames", "modes", "groups", "sources", "tags", "domains"):
+                getattr(data, name).extend(getattr(more, name))
+            continue
+        for row in table.to_dict("records"):
+            data.ids.append(str(row["id"]))
+            data.texts.append(str(row["text"]))
+            data.frames.append(str(row["frame"]))
+            data.modes.append(list(row.get("modes") or []))
+            data.groups.append(str(row["id"]).split("/")[0])
+            data.sources.append(str(path))
+            data.tags.append(["labour_relations"] if row.get("labour_relations") is True else [])
+            data.domains.append("added")
+        data.inputs.append({"file": str(path)})
+    return data, problems
