@@ -209,9 +209,10 @@ def adapt(
 ) -> AdaptResult:
     """Retrain on the shipped labels (or ``base``) plus a researcher's own, and measure the gain.
 
-    ``add``: labelled units of the researcher's corpus: a sheet written by
-    ``isic-nlp sample`` and filled in (``.xlsx``/``.csv``, with its ``text``), or
-    JSON Lines/CSV with ``text`` and ``frame``. A stratified random part
+    ``add``: labelled units of the researcher's corpus: the labels of a filled
+    ``isic-nlp sample`` sheet (a DataFrame from
+    ``isic_nlp.reports.sample.read_labels_sheet(...).labels``, with its ``text``),
+    or JSON Lines/CSV files with ``text`` and ``frame``. A stratified random part
     (``holdout``) of them is set aside; the shipped model and a model trained on
     the base labels plus the rest are both scored on it (``before``, ``after``);
     the returned model is then trained on the base labels plus *all* the added
@@ -276,32 +277,23 @@ def _fit_combined(data: LabelledData, added: LabelledData, rows, pipeline: str, 
 
 
 def _added_labels(add) -> tuple[LabelledData, list[InputProblem]]:
-    """The researcher's labels: sample sheets (with a ``text`` column) or any labelled file."""
+    """The researcher's labels: DataFrames of a filled sample sheet (``id``, ``text``, ``frame``, ``labour_relations``,
+    ``modes``; see ``isic_nlp.reports.sample.read_labels_sheet``) or labelled files (JSON Lines/CSV with ``text``)."""
     items = add if isinstance(add, list) else [add]
-    sheets = [Path(p) for p in items if isinstance(p, (str, Path)) and Path(p).suffix.lower() in (".xlsx", ".csv")]
-    others = [p for p in items if not (isinstance(p, (str, Path)) and Path(p).suffix.lower() in (".xlsx", ".csv"))]
-    data, problems = read_labels(others) if others else (LabelledData(), [])
-    for path in sheets:
-        from ..reports.sample import read_labels_sheet
-
-        sheet = read_labels_sheet(path)
-        problems.extend(sheet.problems)
-        table = sheet.labels
-        if "text" not in table.columns:
-            # A CSV of labels that is not a sample sheet: read it as labelled units.
-            more, more_problems = read_labels([str(path)])
-            problems.extend(more_problems)
-            for name in ("ids", "texts", "frames", "modes", "groups", "sources", "tags", "domains"):
-                getattr(data, name).extend(getattr(more, name))
-            continue
+    tables = [item for item in items if isinstance(item, pd.DataFrame)]
+    files = [item for item in items if not isinstance(item, pd.DataFrame)]
+    data, problems = read_labels(files) if files else (LabelledData(), [])
+    for table in tables:
+        if not {"id", "text", "frame"} <= set(table.columns):
+            raise IsicError(Errors.E509.format(problems=0, first="a table of added labels needs 'id', 'text' and 'frame' columns"))
         for row in table.to_dict("records"):
             data.ids.append(str(row["id"]))
             data.texts.append(str(row["text"]))
             data.frames.append(str(row["frame"]))
-            data.modes.append(list(row.get("modes") or []))
+            modes = row.get("modes")
+            data.modes.append(list(modes) if isinstance(modes, (list, tuple)) else [])
             data.groups.append(str(row["id"]).split("/")[0])
-            data.sources.append(str(path))
+            data.sources.append("<sheet>")
             data.tags.append(["labour_relations"] if row.get("labour_relations") is True else [])
             data.domains.append("added")
-        data.inputs.append({"file": str(path)})
     return data, problems

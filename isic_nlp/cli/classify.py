@@ -89,7 +89,7 @@ def train_cli(
     if add:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", UserWarning)
-            adapted = adapt([str(p) for p in add], base=[str(p) for p in labels or []] or None, pipeline=pipeline,
+            adapted = adapt([_added(p) for p in add], base=[str(p) for p in labels or []] or None, pipeline=pipeline,
                             holdout=holdout, seed=seed)
         _show_warnings([w for w in caught if "[isic:" in str(w.message)])
         _report_problems(adapted.problems)
@@ -216,3 +216,24 @@ def classify_cli(
         f"{len(table):,} units classified, written to {out}: "
         + ", ".join(f"{k} {v:,}" for k, v in counts.items())
     )
+
+
+def _added(path: Path):
+    """A filled sample sheet (.xlsx, or a .csv with the sheet's columns) as its labels; any other file as it is."""
+    from ..reports.sample import read_labels_sheet
+
+    if path.suffix.lower() == ".xlsx" or (path.suffix.lower() == ".csv" and _is_sheet(path)):
+        sheet = read_labels_sheet(path)
+        _report_problems(sheet.problems)
+        if "text" in sheet.labels.columns:
+            return sheet.labels
+    return str(path)
+
+
+def _is_sheet(path: Path) -> bool:
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as handle:
+            header = handle.readline()
+    except OSError:
+        return False
+    return "labour_relations" in header and "frame" in header
