@@ -1,0 +1,88 @@
+"""``analyse`` with one and with two worker processes, side by side, on the same texts.
+
+For each pipeline, the texts (the first records of the shared corpora until
+``--tokens`` whitespace tokens) are analysed with ``n_process=1`` and
+``n_process=2``, alternated, ``--rounds`` times; the pipeline is loaded before
+timing. Reports the medians, the speed-up and whether the tables are identical.
+
+    .venv/bin/python benchmarks/processes_speed.py --tokens 1000000 --rounds 1
+
+Writes ``benchmarks/results/processes_speed.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "corpora"
+FILES = ["code-securite-sociale.jsonl", "fiches-service-public.jsonl.gz", "conventions-collectives-secteur-social.jsonl"]
+
+
+def texts(limit: int) -> list[dict]:
+    out, n = [], 0
+    for name in FILES:
+        path = SHARED / name
+        opener = gzip.open if name.endswith(".gz") else open
+        with opener(path, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                record = json.loads(line)
+                out.append({"id": f"{name}:{record['id']}", "text": record["text"]})
+                n += len(record["text"].split())
+                if n >= limit:
+                    return out
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tokens", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--pipelines", nargs="+", default=["fast", "accurate"])
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "processes_speed.json")
+    args = parser.parse_args()
+
+    import pandas as pd
+
+    import isic_nlp
+
+    records = texts(args.tokens)
+    n_tokens = sum(len(r["text"].split()) for r in records)
+    results = {}
+    for name in args.pipelines:
+        nlp = isic_nlp.load(name)
+        times: dict[int, list[float]] = {1: [], 2: []}
+        tables = {}
+        for _ in range(args.rounds):
+            for n_process in (1, 2):
+                started = time.perf_counter()
+                result = isic_nlp.analyse(records, nlp=nlp, n_process=n_process)
+                times[n_process].append(time.perf_counter() - started)
+                tables[n_process] = result
+                print(f"{name}, {n_process} process(es): {times[n_process][-1]:.1f} s", flush=True)
+        identical = True
+        for table in ("documents", "mentions"):
+            try:
+                pd.testing.assert_frame_equal(getattr(tables[1], table), getattr(tables[2], table))
+            except AssertionError:
+                identical = False
+        one, two = statistics.median(times[1]), statistics.median(times[2])
+        results[name] = {"seconds_1": times[1], "seconds_2": times[2], "median_1": one, "median_2": two,
+                         "speed_up": one / two, "tokens_per_second_1": n_tokens / one,
+                         "tokens_per_second_2": n_tokens / two, "identical_outputs": identical}
+        print(f"{name}: {one:.1f} s -> {two:.1f} s with 2 processes, x{one / two:.2f}, identical: {identical}")
+    out = {"command": " ".join(["python", "benchmarks/processes_speed.py", *sys.argv[1:]]),
+           "texts": len(records), "whitespace_tokens": n_tokens, "cores": os.cpu_count(), "pipelines": results}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
