@@ -58,7 +58,7 @@ class LabelledData:
 
 
 def parse_modes(value) -> list[str] | None:
-    """A list of modes from a list, a ``;``-joined string or nothing; ``None`` if it cannot be read."""
+    """A list of modes (or tags) from a list, a ``;``-joined string or nothing; ``None`` if it cannot be read."""
     if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
         return []
     if isinstance(value, str):
@@ -101,24 +101,9 @@ def read_labels(
         data.modes.append(sorted(set(modes), key=MODES.index))
         data.groups.append(str(item.meta.get("doc_id") or item.id))
         data.sources.append(str(item.file))
-        data.tags.append(parse_modes_like(item.meta.get("tags")))
+        data.tags.append(parse_modes(item.meta.get("tags")) or [])  # the same list shapes as modes
         data.domains.append(str(item.meta.get("domain") or item.meta.get("collection") or Path(str(item.file)).name.split(".")[0]))
     return data, problems
-
-
-def parse_modes_like(value) -> list[str]:
-    """Tags from a list or a ``;``-joined string (unknown shapes: no tag)."""
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    if isinstance(value, str) and value.strip():
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                return [str(v) for v in json.loads(text)]
-            except ValueError:
-                return []
-        return [t.strip() for t in text.split(";") if t.strip()]
-    return []
 
 
 def _problem(record: Record, code: str, **fields) -> InputProblem:

@@ -291,14 +291,22 @@ def date_sensitivity(
     return pd.concat(parts, ignore_index=True)
 
 
-def frame_slopes(units: pd.DataFrame, *, per: float = 10.0, confidence: float = 0.95) -> pd.DataFrame:
-    """A quick ``slope_fn`` for :func:`date_sensitivity`: the logistic trend of each frame's share.
+def frame_slopes(
+    units: pd.DataFrame,
+    *,
+    per: float = 10.0,
+    confidence: float = 0.95,
+    frames: tuple[str, ...] | None = None,
+    cluster: str | None = None,
+) -> pd.DataFrame:
+    """A ``slope_fn`` for :func:`date_sensitivity`: the logistic trend of each frame's share.
 
-    One row per frame of the ``frame`` column: ``frame``, ``n_units``,
-    ``log_odds_per_decade`` with its Wald interval, ``points_per_decade``
-    (average marginal effect) and ``p_value``, from
-    :func:`isic_nlp.reports.stats.logistic_trend` with each unit a trial of its
-    own (no bootstrap over documents: the trend report's own slopes do that).
+    One row per frame (``frames``, default the classifier's): ``frame``,
+    ``n_units``, ``first_year``, ``last_year``, ``log_odds_per_decade`` with its
+    Wald interval, ``points_per_decade`` (average marginal effect), ``p_value``
+    and ``converged``, from :func:`isic_nlp.reports.stats.logistic_trend` with
+    each unit a trial of its own; with ``cluster`` (a column), cluster-robust
+    Wald intervals (no bootstrap: the trend report's own slopes do that).
     """
     from ..classify.labels import FRAMES
     from .stats import logistic_trend
@@ -306,10 +314,13 @@ def frame_slopes(units: pd.DataFrame, *, per: float = 10.0, confidence: float = 
     rows = []
     labelled = units[units["frame"].notna()] if "frame" in units.columns else units.iloc[0:0]
     years = labelled["_year"].to_numpy(dtype=float)
-    for frame in FRAMES:
+    groups = labelled[cluster].astype(str).to_numpy() if cluster is not None else None
+    for frame in frames or FRAMES:
         hits = (labelled["frame"] == frame).to_numpy(dtype=float)
-        fit = logistic_trend(years, hits, np.ones_like(hits), per=per, confidence=confidence)
-        rows.append({"frame": frame, "n_units": len(labelled), "log_odds_per_decade": fit.slope_per,
-                     "log_odds_low": fit.low, "log_odds_high": fit.high, "points_per_decade": fit.ame_points,
-                     "p_value": fit.p_value, "converged": fit.converged})
+        fit = logistic_trend(years, hits, np.ones_like(hits), cluster=groups, per=per, confidence=confidence)
+        rows.append({"frame": frame, "n_units": len(labelled),
+                     "first_year": int(years.min()) if len(years) else None,
+                     "last_year": int(years.max()) if len(years) else None,
+                     "log_odds_per_decade": fit.slope_per, "log_odds_low": fit.low, "log_odds_high": fit.high,
+                     "points_per_decade": fit.ame_points, "p_value": fit.p_value, "converged": fit.converged})
     return pd.DataFrame(rows)

@@ -24,6 +24,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,7 @@ from .dates import (
     choose_date_field,
     date_meanings,
     date_sensitivity,
+    frame_slopes,
     parse_period,
     period_labels,
     period_starts,
@@ -270,26 +272,12 @@ def _codification(units: pd.DataFrame, mode: str, threshold: int | None, date_fi
 
 
 def _date_sensitivity(units: pd.DataFrame, confidence: float) -> pd.DataFrame:
-    """The frame slopes under each date definition of the units (clustered Wald intervals), if there are several."""
+    """The frame slopes under each date definition of the units (cluster-robust Wald intervals), if there are several."""
     units = add_date_definitions(units)
     fields = available_date_fields(units)
     if len(fields) < 2 or "frame" not in units.columns:
         return pd.DataFrame()
-
-    def slopes(dated: pd.DataFrame) -> pd.DataFrame:
-        rows = []
-        known = dated[dated["frame"].notna()]
-        for frame in FRAMES:
-            hits = (known["frame"] == frame).to_numpy(dtype=float)
-            fit = stats.logistic_trend(known["_year"].to_numpy(dtype=float), hits, np.ones_like(hits),
-                                 cluster=known["_cluster"].astype(str).to_numpy(), confidence=confidence)
-            rows.append({"frame": frame, "n_units": len(known), "first_year": int(known["_year"].min()),
-                         "last_year": int(known["_year"].max()), "points_per_decade": fit.ame_points,
-                         "log_odds_per_decade": fit.slope_per, "log_odds_low": fit.low, "log_odds_high": fit.high,
-                         "p_value": fit.p_value})
-        return pd.DataFrame(rows)
-
-    return date_sensitivity(units, fields, slopes)
+    return date_sensitivity(units, fields, partial(frame_slopes, frames=FRAMES, cluster="_cluster", confidence=confidence))
 
 
 def _named(table: pd.DataFrame, cluster_field: str) -> pd.DataFrame:
