@@ -152,10 +152,12 @@ def prediction_table(result: AnalysisResult, predictions: pd.DataFrame, unit: st
     built = {"id", "unit_id", "start_char", "n_chars", "n_tokens", *UNIT_FIELDS}
     meta = [c for c in documents.columns if c not in built and c not in counts]
     # A metadata field named like an output column (e.g. a gold 'frame') is kept as meta_<name>.
-    renamed = {c: f"meta_{c}" for c in meta if c in PREDICTION_COLUMNS}
+    # A model with fine tags adds ``tags`` and ``p_tag_<tag>`` after the modes.
+    outputs = [*PREDICTION_COLUMNS, *[c for c in predictions.columns if c == "tags" or c.startswith("p_tag_")]]
+    renamed = {c: f"meta_{c}" for c in meta if c in outputs}
     keep = ["id", *(UNIT_FIELDS if unit != "document" else []), *meta]
     table = documents[keep].rename(columns=renamed).reset_index(drop=True)
-    return pd.concat([table, predictions[PREDICTION_COLUMNS].reset_index(drop=True)], axis=1)
+    return pd.concat([table, predictions[outputs].reset_index(drop=True)], axis=1)
 
 
 def result_problems(result: AnalysisResult) -> list[InputProblem]:

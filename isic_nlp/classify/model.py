@@ -47,7 +47,7 @@ from ..tables import label_groups
 from .features import make_features, profile_table, unit_features
 from .io import FORMAT, FORMAT_VERSION, load_model, save_model, slim, versions
 from .labels import FRAMES, MODES
-from .tags import labour_training_rows, make_labour_model
+from .tags import labour_training_rows, learnable_tags, make_labour_model, make_tag_model, tag_matrix
 from .thresholds import apply_offsets
 
 MIN_EXAMPLES = 3  # Platt scaling uses 3 folds: each class needs 3 examples.
@@ -432,6 +432,15 @@ class Classifier(BaseEstimator):
                     )
                 )
                 info["labour_training"] = {"units": int(len(target)), "labour_relations": int(target.sum())}
+        self.tags_ = learnable_tags([list(t) for t in tags]) if tags is not None else []
+        self.tag_model_ = None
+        if self.tags_:
+            self.tag_model_ = slim(
+                make_tag_model(columns, random_state=self.random_state).fit(
+                    table, tag_matrix([list(t) for t in tags], self.tags_)
+                )
+            )
+            info["tag_training"] = {t: int(sum(t in unit for unit in tags)) for t in self.tags_}
 
         mode_counts = Counter(m for unit in modes for m in unit)
         self.modes_ = [m for m in MODES if mode_counts.get(m, 0) >= MIN_EXAMPLES]
@@ -506,6 +515,11 @@ class Classifier(BaseEstimator):
                 mode_proba = _predict_proba(self.mode_model_, features, blocks)
                 for j, mode in enumerate(self.modes_):
                     out[f"p_{mode}"] = mode_proba[:, j]
+        tag_model = getattr(self, "tag_model_", None)
+        if tag_model is not None:
+            tag_proba = _predict_proba(tag_model, features, blocks) if len(table) else np.zeros((0, len(self.tags_)))
+            for j, tag in enumerate(self.tags_):
+                out[f"p_tag_{tag}"] = tag_proba[:, j]
         if "id" in table:
             out.insert(0, "id", table["id"].to_numpy())
         return out
@@ -523,7 +537,12 @@ class Classifier(BaseEstimator):
     def save(self, path: str | Path) -> Path:
         """Write ``model.skops`` and its sidecar ``model.json`` in the folder ``path``."""
         self._check_fitted()
-        payload = {"frame": self.frame_model_, "modes": self.mode_model_, "labour": getattr(self, "labour_model_", None)}
+        payload = {
+            "frame": self.frame_model_,
+            "modes": self.mode_model_,
+            "labour": getattr(self, "labour_model_", None),
+            "tags": getattr(self, "tag_model_", None),
+        }
         self.meta_ = save_model(payload, self.meta_, path)
         return Path(path)
 
@@ -540,6 +559,8 @@ class Classifier(BaseEstimator):
         clf.frame_model_ = payload["frame"]
         clf.mode_model_ = payload.get("modes")
         clf.labour_model_ = payload.get("labour")
+        clf.tag_model_ = payload.get("tags")
+        clf.tags_ = list(meta.get("tags") or []) if clf.tag_model_ is not None else []
         clf.offsets_ = dict(meta.get("offsets") or {})
         clf.frames_ = list(meta["frames"])
         clf.modes_ = list(meta["modes"])
@@ -625,6 +646,7 @@ def training_meta(clf: Classifier, **fields: Any) -> dict[str, Any]:
         ],
         "frames": list(clf.frames_),
         "modes": list(clf.modes_),
+        "tags": list(getattr(clf, "tags_", [])),
         "feature_columns": list(clf.columns_),
         "threshold": clf.threshold,
         "random_state": clf.random_state,
@@ -689,4 +711,11 @@ def labels_from_proba(proba: pd.DataFrame, threshold: float = 0.5, offsets: dict
         out = pd.concat([out, proba[split]], axis=1)
     mode_values = proba[[f"p_{m}" for m in MODES]].to_numpy() >= threshold
     out["modes"] = [";".join(m for m, on in zip(MODES, row) if on) for row in mode_values]
-    return pd.concat([out, proba[[f"p_{m}" for m in MODES]]], axis=1)
+    out = pd.concat([out, proba[[f"p_{m}" for m in MODES]]], axis=1)
+    tag_columns = [c for c in proba.columns if c.startswith("p_tag_")]
+    if tag_columns:  # a model with fine tags: ``tags`` (``;``-joined, at least ``threshold``) and their probabilities
+        tags = [c[len("p_tag_"):] for c in tag_columns]
+        values = proba[tag_columns].to_numpy() >= threshold
+        out["tags"] = [";".join(t for t, on in zip(tags, row) if on) for row in values]
+        out = pd.concat([out, proba[tag_columns]], axis=1)
+    return out
