@@ -288,11 +288,18 @@ def _records_from_items(items: Iterable, text_field: str, id_field: str) -> Iter
 def _records_from_dicts(rows: list[dict], origin: str, text_field: str, id_field: str) -> Iterator[Record | InputProblem]:
     """Records from in-memory dicts, with the same checks as the file readers."""
     seen: dict[str, int] = {}
+    doc_id_warned = False
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
             yield InputProblem.from_code(origin, number, None, "E209", type=type(row).__name__)
             continue
-        raw_id = row.get(id_field)
+        row_id_field = id_field
+        if id_field == "id" and "id" not in row and "doc_id" in row:
+            row_id_field = "doc_id"  # R's convention, as for files (W214, once)
+            if not doc_id_warned:
+                doc_id_warned = True
+                yield InputProblem.from_code(origin, number, None, "W214")
+        raw_id = row.get(row_id_field)
         record_id = str(raw_id) if raw_id is not None and not (isinstance(raw_id, float) and math.isnan(raw_id)) else str(number)
         text = row.get(text_field)
         if text is None or (isinstance(text, float) and math.isnan(text)):
@@ -305,5 +312,5 @@ def _records_from_dicts(rows: list[dict], origin: str, text_field: str, id_field
             yield InputProblem.from_code(origin, number, record_id, "E205", id=record_id, first=f"{origin}:{seen[record_id]}")
         else:
             seen[record_id] = number
-            meta = {k: v for k, v in row.items() if k not in (text_field, id_field)}
+            meta = {k: v for k, v in row.items() if k not in (text_field, row_id_field)}
             yield Record(record_id, text, meta, origin, number)
