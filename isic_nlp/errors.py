@@ -47,7 +47,7 @@ class Errors(metaclass=_Catalogue):
         "saved with `nlp.to_disk`."
     )
     E003 = "Unknown label '{label}'. {hint}Known labels: {known} (French names are accepted too: see the README)."
-    E004 = "Nothing to read in {path}: it is a folder with no .txt, .jsonl, .csv or .tsv file."
+    E004 = "Nothing to read in {path}: it is a folder with no .txt, .jsonl, .csv, .tsv, .xml or .tar.gz file."
     E005 = "Could not write {path}: {reason}. Check that the folder is writable and has space."
     E006 = "{option} must be {expected}, got {value!r}."
     E007 = "Input format of {path} not recognised: {reason}."

@@ -27,7 +27,9 @@ structure (``TEXTELR``). :func:`dila_records` turns one parsed file into records
   article of an agreement) gets the ``doc_type`` of its text (``LOI``,
   ``DECRET``…, ``CONVENTION_COLLECTIVE``) and, when no link says which text
   created it, the text containing it as ``creating_text`` (its signature date
-  is the ``date``);
+  is the ``date``); a KALI article also gets its agreement from
+  ``CONTEXTE/CONTENEUR`` (``idcc``, ``container_id``, ``container_title``,
+  which names the ``title``);
 * ``TEXTE_VERSION`` → one record when it has a text of its own (``VISAS``,
   ``SIGNATAIRES``): ``id`` = its ``ID``, ``title`` = ``TITREFULL``, ``nor``,
   ``date`` (``DATE_TEXTE``, the signature), ``date_publication``; its articles
@@ -157,6 +159,13 @@ def _article(root: Element, file: str) -> Iterator[Record | InputProblem]:
                     date_signature=signed,
                     date_publication=creating["date_publication"],
                 )
+    container = child(root, "CONTEXTE", "CONTENEUR")
+    if container is not None:  # KALI: the collective agreement (IDCC) the text belongs to
+        agreement = " ".join((container.get("titre") or "").split()) or None
+        meta.update(idcc=container.get("num") or None, container_id=container.get("cid") or None,
+                    container_title=agreement)
+        if agreement:
+            meta["title"] = f"{agreement}, article {num}" if num else agreement
     meta.update(
         date_end=legi_day(text_of(child(spec, "DATE_FIN"))),
         text_nature=nature,

@@ -15,6 +15,9 @@ is recognised by its content even without the ``.gz`` suffix):
   quotes over several lines, or a row past the record bound) and those lines are
   read again as rows.
 * Plain text (``.txt``): one document per file, id = file stem.
+* XML (``.xml``: TEI, DILA LEGI/JORF/KALI) and DILA archives (``.tar.gz``,
+  ``.tgz``, ``.tar``, streamed): see :mod:`isic_nlp.corpus.xmlfiles`. A
+  ``.txm`` file (TXM's binary corpus) is refused with what to give instead.
 * LEGI code trees (a ``.json``/``.json.gz`` whose top level is a ``code`` node of
   ``@socialgouv/legi-data``): one record per article, see :mod:`isic_nlp.corpus.legi`.
   In a folder, such files are read; other ``.json`` files are not.
@@ -97,8 +100,9 @@ def format_files(paths: Iterable[PathArg]) -> list[Path]:
     """Expand files and folders into the files to read, each in one of :data:`FORMATS`.
 
     A file is kept as given (its extension must be a known format). A folder
-    gives its ``.txt``, ``.jsonl``, ``.ndjson``, ``.csv`` and ``.tsv`` files
-    (each optionally ``.gz``) and its LEGI code trees, sorted by name, without
+    gives its ``.txt``, ``.jsonl``, ``.ndjson``, ``.csv``, ``.tsv`` and ``.xml``
+    files (each optionally ``.gz``), its ``.tar.gz``/``.tgz``/``.tar`` archives
+    and its LEGI code trees, sorted by name, without
     descending into sub-folders and without hidden files. A file named twice is
     read once.
 

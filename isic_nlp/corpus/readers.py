@@ -17,11 +17,14 @@ Inputs:
 
 * files and folders in one of the formats of :mod:`isic_nlp.corpus.formats`:
   JSON Lines (``.jsonl``, ``.ndjson``, ``.json`` named explicitly), CSV/TSV,
-  ``.txt`` (one document per file), LEGI code trees; ``.gz`` accepted for each;
+  ``.txt`` (one document per file), LEGI code trees, ``.xml``; ``.gz`` accepted for each;
 * a corpus manifest (``.yaml`` / ``.yml``, :mod:`isic_nlp.corpus.manifest`);
 * an IRaMuTeQ corpus (a ``.txt`` file named directly whose first line starts
-  with ``****``) or a TXM "TXT + CSV" folder (a folder with a ``metadata.csv``),
-  :mod:`isic_nlp.corpus.textometry`;
+  with ``****``) or a TXM folder (a folder with a ``metadata.csv`` and ``.txt``
+  or TEI ``.xml`` texts), :mod:`isic_nlp.corpus.textometry`;
+* XML (:mod:`isic_nlp.corpus.xmlfiles`): TEI files (:mod:`isic_nlp.corpus.tei`),
+  DILA LEGI/JORF/KALI files (:mod:`isic_nlp.corpus.dila`) and DILA ``.tar.gz``
+  archives, streamed; all parsed with ``defusedxml``;
 * in memory (:func:`records_from_source`): a DataFrame, dicts, or records.
 
 Ids are unique across all the inputs of one call (E205 for a repeated one).
@@ -49,7 +52,8 @@ with a ``title`` and no ``doc_type``/``date``/``year`` gets them from the title
 prefix: the code is in ``InputProblem.code`` (both go to ``errors.csv``).
 
 This module is the top of the reading layers (records < decoding, hygiene <
-legi < formats < textometry < manifest < readers): nothing below imports it.
+xmlsafe < legi, versions, tei < dila < xmlfiles < formats < textometry <
+manifest < readers): nothing below imports it.
 
 Example:
     >>> import pathlib, tempfile
@@ -110,8 +114,9 @@ def input_files(paths: PathArg | Iterable[PathArg]) -> list[Path]:
     """Expand the paths given by the user into the files to read.
 
     A file is kept as given (its extension must be a known format). A folder
-    gives its ``.txt``, ``.jsonl``, ``.ndjson``, ``.csv`` and ``.tsv`` files
-    (each optionally ``.gz``), sorted by name, without descending into
+    gives its ``.txt``, ``.jsonl``, ``.ndjson``, ``.csv``, ``.tsv`` and ``.xml``
+    files (each optionally ``.gz``) and its ``.tar.gz``/``.tgz``/``.tar``
+    archives, sorted by name, without descending into
     sub-folders and without hidden files. A file named twice is read once.
     A manifest gives itself and its sources' files, a TXM folder its
     ``metadata.csv`` and texts.

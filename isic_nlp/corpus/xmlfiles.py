@@ -113,6 +113,7 @@ def read_archive(path: str | Path) -> Iterator[Record | InputProblem]:
             gz = raw.read(2) == b"\x1f\x8b"
         with open_binary(path, gz) as stream, tarfile.open(fileobj=stream, mode="r|") as tar:
             for member in tar:
+                tar.members = []  # tarfile keeps every member read: memory would grow with the archive
                 member_name = member.name
                 where = f"{file}!{member.name}"
                 if member.isdir():

@@ -174,7 +174,12 @@ def test_jorf_article_and_text_version(tmp_path):
     texte = records["JORFTEXT000000215460"]
     assert texte.text.startswith("L'Assemblée nationale et le Sénat ont adopté,\nLe Président")
     assert texte.meta["date_publication"] == "2002-01-03" and texte.meta["doc_type"] == "LOI"
-    assert [(p.code, "SECTION_TA" in p.reason) for p in problems] == [("W215", True)]
+    assert sorted((p.code, p.reason.split("DILA ")[1].split()[0]) for p in problems) == [
+        ("W215", "SECTION_TA"), ("W215", "TEXTELR")]
+    kali = records["KALIARTI000054801844"].meta
+    assert kali["doc_type"] == "CONVENTION_COLLECTIVE" and kali["idcc"] == "1938"
+    assert kali["title"].startswith("Convention collective nationale des industries de la transformation des volailles, article 1er")
+    assert (kali["date"], kali["date_in_force"], kali["nor"]) == ("2026-04-02", "2026-06-06", "ASET2650507M")
 
 
 def _archive(path: Path, members: list[tuple[str, bytes]]) -> Path:
@@ -195,12 +200,12 @@ def test_dila_archive_streamed_member_by_member(tmp_path):
     archive = _archive(tmp_path / "Freemium_legi_global_20250713-140000.tar.gz", members)
     set_limits(max_record_bytes=4000)
     records, problems = _split(read_records(archive))
-    assert sorted(records) == ["JORFARTI000001872652", "JORFTEXT000000215460", "LEGIARTI000006796411"]
+    assert sorted(records) == ["JORFARTI000001872652", "JORFTEXT000000215460", "KALIARTI000054801844", "LEGIARTI000006796411"]
     assert records["LEGIARTI000006796411"].file.endswith("!" + prefix + "article/LEGI/ARTI/LEGIARTI000006796411.xml")
     codes = sorted((p.code, p.file.rsplit("/", 1)[-1]) for p in problems)
     assert ("E219", "casse.xml") in codes and ("E216", "gros.xml") in codes
     skipped = sorted(p.reason for p in problems if p.code == "W215")
-    assert len(skipped) == 2 and any("not XML (.dat)" in r for r in skipped) and any("SECTION_TA" in r for r in skipped)
+    assert len(skipped) == 3 and any("not XML (.dat)" in r for r in skipped) and any("SECTION_TA" in r for r in skipped)
 
 
 def test_dila_archive_stops_at_the_file_bound(tmp_path):
