@@ -14,7 +14,8 @@ of the original is rebuilt:
 * tokens are joined by one space, except before ``, . ) ] …`` and a
   hyphenated clitic (``-t-il``), and after an apostrophe (``l'``, ``d’``) or
   an opening bracket; the French spaces before ``; : ! ?`` are kept;
-* ``<txm:ana>`` annotations (part of speech, lemma) are not text.
+* ``<txm:ana>`` annotations (part of speech, lemma) are not text; of a
+  ``<choice>``, only the ``<expan>``, ``<reg>`` or ``<corr>`` reading is kept.
 
 Metadata (``meta``): ``title`` (the first ``titleStmt/title`` of the header),
 ``date`` and ``year`` (``profileDesc/creation/date``, else the first date of
@@ -64,6 +65,7 @@ _BLOCKS = frozenset(
 )
 _LINE_BREAKS = frozenset({"lb", "l"})
 _TOKENS = frozenset({"w", "pc"})
+_PREFERRED = frozenset({"expan", "reg", "corr"})
 _SKIPPED = frozenset({"teiHeader", "ana", "interp", "interpGrp", "fs", "f", "pb", "cb", "milestone"})
 _NO_SPACE_BEFORE = re.compile(r"^(?:[,.)\]}…%]|\.\.\.|-(?!-)\w)")
 _NO_SPACE_AFTER = re.compile(r"(?:['’(\[{]|^-)$")
@@ -176,6 +178,13 @@ class _TextBuilder:
             self.token(_token_form(element))
             self.plain(element.tail)
             return
+        if name == "choice":  # one reading of <choice>: the expanded, regularised or corrected one
+            options = [sub for sub in element if isinstance(sub.tag, str)]
+            chosen = next((o for o in options if local(o.tag) in _PREFERRED), options[0] if options else None)
+            if chosen is not None:
+                self.walk_inside(chosen)
+            self.plain(element.tail)
+            return
         block = name in _BLOCKS
         if block or name in _LINE_BREAKS:
             self.new_line()
@@ -185,6 +194,12 @@ class _TextBuilder:
         if block or name == "l":
             self.new_line()
         self.plain(element.tail)
+
+    def walk_inside(self, element: Element) -> None:
+        """The content of ``element`` (not its tail)."""
+        self.plain(element.text)
+        for sub in element:
+            self.walk(sub)
 
     def new_line(self) -> None:
         if self.lines[-1]:

@@ -101,6 +101,26 @@ def test_tei_folder_without_metadata_and_bad_files_mid_folder(tmp_path):
     assert by_file["autre.xml"].code == "E221" and "<rss>" in by_file["autre.xml"].reason
 
 
+def test_tei_choice_keeps_one_reading(tmp_path):
+    path = tmp_path / "c.xml"
+    path.write_text('<TEI><text><body><p>Le <choice><abbr>CVS</abbr><expan>conseil de la vie sociale</expan></choice> '
+                    'se <choice><sic>reunit</sic><corr>réunit</corr></choice>.</p></body></text></TEI>')
+    records, _ = _split(read_records(path))
+    assert records["c"].text == "Le conseil de la vie sociale se réunit."
+
+
+def test_limit_option_before_any_command(tmp_path):
+    from typer.testing import CliRunner
+
+    from isic_nlp.cli import app
+
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"id": "a", "text": "Le droit."}) + "\n" + json.dumps({"id": "b", "text": "x" * 800}) + "\n")
+    result = CliRunner().invoke(app, ["--max-record-bytes", "500", "corpus", "describe", str(corpus)])
+    assert result.exit_code == 0, result.output
+    assert "Records read 2 = documents 1 + errors 1" in result.output
+
+
 def test_tei_corpus_file_gives_one_document_per_tei(tmp_path):
     path = tmp_path / "recueil.xml"
     path.write_text(
