@@ -11,9 +11,11 @@ of the original is rebuilt:
   ``<item>``, ``<table>``/``<row>``, ``<quote>`` blocks… start a new line
   (lines are what :func:`isic_nlp.corpus.units.legal_units` cuts alineas on);
   ``<lb/>`` and ``<l>`` (a verse line) break the line;
-* tokens are joined by one space, except before ``, . ) ] …`` and a
+* tokens are joined by one space, except before ``, . ) ] … °`` and a
   hyphenated clitic (``-t-il``), and after an apostrophe (``l'``, ``d’``) or
-  an opening bracket; the French spaces before ``; : ! ?`` are kept;
+  an opening bracket; the French spaces before ``; : ! ?`` are kept, and a
+  lone dash gets a space on each side (``I.-Le`` and ``. - Le`` are both
+  written, and the tokens do not say which);
 * ``<txm:ana>`` annotations (part of speech, lemma) are not text; of a
   ``<choice>``, only the ``<expan>``, ``<reg>`` or ``<corr>`` reading is kept.
 
@@ -67,8 +69,8 @@ _LINE_BREAKS = frozenset({"lb", "l"})
 _TOKENS = frozenset({"w", "pc"})
 _PREFERRED = frozenset({"expan", "reg", "corr"})
 _SKIPPED = frozenset({"teiHeader", "ana", "interp", "interpGrp", "fs", "f", "pb", "cb", "milestone"})
-_NO_SPACE_BEFORE = re.compile(r"^(?:[,.)\]}…%]|\.\.\.|-(?!-)\w)")
-_NO_SPACE_AFTER = re.compile(r"(?:['’(\[{]|^-)$")
+_NO_SPACE_BEFORE = re.compile(r"^(?:[,.)\]}…°]|\.\.\.|-(?!-)\w)")
+_NO_SPACE_AFTER = re.compile(r"['’(\[{]$")
 _ID = "{http://www.w3.org/XML/1998/namespace}id"
 
 
