@@ -129,6 +129,7 @@ def format_files(paths: Iterable[PathArg]) -> list[Path]:
                 child
                 for child in children
                 if not child.name.startswith(".")
+                and child.name.lower() != "import.xml"  # TXM's import settings (XTZ), not a text
                 and not child.is_dir()
                 and (_suffix(child) in _FOLDER_SUFFIXES or (_suffix(child) == ".json" and is_legi_tree(child)))
             ]

@@ -80,7 +80,7 @@ def test_tei_header_date_is_the_documents_not_the_editions():
 
 
 def test_tei_folder_without_metadata_and_bad_files_mid_folder(tmp_path):
-    for name in ("L116-1.xml", "L116-2.xml", "orphelin.xml"):
+    for name in ("L116-1.xml", "L116-2.xml", "orphelin.xml", "import.xml"):  # no metadata.csv
         shutil.copy(TEI / name, tmp_path / name)
     (tmp_path / "cassé.xml").write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>Début\n</body></text></TEI>')
     (tmp_path / "bombe.xml").write_text(
