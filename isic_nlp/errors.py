@@ -47,7 +47,7 @@ class Errors(metaclass=_Catalogue):
         "saved with `nlp.to_disk`."
     )
     E003 = "Unknown label '{label}'. {hint}Known labels: {known} (French names are accepted too: see the README)."
-    E004 = "Nothing to read in {path}: it is a folder with no .txt, .jsonl, .csv or .tsv file."
+    E004 = "Nothing to read in {path}: it is a folder with no .txt, .jsonl, .csv, .tsv, .xml or .tar.gz file."
     E005 = "Could not write {path}: {reason}. Check that the folder is writable and has space."
     E006 = "{option} must be {expected}, got {value!r}."
     E007 = "Input format of {path} not recognised: {reason}."
@@ -115,8 +115,8 @@ class Errors(metaclass=_Catalogue):
     E214 = "broken symbolic link: its target {target} does not exist; skipped"
     E215 = "symbolic link loop (a link leads back to itself); skipped"
     E216 = (
-        "record of more than {limit:,} bytes; skipped without being read (the bound is the "
-        "environment variable {variable})"
+        "record of more than {limit:,} bytes; skipped without being read (the bound is "
+        "{variable})"
     )
     E218 = (
         "unclosed quote: this row's quoted cell never closed and took in line(s) {lines}; "
@@ -125,7 +125,16 @@ class Errors(metaclass=_Catalogue):
     )
     E217 = (
         "the file gives more than {limit:,} bytes (decompressed for gzip): reading stopped at this "
-        "line, the records before were kept (the bound is the environment variable {variable})"
+        "line, the records before were kept (the bound is {variable})"
+    )
+    E219 = "malformed XML: {reason}; this file was skipped"
+    E220 = (
+        "XML refused: {reason}; entity declarations and external references are never expanded "
+        "(they can blow up memory or read other files); this file was skipped"
+    )
+    E221 = (
+        "XML file of an unknown kind (root element <{root}>): isic_nlp reads TEI files (<TEI>, as TXM "
+        "writes them) and DILA LEGI/JORF/KALI files (<ARTICLE>, <TEXTE_VERSION>); skipped"
     )
 
     # --- E3xx: pipelines and components -----------------------------------
@@ -181,7 +190,8 @@ class Errors(metaclass=_Catalogue):
         "{count} version(s) carry the pre-1970 placeholder date {placeholder} (true date unknown, "
         "before 1970): their 'date' is set to null"
     )
-    W214 = "no 'id' column: the 'doc_id' column (as R's readtext and quanteda write it) gives the ids"
+    W214 = "no 'id' column or field: 'doc_id' (as R's readtext and quanteda write it) gives the ids"
+    W215 = "{count} file(s) or archive member(s) skipped, not records: {what}"
     W212 = "decoded as {encoding} (its byte-order mark says so)"
     W213 = (
         "not valid UTF-8 on this line (the rest of the file is): {count} undecodable byte(s) "
@@ -199,7 +209,7 @@ class Errors(metaclass=_Catalogue):
         "Source '{source}' of manifest {file} not found (looked in: {looked}). Paths are relative "
         "to the manifest's folder, or to its 'base' folder when it has one."
     )
-    E404 = "TXM corpus: metadata.csv names '{id}' but there is no {name}; skipped"
+    E404 = "TXM corpus: metadata.csv names '{id}' but there is no {name} (.txt or .xml); skipped"
     E405 = "IRaMuTeQ corpus: text '{id}' has no text after its **** line; skipped"
     E406 = "TXM corpus {path}: metadata.csv has no 'id' column (columns: {columns})."
     E407 = "{option} must be one of {known}, got {value!r}."

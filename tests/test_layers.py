@@ -25,8 +25,8 @@ Stages, from the bottom; a module may import its own stage and the ones below:
 9. ``isic_nlp`` itself (the facade ``__init__``: ``load``, ``analyse``, ``Classifier``)
 
 Inside ``corpus`` the reading modules are layered too (:data:`CORPUS_LAYERS`):
-``records`` < ``decoding``, ``hygiene``, ``titles``, ``fetch`` < ``legi`` <
-``formats`` < ``textometry`` < ``manifest`` < ``readers`` < ``description``,
+``records`` < ``decoding``, ``hygiene``, ``titles``, ``fetch`` < ``xmlsafe`` <
+``legi``, ``versions``, ``tei`` < ``dila`` < ``xmlfiles`` < ``formats`` < ``textometry`` < ``manifest`` < ``readers`` < ``description``,
 ``export``.
 """
 
@@ -69,7 +69,10 @@ STAGES: dict[str, int] = {
 CORPUS_LAYERS: list[set[str]] = [
     {"records"},
     {"decoding", "hygiene", "titles", "fetch", "units"},
-    {"legi", "versions"},
+    {"xmlsafe"},
+    {"legi", "versions", "tei"},
+    {"dila"},
+    {"xmlfiles"},
     {"formats"},
     {"textometry"},
     {"manifest"},

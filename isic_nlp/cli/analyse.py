@@ -12,7 +12,8 @@ from ..corpus.readers import InputProblem
 from ..corpus.versions import snapshot_records
 from ..output import check_output_folder, write_table
 from ..shipped import data_file
-from .app import INPUT_FORMATS, Unit, app
+from ..corpus.decoding import set_limits
+from .app import INPUT_FORMATS, MaxFileOpt, MaxRecordOpt, Unit, app
 
 DEMO_CORPUS = data_file("corpora", "demo.jsonl.gz")
 DEMO_NOTICE = ("This is the demo corpus: a small sample drawn to try the tool (stratified by collection and period, "
@@ -53,8 +54,11 @@ def analyse_cli(
     cache: Path = typer.Option(None, "--cache", help="Keep the tokens, lemmas and sentences of every text in this folder "
                                "('auto': the user cache folder), so that a re-run after a lexicon edit only re-runs the "
                                "lexicon components. Same results."),
+    max_record_bytes: int = MaxRecordOpt,
+    max_file_bytes: int = MaxFileOpt,
 ) -> None:
     """Find every framing and ISIC-mode mention; write documents, mentions, errors and manifest tables."""
+    set_limits(max_record_bytes, max_file_bytes)  # over ISIC_NLP_MAX_*_BYTES
     check_output_folder(out)  # before the analysis, not after it
     result = analyse(
         snapshot_records(inputs, in_force_on) if in_force_on else [str(p) for p in inputs],
@@ -88,8 +92,11 @@ def kwic_cli(
     counted_only: bool = typer.Option(False, "--counted-only", help="Leave out negated, quoted and false-friend mentions."),
     lexicon: list[Path] = LexiconOpt,
     out: Path = typer.Option(None, "--out", "-o", help="Write the lines to a .csv, .tsv or .parquet file instead of the screen."),
+    max_record_bytes: int = MaxRecordOpt,
+    max_file_bytes: int = MaxFileOpt,
 ) -> None:
     """Keyword-in-context lines of a label, to check by eye what is counted."""
+    set_limits(max_record_bytes, max_file_bytes)
     problems: list[InputProblem] = []
     lines = kwic([str(p) for p in inputs], label, lemma=lemma, phrase=phrase, window=window,
                  pipeline=_pipeline(pipeline, lexicon), counted_only=counted_only, problems=problems)
@@ -122,7 +129,8 @@ def demo_cli(
     typer.echo(f"Analysing the demo corpus {DEMO_CORPUS} with the '{pipeline}' pipeline...")
     typer.echo(f"Open {out / 'documents.csv'} (one row per document) and {out / 'mentions.csv'} (one row per mention).")
     analyse_cli(inputs=[DEMO_CORPUS], out=out, pipeline=pipeline, n_process=1, lexicon=[], max_length=None, unit="document",
-                lemmas=False, text_field="text", id_field="id", in_force_on=None, cache=None)
+                lemmas=False, text_field="text", id_field="id", in_force_on=None, cache=None,
+                max_record_bytes=None, max_file_bytes=None)
     typer.echo("Writing the framing-trend report of the demo corpus (5-year periods, by doc_type)...")
     trend_report([DEMO_CORPUS], out / "trend-report", by="5", facet="doc_type", pipeline=pipeline, notice=DEMO_NOTICE)
 

@@ -17,7 +17,8 @@ Only regular files are opened: a FIFO, a device or a socket (E213), a broken
 symbolic link (E214) or a loop of links (E215) is reported without being
 opened, so that nothing hangs on a pipe or reads ``/dev/zero`` forever.
 
-Bounds (:func:`limits`, set by environment variables): a record (a line of
+Bounds (:func:`limits`, set by the CLI options ``--max-record-bytes`` and
+``--max-file-bytes`` through :func:`set_limits`, else by environment variables): a record (a line of
 JSON Lines or CSV/TSV, a ``.txt`` file) of more than ``ISIC_NLP_MAX_RECORD_BYTES``
 bytes (default 64 MiB) is skipped (E216) without being held in memory, and
 reading a file stops once it has given ``ISIC_NLP_MAX_FILE_BYTES`` bytes
@@ -68,6 +69,8 @@ __all__ = [
     "FileTooLarge",
     "Limits",
     "limits",
+    "set_limits",
+    "limit_source",
     "read_problem",
     "too_large",
     "open_binary",
@@ -109,10 +112,12 @@ class Limits:
 
 
 _LIMIT_VARIABLES = {"max_record_bytes": "ISIC_NLP_MAX_RECORD_BYTES", "max_file_bytes": "ISIC_NLP_MAX_FILE_BYTES"}
+_LIMIT_OPTIONS = {"max_record_bytes": "--max-record-bytes", "max_file_bytes": "--max-file-bytes"}
+_OVERRIDES: dict[str, int] = {}  # set by set_limits (the CLI options), over the environment
 
 
 def limits() -> Limits:
-    """The bounds in force: the defaults of :class:`Limits`, or the environment variables.
+    """The bounds in force: :func:`set_limits`, else the environment variables, else the defaults.
 
     A variable that is not a whole number of bytes of at least 1 is ignored.
 
@@ -125,7 +130,39 @@ def limits() -> Limits:
         raw = os.environ.get(variable, "").strip().replace("_", "")
         if raw.isdigit() and int(raw) > 0:
             values[name] = int(raw)
+    values.update(_OVERRIDES)
     return Limits(**values)
+
+
+def set_limits(max_record_bytes: int | None = None, max_file_bytes: int | None = None, *, clear: bool = False) -> None:
+    """Set the bounds for this process; a bound left ``None`` keeps its setting.
+
+    The CLI options ``--max-record-bytes`` and ``--max-file-bytes`` call this;
+    they take precedence over ``ISIC_NLP_MAX_RECORD_BYTES`` and
+    ``ISIC_NLP_MAX_FILE_BYTES``. ``clear=True`` first removes both (back to the
+    environment or the defaults).
+
+    Raises:
+        ValueError: For a bound below 1 byte.
+
+    Example:
+        >>> set_limits(max_record_bytes=1000); limits().max_record_bytes
+        1000
+        >>> set_limits(clear=True); limits().max_record_bytes == int(os.environ.get("ISIC_NLP_MAX_RECORD_BYTES", 64 << 20))
+        True
+    """
+    given = {"max_record_bytes": max_record_bytes, "max_file_bytes": max_file_bytes}
+    for name, value in given.items():
+        if value is not None and value < 1:
+            raise ValueError(f"{_LIMIT_OPTIONS[name]} must be at least 1 byte, got {value}")
+    if clear:
+        _OVERRIDES.clear()
+    _OVERRIDES.update({name: value for name, value in given.items() if value is not None})
+
+
+def limit_source(name: str) -> str:
+    """How the bound ``name`` is set, for messages: the CLI option and the environment variable."""
+    return f"{_LIMIT_OPTIONS[name]} or the environment variable {_LIMIT_VARIABLES[name]}"
 
 
 class FileTooLarge(OSError):
@@ -165,7 +202,7 @@ def read_problem(file: str, line: int | None, rid: str | None, err: BaseExceptio
     cause = err.__cause__ if isinstance(err, Unreadable) else err
     if isinstance(cause, FileTooLarge):
         return InputProblem.from_code(
-            file, line, rid, "E217", limit=cause.limit, variable=_LIMIT_VARIABLES["max_file_bytes"]
+            file, line, rid, "E217", limit=cause.limit, variable=limit_source("max_file_bytes")
         )
     reason = err.reason if isinstance(err, Unreadable) else describe_error(err)
     return InputProblem.from_code(file, line, rid, "E210", reason=reason)
@@ -174,7 +211,7 @@ def read_problem(file: str, line: int | None, rid: str | None, err: BaseExceptio
 def too_large(file: str, line: int | None, rid: str | None) -> InputProblem:
     """E216: a record over ``max_record_bytes``."""
     return InputProblem.from_code(
-        file, line, rid, "E216", limit=limits().max_record_bytes, variable=_LIMIT_VARIABLES["max_record_bytes"]
+        file, line, rid, "E216", limit=limits().max_record_bytes, variable=limit_source("max_record_bytes")
     )
 
 
@@ -532,7 +569,7 @@ def _looks_binary(head: bytes) -> bool:
 
 def describe_error(err: BaseException) -> str:
     if isinstance(err, FileTooLarge):
-        return f"the file gives {err} ({_LIMIT_VARIABLES['max_file_bytes']}); reading stopped there"
+        return f"the file gives {err} ({limit_source('max_file_bytes')}); reading stopped there"
     if isinstance(err, EOFError):
         return f"the compressed file is truncated ({err}); records before this point were kept"
     if isinstance(err, OSError) and err.strerror:

@@ -4,7 +4,8 @@ Formats are chosen by extension (``.gz`` is accepted for each, and a gzip file
 is recognised by its content even without the ``.gz`` suffix):
 
 * JSON Lines (``.jsonl``, ``.json``, ``.ndjson``): one object per line, blank
-  lines ignored. ``.json`` files are read only when named explicitly: in a
+  lines ignored; a record without ``id`` but with R's ``doc_id`` gets that id
+  (W214, once a file), as in CSV. ``.json`` files are read only when named explicitly: in a
   folder they are usually metadata (e.g. ``stats.json``).
 * CSV (``.csv``, delimiter ``,`` or ``;`` chosen from the header) and TSV
   (``.tsv``): a header row, a ``text`` column, an optional ``id`` column (R's
@@ -14,6 +15,9 @@ is recognised by its content even without the ``.gz`` suffix):
   quotes over several lines, or a row past the record bound) and those lines are
   read again as rows.
 * Plain text (``.txt``): one document per file, id = file stem.
+* XML (``.xml``: TEI, DILA LEGI/JORF/KALI) and DILA archives (``.tar.gz``,
+  ``.tgz``, ``.tar``, streamed): see :mod:`isic_nlp.corpus.xmlfiles`. A
+  ``.txm`` file (TXM's binary corpus) is refused with what to give instead.
 * LEGI code trees (a ``.json``/``.json.gz`` whose top level is a ``code`` node of
   ``@socialgouv/legi-data``): one record per article, see :mod:`isic_nlp.corpus.legi`.
   In a folder, such files are read; other ``.json`` files are not.
@@ -59,6 +63,7 @@ from .decoding import (
 from .hygiene import clean_dates, clean_text, normalise_newlines
 from .legi import is_legi_tree, read_legi
 from .versions import is_versions_file, read_versions
+from .xmlfiles import read_archive, read_xml
 from .records import InputProblem, PathArg, Record, SeenIds
 from .titles import fill_from_title
 
@@ -72,10 +77,13 @@ FORMATS: dict[str, str] = {
     ".csv": "csv",
     ".tsv": "tsv",
     ".txt": "txt",
+    ".xml": "xml",
+    ".tar": "archive",
+    ".tgz": "archive",
 }
 # Read when a folder is expanded. Not ".json": a folder's .json files are usually
 # metadata or whole JSON documents (e.g. stats.json next to the corpora), not JSON Lines.
-_FOLDER_SUFFIXES = frozenset({".jsonl", ".ndjson", ".csv", ".tsv", ".txt"})
+_FOLDER_SUFFIXES = frozenset({".jsonl", ".ndjson", ".csv", ".tsv", ".txt", ".xml", ".tar", ".tgz"})
 # JSON type names for messages, as a user who wrote the JSON knows them.
 _JSON_TYPES = {
     dict: "an object",
@@ -92,8 +100,9 @@ def format_files(paths: Iterable[PathArg]) -> list[Path]:
     """Expand files and folders into the files to read, each in one of :data:`FORMATS`.
 
     A file is kept as given (its extension must be a known format). A folder
-    gives its ``.txt``, ``.jsonl``, ``.ndjson``, ``.csv`` and ``.tsv`` files
-    (each optionally ``.gz``) and its LEGI code trees, sorted by name, without
+    gives its ``.txt``, ``.jsonl``, ``.ndjson``, ``.csv``, ``.tsv`` and ``.xml``
+    files (each optionally ``.gz``), its ``.tar.gz``/``.tgz``/``.tar`` archives
+    and its LEGI code trees, sorted by name, without
     descending into sub-folders and without hidden files. A file named twice is
     read once.
 
@@ -120,6 +129,7 @@ def format_files(paths: Iterable[PathArg]) -> list[Path]:
                 child
                 for child in children
                 if not child.name.startswith(".")
+                and child.name.lower() != "import.xml"  # TXM's import settings (XTZ), not a text
                 and not child.is_dir()
                 and (_suffix(child) in _FOLDER_SUFFIXES or (_suffix(child) == ".json" and is_legi_tree(child)))
             ]
@@ -128,13 +138,13 @@ def format_files(paths: Iterable[PathArg]) -> list[Path]:
         elif path.exists() or path.is_symlink():  # a broken link or a loop: reported when read
             if _suffix(path) not in FORMATS:
                 known = ", ".join(sorted(FORMATS))
-                raise IsicError(
-                    Errors.E007.format(
-                        path=path,
-                        reason=f"unknown extension '{''.join(path.suffixes) or path.name}'; "
-                        f"use one of {known}, optionally followed by .gz",
-                    )
+                reason = (
+                    txm_binary_reason(path)
+                    if _suffix(path) == ".txm"
+                    else f"unknown extension '{''.join(path.suffixes) or path.name}'; "
+                    f"use one of {known}, optionally followed by .gz"
                 )
+                raise IsicError(Errors.E007.format(path=path, reason=reason))
             found = [path]
         else:
             raise IsicError(Errors.E001.format(path=path))
@@ -146,8 +156,33 @@ def format_files(paths: Iterable[PathArg]) -> list[Path]:
     return files
 
 
+def txm_binary_reason(path: Path) -> str:
+    """Why a TXM binary corpus (``.txm``) is not read, and what to give instead."""
+    import zipfile
+
+    texts: list[str] = []
+    try:
+        if path.is_file() and zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                texts = sorted({
+                    name.rsplit("/", 1)[0] + "/"
+                    for name in archive.namelist()
+                    if name.startswith("txm/") and name.count("/") == 2 and name.endswith(".xml")
+                })
+    except (OSError, zipfile.BadZipFile):
+        texts = []
+    where = (
+        f"this one holds its texts as XML-TXM files in {', '.join(texts)}: unzip it (it is a zip archive) "
+        "and give that folder, which is read as TEI"
+        if texts
+        else "give the folder of source files the corpus was imported from (XML-TEI files or .txt files, "
+        "with its metadata.csv), or, in TXM, export the corpus's texts and give that folder"
+    )
+    return f"a TXM binary corpus (.txm) is TXM's own index, not a text format; {where}"
+
+
 def file_format(path: PathArg) -> str:
-    """The reader used for a file: ``"jsonl"``, ``"csv"``, ``"tsv"``, ``"txt"``, ``"legi"`` or ``"versions"``.
+    """The reader used for a file: ``"jsonl"``, ``"csv"``, ``"tsv"``, ``"txt"``, ``"legi"``, ``"versions"``, ``"xml"`` or ``"archive"``.
 
     A ``.json`` (or ``.json.gz``) file whose top level is a LEGI code tree
     (``@socialgouv/legi-data``, see :mod:`isic_nlp.corpus.legi`) is read as
@@ -178,6 +213,10 @@ def read_files(
             items = read_versions(path)
         elif fmt == "txt":
             items = read_txt(path)
+        elif fmt == "xml":
+            items = read_xml(path)
+        elif fmt == "archive":
+            items = read_archive(path)
         elif fmt == "jsonl":
             items = _read_jsonl(path, text_field, id_field)
         else:
@@ -205,6 +244,7 @@ def _read_jsonl(path: Path, text_field: str, id_field: str) -> Iterator[Record |
     yield from probe.warnings
     stem = _stem(path)
     decode = _JSON_DECODER.decode
+    doc_id_warned = False
     try:
         for line, raw in read_lines(path, probe):
             if raw is None:  # a line over the record bound, not read
@@ -231,7 +271,14 @@ def _read_jsonl(path: Path, text_field: str, id_field: str) -> Iterator[Record |
             if not isinstance(obj, dict):
                 yield InputProblem.from_code(file, line, None, "E209", type=_json_type(obj))
                 continue
-            yield from _make_record(obj, text_field, id_field, file, line, stem, nuls=nuls)
+            record_id_field = id_field
+            if id_field == "id" and "id" not in obj and "doc_id" in obj:
+                # R's readtext, tidytext and quanteda name the id doc_id, as in CSV (W214, once a file).
+                record_id_field = "doc_id"
+                if not doc_id_warned:
+                    doc_id_warned = True
+                    yield InputProblem.from_code(file, line, None, "W214")
+            yield from _make_record(obj, text_field, record_id_field, file, line, stem, nuls=nuls)
     except Unreadable as err:
         yield read_problem(file, err.line, None, err)
 

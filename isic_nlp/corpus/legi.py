@@ -68,7 +68,7 @@ from .decoding import READ_ERRORS, is_regular, open_binary, probe_file, read_pro
 from .hygiene import NO_DATE_YEAR
 from .records import InputProblem, Record
 
-__all__ = ["read_legi", "is_legi_tree", "html_to_text", "creation_date", "DATE_SOURCES", "DATE_FIELDS"]
+__all__ = ["read_legi", "is_legi_tree", "html_to_text", "creation_date", "article_meta", "legi_day", "DATE_SOURCES", "DATE_FIELDS"]
 
 DATE_SOURCES = ("creating_text", "codification_text", "first_version_in_force")
 #: The date definitions every article record carries, with what each means.
@@ -201,6 +201,9 @@ def _day(value: Any) -> str | None:
     return None if int(day[:4]) >= NO_DATE_YEAR else day
 
 
+legi_day = _day  # public name, for the DILA XML reader
+
+
 def _shift_years(day: str, years: int) -> str:
     d = _dt.date.fromisoformat(day)
     try:
@@ -284,7 +287,12 @@ def _last_modified_by(data: dict[str, Any]) -> dict[str, Any] | None:
 # --------------------------------------------------------------------------- #
 
 
-def _article_meta(data: dict[str, Any], code: dict[str, Any], sections: list[str]) -> dict[str, Any]:
+def article_meta(data: dict[str, Any], code: dict[str, Any], sections: list[str]) -> dict[str, Any]:
+    """The ``meta`` of an article from its ``data`` (legi-data's field names), its code and section titles.
+
+    Also used for the DILA XML articles (:mod:`isic_nlp.corpus.dila`), whose
+    fields are put under the same names first.
+    """
     date, source, creating = creation_date(data)
     versions = [v for v in data.get("articleVersions") or [] if isinstance(v, dict)]
     nota = data.get("notaHtml")
@@ -399,4 +407,4 @@ def _article(data: dict[str, Any], code: dict[str, Any], sections: list[str], fi
     text = _article_text(data)
     if not text:
         return [InputProblem.from_code(file, None, rid, "E203")]
-    return [Record(rid, text, _article_meta(data, code, sections), file, None)]
+    return [Record(rid, text, article_meta(data, code, sections), file, None)]

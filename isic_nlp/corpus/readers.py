@@ -17,11 +17,14 @@ Inputs:
 
 * files and folders in one of the formats of :mod:`isic_nlp.corpus.formats`:
   JSON Lines (``.jsonl``, ``.ndjson``, ``.json`` named explicitly), CSV/TSV,
-  ``.txt`` (one document per file), LEGI code trees; ``.gz`` accepted for each;
+  ``.txt`` (one document per file), LEGI code trees, ``.xml``; ``.gz`` accepted for each;
 * a corpus manifest (``.yaml`` / ``.yml``, :mod:`isic_nlp.corpus.manifest`);
 * an IRaMuTeQ corpus (a ``.txt`` file named directly whose first line starts
-  with ``****``) or a TXM "TXT + CSV" folder (a folder with a ``metadata.csv``),
-  :mod:`isic_nlp.corpus.textometry`;
+  with ``****``) or a TXM folder (a folder with a ``metadata.csv`` and ``.txt``
+  or TEI ``.xml`` texts), :mod:`isic_nlp.corpus.textometry`;
+* XML (:mod:`isic_nlp.corpus.xmlfiles`): TEI files (:mod:`isic_nlp.corpus.tei`),
+  DILA LEGI/JORF/KALI files (:mod:`isic_nlp.corpus.dila`) and DILA ``.tar.gz``
+  archives, streamed; all parsed with ``defusedxml``;
 * in memory (:func:`records_from_source`): a DataFrame, dicts, or records.
 
 Ids are unique across all the inputs of one call (E205 for a repeated one).
@@ -49,7 +52,8 @@ with a ``title`` and no ``doc_type``/``date``/``year`` gets them from the title
 prefix: the code is in ``InputProblem.code`` (both go to ``errors.csv``).
 
 This module is the top of the reading layers (records < decoding, hygiene <
-legi < formats < textometry < manifest < readers): nothing below imports it.
+xmlsafe < legi, versions, tei < dila < xmlfiles < formats < textometry <
+manifest < readers): nothing below imports it.
 
 Example:
     >>> import pathlib, tempfile
@@ -110,8 +114,9 @@ def input_files(paths: PathArg | Iterable[PathArg]) -> list[Path]:
     """Expand the paths given by the user into the files to read.
 
     A file is kept as given (its extension must be a known format). A folder
-    gives its ``.txt``, ``.jsonl``, ``.ndjson``, ``.csv`` and ``.tsv`` files
-    (each optionally ``.gz``), sorted by name, without descending into
+    gives its ``.txt``, ``.jsonl``, ``.ndjson``, ``.csv``, ``.tsv`` and ``.xml``
+    files (each optionally ``.gz``) and its ``.tar.gz``/``.tgz``/``.tar``
+    archives, sorted by name, without descending into
     sub-folders and without hidden files. A file named twice is read once.
     A manifest gives itself and its sources' files, a TXM folder its
     ``metadata.csv`` and texts.
@@ -288,11 +293,18 @@ def _records_from_items(items: Iterable, text_field: str, id_field: str) -> Iter
 def _records_from_dicts(rows: list[dict], origin: str, text_field: str, id_field: str) -> Iterator[Record | InputProblem]:
     """Records from in-memory dicts, with the same checks as the file readers."""
     seen: dict[str, int] = {}
+    doc_id_warned = False
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
             yield InputProblem.from_code(origin, number, None, "E209", type=type(row).__name__)
             continue
-        raw_id = row.get(id_field)
+        row_id_field = id_field
+        if id_field == "id" and "id" not in row and "doc_id" in row:
+            row_id_field = "doc_id"  # R's convention, as for files (W214, once)
+            if not doc_id_warned:
+                doc_id_warned = True
+                yield InputProblem.from_code(origin, number, None, "W214")
+        raw_id = row.get(row_id_field)
         record_id = str(raw_id) if raw_id is not None and not (isinstance(raw_id, float) and math.isnan(raw_id)) else str(number)
         text = row.get(text_field)
         if text is None or (isinstance(text, float) and math.isnan(text)):
@@ -305,5 +317,5 @@ def _records_from_dicts(rows: list[dict], origin: str, text_field: str, id_field
             yield InputProblem.from_code(origin, number, record_id, "E205", id=record_id, first=f"{origin}:{seen[record_id]}")
         else:
             seen[record_id] = number
-            meta = {k: v for k, v in row.items() if k not in (text_field, id_field)}
+            meta = {k: v for k, v in row.items() if k not in (text_field, row_id_field)}
             yield Record(record_id, text, meta, origin, number)

@@ -13,10 +13,15 @@
   line breaks are read as ``\n``. Text before the first ``****`` line belongs
   to no text: it is reported (E409). The file is read line by line (one text
   at a time in memory), with the encodings of the other readers.
-* **TXM "TXT + CSV"** (a folder with ``metadata.csv`` and ``.txt`` files): one
-  text per ``<id>.txt``, its metadata in the row of ``metadata.csv`` whose
-  first column, ``id``, is the file name without ``.txt``. A row without its
-  file is an error (E404), a file without a row is read with a warning (W401).
+* **TXM "TXT + CSV", "XML-TEI" and "XML-XTZ + CSV"** (a folder with
+  ``metadata.csv`` and ``.txt`` or ``.xml`` TEI files, as TXM imports them):
+  one text per ``<id>.txt`` or ``<id>.xml``, its metadata in the row of
+  ``metadata.csv`` whose first column, ``id``, is the file name without its
+  extension (added over the title and date of a TEI header,
+  :mod:`isic_nlp.corpus.tei`). ``import.xml`` (XTZ import settings) is not a
+  text. A row without its file is an error (E404), a file without a row is
+  read with a warning (W401). A folder of TEI files without ``metadata.csv``
+  is read as any folder: one document per file, with its header's metadata.
 
 Both are read by :func:`isic_nlp.corpus.readers.read_records` (and so by
 ``isic-nlp analyse``), which hands them to this module; the files inside are
@@ -56,6 +61,7 @@ from .decoding import (
 from .formats import read_txt
 from .hygiene import normalise_newlines
 from .records import InputProblem, Record
+from .xmlfiles import read_xml
 
 __all__ = ["FIELD_NAMES", "is_iramuteq", "is_txm", "read_iramuteq", "read_txm", "txm_files"]
 
@@ -77,6 +83,7 @@ FIELD_NAMES = {
     )
 }
 _HEADER = "****"
+_NOT_TEXTS = frozenset({"import.xml"})  # TXM's import settings in an XTZ source folder
 
 
 def is_iramuteq(path: str | Path) -> bool:
@@ -102,12 +109,20 @@ def is_txm(path: str | Path) -> bool:
 
 
 def txm_files(path: str | Path) -> list[Path]:
-    """The files of a TXM folder: ``metadata.csv``, then the ``.txt`` files by name."""
+    """The files of a TXM folder: ``metadata.csv``, then the ``.txt`` and ``.xml`` texts by name.
+
+    ``import.xml`` (the import settings TXM writes in an XTZ source folder) is
+    not a text.
+    """
     path = Path(path)
     return [
         path / "metadata.csv",
         *sorted(
-            p for p in path.iterdir() if p.suffix.lower() == ".txt" and not p.name.startswith(".")
+            p
+            for p in path.iterdir()
+            if p.suffix.lower() in (".txt", ".xml")
+            and not p.name.startswith(".")
+            and p.name.lower() not in _NOT_TEXTS
         ),
     ]
 
@@ -238,7 +253,8 @@ def read_txm(path: str | Path) -> Iterator[Record | InputProblem]:
         for row in reader:
             if row:
                 values = dict(zip(header, row))
-                rows[values.pop("id")] = {k: _value(k, v) for k, v in values.items()}
+                rid = values.pop("id")  # before the row is made: the id is not metadata
+                rows[rid] = {k: _value(k, v) for k, v in values.items()}
     return _txm_records(folder, rows, warnings)
 
 
@@ -251,16 +267,18 @@ def _txm_records(
     for rid in rows:
         if rid not in files:
             yield InputProblem.from_code(
-                str(meta_file), None, rid, "E404", id=rid, name=folder / f"{rid}.txt"
+                str(meta_file), None, rid, "E404", id=rid, name=folder / rid
             )
     for stem, file in files.items():
-        for item in read_txt(file):
+        items = read_xml(file) if file.suffix.lower() == ".xml" else read_txt(file)
+        for item in items:
             if isinstance(item, Record):
                 if stem in rows:
+                    # The metadata.csv row over what a TEI header says.
                     item = Record(
                         item.id,
                         item.text,
-                        {**rows[stem], "filename": file.name},
+                        {**item.meta, **rows[stem], "filename": file.name},
                         item.file,
                         item.line,
                     )

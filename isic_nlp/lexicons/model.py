@@ -523,8 +523,12 @@ def _regex_problems(token: Any) -> list[str]:
     A quantified group that itself holds an unbounded quantifier (``(a+)+``,
     ``(\w*)*``, ``(a|b+)*``) can take exponential time on a text that almost
     matches: Python's ``re`` cannot be stopped, so such patterns are refused
-    (rewrite them with one quantifier). Alternatives that overlap under a
-    quantifier (``(a|a)*``) are not detected.
+    (rewrite them with one quantifier). Nor can alternatives that can start with
+    the same character under a quantifier (``(a|a)*``, ``(a|ab)*c``,
+    ``(a|b|ab)*c``; an alternative that can match nothing counts with what
+    follows it): this check over-estimates (``(ab|ac)*`` is refused too; write
+    ``a[bc]``). Alternatives of one character each (``(\w|\d)+``) are parsed as
+    one character class, which cannot backtrack: they are accepted.
     """
     problems = []
     for attr, value in token.items() if isinstance(token, dict) else ():
@@ -546,7 +550,122 @@ def _regex_problems(token: Any) -> list[str]:
                     f"{attr} REGEX {pattern!r} repeats a group that holds an unbounded repeat: it can take "
                     "exponential time (catastrophic backtracking); use a single quantifier"
                 )
+            elif _ambiguous_branch(list(parsed), repeated=False, follow=frozenset()):
+                problems.append(
+                    f"{attr} REGEX {pattern!r} repeats a group whose alternatives can match the same characters "
+                    "(as in (a|a)*, (a|ab)*c or (a|b|ab)*): it can take exponential time (catastrophic "
+                    "backtracking); make the alternatives start differently (e.g. ab? for a|ab)"
+                )
     return problems
+
+
+# Characters the first-character sets of a pattern are computed over: Latin letters with
+# French accents, digits, punctuation and the typographic marks of legal texts.
+_PROBE = frozenset(chr(c) for c in range(32, 0x250)) | frozenset("\u2019\u00ab\u00bb\u2013\u2014\u2026\u00a0\t\n")
+_CATEGORIES = {
+    "CATEGORY_DIGIT": str.isdecimal,
+    "CATEGORY_WORD": lambda c: c.isalnum() or c == "_",
+    "CATEGORY_SPACE": str.isspace,
+}
+
+
+def _in_set(items: Any) -> frozenset[str]:
+    """The probe characters a character class ``[...]`` matches (both cases: an over-estimate)."""
+    negate = bool(items) and str(items[0][0]) == "NEGATE"
+    found = set()
+    for op, av in items[1:] if negate else items:
+        name = str(op)
+        if name == "LITERAL":
+            found.add(chr(av))
+        elif name == "RANGE":
+            found.update(c for c in _PROBE if av[0] <= ord(c) <= av[1])
+        elif name == "CATEGORY":
+            category = str(av)
+            test = _CATEGORIES.get(category.replace("_NOT", ""))
+            if test is None:
+                found.update(_PROBE)
+            else:
+                hit = {c for c in _PROBE if test(c)}
+                found.update(_PROBE - hit if "_NOT_" in category else hit)
+        else:
+            found.update(_PROBE)
+    found |= {c.swapcase() for c in found if len(c.swapcase()) == 1}
+    return frozenset(_PROBE - found if negate else found)
+
+
+def _first(seq: list) -> tuple[frozenset[str], bool]:
+    """The characters a sequence of parsed items can start with, and whether it can match nothing."""
+    first: set[str] = set()
+    for op, av in seq:
+        chars, nullable = _item_first(str(op), av)
+        first |= chars
+        if not nullable:
+            return frozenset(first), False
+    return frozenset(first), True
+
+
+def _item_first(name: str, av: Any) -> tuple[frozenset[str], bool]:
+    if name == "LITERAL":
+        c = chr(av)
+        return frozenset({c, c.swapcase()} if len(c.swapcase()) == 1 else {c}), False
+    if name == "NOT_LITERAL":
+        return _PROBE - {chr(av)}, False
+    if name == "ANY":
+        return _PROBE, False
+    if name == "IN":
+        return _in_set(av), False
+    if name == "SUBPATTERN":
+        return _first(list(av[-1]))
+    if name == "ATOMIC_GROUP":
+        return _first(list(av))
+    if name == "BRANCH":
+        firsts = [_first(list(branch)) for branch in av[1]]
+        return frozenset().union(*(f for f, _ in firsts)), any(n for _, n in firsts)
+    if name in _REPEATS or name == "POSSESSIVE_REPEAT":
+        low, _high, sub = av
+        chars, nullable = _first(list(sub))
+        return chars, nullable or low == 0
+    if name in ("AT", "ASSERT", "ASSERT_NOT"):
+        return frozenset(), True
+    return _PROBE, True  # group references, conditionals: anything (an over-estimate)
+
+
+def _ambiguous_branch(seq: list, repeated: bool, follow: frozenset[str]) -> bool:
+    """Whether a repeated part of ``seq`` holds alternatives that can start with the same character.
+
+    ``follow`` is what can come after ``seq`` (for an alternative that can match
+    nothing). Single-character alternatives (``(\\w|\\d)``) are a character
+    class once parsed and cannot backtrack: they are not flagged.
+    """
+    for index, (op, av) in enumerate(seq):
+        name = str(op)
+        rest, rest_nullable = _first(seq[index + 1 :])
+        after = rest | follow if rest_nullable else rest
+        if name == "BRANCH":
+            if repeated:
+                starts = []
+                for branch in av[1]:
+                    chars, nullable = _first(list(branch))
+                    starts.append(chars | after if nullable else chars)
+                if any(a & b for i, a in enumerate(starts) for b in starts[i + 1 :]):
+                    return True
+            if any(_ambiguous_branch(list(branch), repeated, after) for branch in av[1]):
+                return True
+        elif name in _REPEATS:
+            low, high, sub = av
+            sub = list(sub)
+            again = high == _sre_parse.MAXREPEAT or high > 1
+            # Inside a repeat, what follows an iteration is the next iteration or anything after it.
+            inner_follow = (_first(sub)[0] | _PROBE) if again else after
+            if _ambiguous_branch(sub, repeated or again, inner_follow):
+                return True
+        elif name == "SUBPATTERN":
+            if _ambiguous_branch(list(av[-1]), repeated, after):
+                return True
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            if _ambiguous_branch(list(av[-1]), repeated, _PROBE):
+                return True
+    return False
 
 
 def _nested_repeat(parsed: Any, inside: bool) -> bool:
