@@ -10,7 +10,7 @@ import typer
 from ..analysis import analyse, kwic
 from ..corpus.readers import InputProblem
 from ..corpus.versions import snapshot_records
-from ..output import check_output_folder, write_table
+from ..output import write_table
 from ..shipped import data_file
 from .app import INPUT_FORMATS, Unit, app
 
@@ -55,7 +55,6 @@ def analyse_cli(
                                "lexicon components. Same results."),
 ) -> None:
     """Find every framing and ISIC-mode mention; write documents, mentions, errors and manifest tables."""
-    check_output_folder(out)  # before the analysis, not after it
     result = analyse(
         snapshot_records(inputs, in_force_on) if in_force_on else [str(p) for p in inputs],
         text_field=text_field,
@@ -67,9 +66,9 @@ def analyse_cli(
         progress=sys.stderr.isatty(),
         unit=Unit(unit).value,
         lemmas=lemmas,
+        out=out,  # written as the documents are analysed (checked before the analysis)
     )
-    written = result.write(out)
-    typer.echo(f"Tables in {out}/: " + ", ".join(sorted(p.name for p in written.values())))
+    typer.echo(f"Tables in {out}/: " + ", ".join(sorted([*result.manifest["outputs"], "manifest.json"])))
     if result.manifest["counts"]["errors"]:
         typer.echo(f"See {out / 'errors.csv'} for the records that could not be used.")
     if in_force_on:
