@@ -34,8 +34,9 @@ from spacy.tokens import Doc
 from .cache import DocCache
 from .components.extensions import CONTEXT_FLAGS
 from .components.normalizer import KINDS
-from .corpus.readers import ERROR_COLUMNS, InputProblem, Record, Source, records_from_source
+from .corpus.readers import ERROR_COLUMNS, InputProblem, Record, Source, input_files, records_from_source
 from .corpus.units import check_unit
+from .dask_backend import check_scheduler, finish_parts, run_partitions
 from .errors import Errors, IsicError
 from .lexicons.aliases import resolve_label
 from .output import (
@@ -50,7 +51,7 @@ from .output import (
     write_tables,
 )
 from .parallel import Batch, ChunkSettings, chunks_of, run_chunks, split_text
-from .progress import with_progress
+from .progress import progress_enabled, with_progress
 from .pipeline import load, pipeline_info
 from .tables import (
     RATE_PER,
@@ -201,12 +202,13 @@ def analyse(
     max_length: int | None = None,
     text_field: str = "text",
     id_field: str = "id",
-    progress: bool = False,
+    progress: bool | None = None,
     unit: str = "document",
     lemmas: bool = False,
     texts: bool = False,
     cache: str | Path | None = None,
     out: str | Path | None = None,
+    scheduler: str | None = None,
 ) -> AnalysisResult:
     """Analyse a corpus: every document's profile and every mention.
 
@@ -220,7 +222,8 @@ def analyse(
         nlp: an already loaded pipeline.
         max_length: texts longer than this (characters) are processed in
             chunks cut at line breaks; default: the pipeline's ``max_length``.
-        progress: show a progress bar.
+        progress: show a progress bar on stderr; ``None``: as set for the process
+            (:mod:`isic_nlp.progress`: off in Python, on a terminal in the CLI).
         unit: one row of ``documents`` per ``"document"``, ``"article"`` or
             ``"alinea"`` (see :mod:`isic_nlp.corpus.units`). Whatever the unit,
             each mention carries its ``unit_id`` (alinéa, else article) and ``article_id``.
@@ -233,6 +236,9 @@ def analyse(
         out: write the tables to this folder as the documents are analysed
             (:meth:`AnalysisResult.write`'s files; memory does not grow with the
             corpus); the result then reads its tables from there when asked.
+        scheduler: run on Dask (:mod:`isic_nlp.dask_backend`): ``"threads"``,
+            ``"processes"`` or ``"dask://HOST:PORT"``; needs ``out``, where each
+            partition writes its own Parquet files (``documents.parquet/part-*.parquet``).
 
     Returns:
         An :class:`AnalysisResult`.
@@ -241,6 +247,12 @@ def analyse(
     check_unit(unit)
     if n_process < 1:
         raise IsicError(Errors.E006.format(option="n_process", expected="1 or more", value=n_process))
+    if scheduler is not None:
+        scheduler = check_scheduler(scheduler)
+        if out is None or texts or n_process > 1:
+            raise IsicError(Errors.E006.format(
+                option="scheduler", expected="given with out (the tables are written by the workers), "
+                "without texts and n_process (the scheduler's workers replace them)", value=scheduler))
     if out is not None:
         check_output_folder(out)  # before any work
     # Inputs are checked before the (slower) pipeline is loaded.
@@ -252,16 +264,26 @@ def analyse(
     doc_cache = DocCache(cache, nlp) if cache is not None else None
     settings = ChunkSettings(unit=unit, lemmas=lemmas, texts=texts, limit=limit, batch_size=batch_size,
                              cache=str(cache) if cache is not None else None, arrow=out is not None)
-    batches = _with_progress(run_chunks(chunks_of(items, problems, limit), nlp, settings, n_process, doc_cache), progress)
     run = Run(nlp=nlp, groups=groups, problems=problems, selection=getattr(items, "selection", None) or {})
+    total = known_total(source) if progress_enabled(progress) else None
     if out is None:
-        tables = _collect(batches, run, nlp, groups, lemmas, texts)
+        batches = run_chunks(chunks_of(items, problems, limit), nlp, settings, n_process, doc_cache)
+        tables = _collect(_with_progress(batches, progress, total), run, nlp, groups, lemmas, texts)
         return AnalysisResult(*tables[:3], _manifest(run, nlp, inputs, unit, doc_cache, started, lemmas), *tables[3:])
     with output_folder(out) as folder:
-        written, unit_texts = _stream(batches, run, folder, groups, lemmas, texts)
+        if scheduler is None:
+            batches = run_chunks(chunks_of(items, problems, limit), nlp, settings, n_process, doc_cache)
+            written, unit_texts = _stream(_with_progress(batches, progress, total), run, folder, groups, lemmas, texts)
+        else:
+            for batch in _with_progress(run_partitions(items, problems, nlp, folder, settings, scheduler), progress, total):
+                run.add(batch)
+            written, unit_texts = finish_parts(folder, groups, lemmas), []
         errors = _errors_table(problems)
         written["errors.csv"] = write_table(errors, folder / "errors.csv")
         manifest = _manifest(run, nlp, inputs, unit, doc_cache, started, lemmas)
+        if scheduler is not None:
+            manifest["scheduler"] = {"scheduler": scheduler,
+                                     "partitions": sum(1 for name in written if name.startswith("documents.parquet/"))}
         _write_manifest(manifest, written, folder)
     texts_df = pd.DataFrame({"id": pd.read_parquet(Path(out) / "documents.parquet", columns=["id"])["id"],
                              "text": unit_texts}) if texts else None
@@ -570,5 +592,31 @@ def _problem_row(problem: InputProblem) -> dict:
     return {column: getattr(problem, column) for column in ERROR_COLUMNS}
 
 
-def _with_progress(batches: Iterable[Batch], enabled: bool) -> Iterator[Batch]:
-    return with_progress(batches, desc="analyse", enabled=enabled or False, weight=lambda batch: batch.n_records)
+def _with_progress(batches: Iterable[Batch], enabled: bool | None, total: int | None) -> Iterator[Batch]:
+    return with_progress(batches, total, desc="analyse", enabled=enabled, weight=lambda batch: batch.n_records)
+
+
+def known_total(source: Source) -> int | None:
+    """How many records ``source`` holds, when that is cheap to know (in memory, or JSON Lines files), else ``None``.
+
+    Only for the progress bar: a bad line counts too.
+    """
+    if isinstance(source, pd.DataFrame) or (isinstance(source, list) and not all(isinstance(i, (str, Path)) for i in source)):
+        return len(source)
+    if isinstance(source, (str, Path)):
+        source = [source]
+    if not isinstance(source, list):
+        return None
+    try:
+        files = input_files(source)
+    except IsicError:
+        return None
+    if not files or not all(f.name.endswith((".jsonl", ".jsonl.gz")) for f in files):
+        return None
+    import gzip
+
+    total = 0
+    for file in files:
+        with (gzip.open if file.name.endswith(".gz") else open)(file, "rb") as handle:
+            total += sum(1 for line in handle if line.strip())
+    return total

@@ -59,6 +59,7 @@ STAGES: dict[str, int] = {
     "isic_nlp.tables": 5,
     "isic_nlp.cache": 5,
     "isic_nlp.parallel": 5,
+    "isic_nlp.dask_backend": 5,
     "isic_nlp.analysis": 5,
     "isic_nlp.lexicon_usage": 5,
     "isic_nlp.classify": 6,

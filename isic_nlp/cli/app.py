@@ -33,3 +33,6 @@ INPUT_FORMATS = (
     "LEGI code trees (LEGITEXT….json), corpus manifests (.yaml), IRaMuTeQ corpora (.txt starting with ****), "
     "TXM folders (metadata.csv + .txt), article-version files (casf-versions.jsonl.gz)."
 )
+
+#: ``--quiet`` of every long command: no progress bar (there is none when stderr is not a terminal).
+QuietOpt = typer.Option(False, "--quiet", "-q", help="No progress bar (there is none anyway when stderr is not a terminal).")
