@@ -3,7 +3,10 @@
 For each pipeline, the texts (the first records of the shared corpora until
 ``--tokens`` whitespace tokens) are analysed with ``n_process=1`` and
 ``n_process=2``, alternated, ``--rounds`` times; the pipeline is loaded before
-timing. Reports the medians, the speed-up and whether the tables are identical.
+timing. Reports the medians, the speed-up and whether the tables are identical,
+and the CPU time of this process and its workers with the machine's load
+average (the machine may be shared: when the load is above the number of cores,
+the wall-clock speed-up understates what two processes give).
 
     .venv/bin/python benchmarks/processes_speed.py --tokens 1000000 --rounds 1
 
@@ -16,6 +19,7 @@ import argparse
 import gzip
 import json
 import os
+import resource
 import statistics
 import sys
 import time
@@ -41,6 +45,12 @@ def texts(limit: int) -> list[dict]:
     return out
 
 
+def _cpu_seconds() -> tuple[float, float]:
+    """User + system CPU time of this process, and of its finished children (the workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tokens", type=int, default=1_000_000)
@@ -59,14 +69,24 @@ def main() -> None:
     for name in args.pipelines:
         nlp = isic_nlp.load(name)
         times: dict[int, list[float]] = {1: [], 2: []}
+        cpu: dict[int, list[float]] = {1: [], 2: []}
+        cpu_split: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
+        loads: list[float] = []
         tables = {}
         for _ in range(args.rounds):
             for n_process in (1, 2):
+                cpu_before = _cpu_seconds()
                 started = time.perf_counter()
                 result = isic_nlp.analyse(records, nlp=nlp, n_process=n_process)
                 times[n_process].append(time.perf_counter() - started)
+                main, workers = (after - before for after, before in zip(_cpu_seconds(), cpu_before))
+                cpu[n_process].append(main + workers)
+                cpu_split[n_process].append((main, workers))
+                loads.append(os.getloadavg()[0])
                 tables[n_process] = result
-                print(f"{name}, {n_process} process(es): {times[n_process][-1]:.1f} s", flush=True)
+                print(f"{name}, {n_process} process(es): {times[n_process][-1]:.1f} s, "
+                      f"CPU {cpu[n_process][-1]:.1f} s (main {cpu_split[n_process][-1][0]:.1f} s), load {loads[-1]:.2f}",
+                      flush=True)
         identical = True
         for table in ("documents", "mentions"):
             try:
@@ -74,10 +94,16 @@ def main() -> None:
             except AssertionError:
                 identical = False
         one, two = statistics.median(times[1]), statistics.median(times[2])
-        results[name] = {"seconds_1": times[1], "seconds_2": times[2], "median_1": one, "median_2": two,
+        # On two free cores, two processes take at least max(main CPU, workers' CPU / 2): the speed-up
+        # the CPU times allow, whatever the load of a shared machine.
+        bounds = [cpu[1][i] / max(main, workers / 2) for i, (main, workers) in enumerate(cpu_split[2])]
+        results[name] = {"seconds_1": times[1], "seconds_2": times[2], "cpu_seconds_1": cpu[1], "cpu_seconds_2": cpu[2],
+                         "cpu_main_workers_2": cpu_split[2], "cpu_speed_up": statistics.median(bounds),
+                         "load_average_1min": loads, "median_1": one, "median_2": two,
                          "speed_up": one / two, "tokens_per_second_1": n_tokens / one,
                          "tokens_per_second_2": n_tokens / two, "identical_outputs": identical}
-        print(f"{name}: {one:.1f} s -> {two:.1f} s with 2 processes, x{one / two:.2f}, identical: {identical}")
+        print(f"{name}: {one:.1f} s -> {two:.1f} s with 2 processes, x{one / two:.2f} "
+              f"(x{statistics.median(bounds):.2f} from CPU times), identical: {identical}")
     out = {"command": " ".join(["python", "benchmarks/processes_speed.py", *sys.argv[1:]]),
            "texts": len(records), "whitespace_tokens": n_tokens, "cores": os.cpu_count(), "pipelines": results}
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -33,15 +33,29 @@ from spacy.tokens import Doc
 
 from .cache import DocCache
 from .components.extensions import CONTEXT_FLAGS
-from .components.normalizer import add_counts
-from .corpus.readers import ERROR_COLUMNS, InputProblem, Record, Source, records_from_source
+from .components.normalizer import KINDS
+from .corpus.readers import ERROR_COLUMNS, InputProblem, Record, Source, input_files, records_from_source
 from .corpus.units import check_unit
+from .dask_backend import check_scheduler, finish_parts, run_partitions
 from .errors import Errors, IsicError
 from .lexicons.aliases import resolve_label
-from .output import output_folder, sha256_file, write_atomic, write_table, write_tables
+from .output import (
+    TableStream,
+    arrow_table,
+    check_output_folder,
+    output_folder,
+    read_table,
+    sha256_file,
+    write_atomic,
+    write_table,
+    write_tables,
+)
+from .parallel import Batch, ChunkSettings, chunks_of, run_chunks, split_text
+from .progress import progress_enabled, with_progress
 from .pipeline import load, pipeline_info
 from .tables import (
     RATE_PER,
+    count_columns,
     documents_table,
     excluded_flags,
     label_groups,
@@ -49,12 +63,10 @@ from .tables import (
     mention_key,
     mention_rows,
     mentions_table,
-    record_tables,
 )
 
 
 
-@dataclass
 class AnalysisResult:
     """The tables of one analysis.
 
@@ -75,20 +87,38 @@ class AnalysisResult:
         texts: with ``analyse(..., texts=True)``, ``id`` and ``text`` of every
             unit, in the order of ``documents`` (kept in memory, not written: the
             classifier reads it, ``Classifier.predict(result)``).
+        folder: with ``analyse(..., out=DIR)``, the folder the tables were
+            written to: ``documents``, ``mentions`` and ``lemmas`` are read from
+            its Parquet files the first time they are asked for.
     """
 
-    documents: pd.DataFrame
-    mentions: pd.DataFrame
-    errors: pd.DataFrame
-    manifest: dict[str, Any] = field(default_factory=dict)
-    lemmas: pd.DataFrame | None = None
-    texts: pd.DataFrame | None = None
+    def __init__(
+        self, documents: pd.DataFrame | None = None, mentions: pd.DataFrame | None = None,
+        errors: pd.DataFrame | None = None, manifest: dict[str, Any] | None = None,
+        lemmas: pd.DataFrame | None = None, texts: pd.DataFrame | None = None, *, folder: str | Path | None = None,
+    ):
+        self.folder = Path(folder) if folder is not None else None
+        self._tables = {"documents": documents, "mentions": mentions, "lemmas": lemmas}
+        self.errors = errors if errors is not None else pd.DataFrame(columns=ERROR_COLUMNS)
+        self.manifest = manifest if manifest is not None else {}
+        self.texts = texts
+
+    def _table(self, name: str) -> pd.DataFrame | None:
+        if self._tables[name] is None and self.folder is not None:
+            path = self.folder / f"{name}.parquet"
+            if path.exists():
+                self._tables[name] = read_table(path)
+        return self._tables[name]
+
+    documents = property(lambda self: self._table("documents"), lambda self, v: self._tables.update(documents=v))
+    mentions = property(lambda self: self._table("mentions"), lambda self, v: self._tables.update(mentions=v))
+    lemmas = property(lambda self: self._table("lemmas"), lambda self, v: self._tables.update(lemmas=v))
 
     def __repr__(self) -> str:
         counts = self.manifest.get("counts", {})
-        unit = self.manifest.get("unit", {}).get("level", "document")
+        unit = self.manifest.get("unit", {})
         return (
-            f"<AnalysisResult: {len(self.documents):,} {unit} rows, {len(self.mentions):,} mentions "
+            f"<AnalysisResult: {unit.get('rows', 0):,} {unit.get('level', 'document')} rows, {counts.get('mentions', 0):,} mentions "
             f"({counts.get('mentions_counted', 0):,} counted), {counts.get('errors', 0):,} records in errors, "
             f"pipeline {self.manifest.get('pipeline')!r}>"
         )
@@ -106,10 +136,7 @@ class AnalysisResult:
             if self.lemmas is not None:
                 written["lemmas.parquet"] = write_table(self.lemmas, out / "lemmas.parquet")
             written["errors.csv"] = write_table(self.errors, out / "errors.csv")
-            self.manifest["outputs"] = {name: sha256_file(path) for name, path in written.items()}
-            written["manifest.json"] = write_atomic(
-                out / "manifest.json", json.dumps(self.manifest, indent=2, ensure_ascii=False, default=str)
-            )
+            written["manifest.json"] = _write_manifest(self.manifest, written, out)
         return {name: Path(out_dir) / name for name in written}
 
     def kwic(
@@ -157,8 +184,8 @@ class AnalysisResult:
         """One line: documents, tokens, mentions, errors, time."""
         counts = self.manifest.get("counts", {})
         return (
-            f"Analysed {counts.get('documents', len(self.documents)):,} documents "
-            f"({counts.get('tokens', 0):,} tokens): {counts.get('mentions', len(self.mentions)):,} mentions, "
+            f"Analysed {counts.get('documents', 0):,} documents "
+            f"({counts.get('tokens', 0):,} tokens): {counts.get('mentions', 0):,} mentions, "
             f"{counts.get('mentions_counted', 0):,} counted; {counts.get('errors', 0):,} records in errors, "
             + (f"{counts['filtered']:,} filtered out, {counts['duplicates']:,} duplicates, " if "filtered" in counts else "")
             + f"{counts.get('warnings', 0):,} warnings; {self.manifest.get('duration_seconds', 0):.1f} s."
@@ -175,11 +202,13 @@ def analyse(
     max_length: int | None = None,
     text_field: str = "text",
     id_field: str = "id",
-    progress: bool = False,
+    progress: bool | None = None,
     unit: str = "document",
     lemmas: bool = False,
     texts: bool = False,
     cache: str | Path | None = None,
+    out: str | Path | None = None,
+    scheduler: str | None = None,
 ) -> AnalysisResult:
     """Analyse a corpus: every document's profile and every mention.
 
@@ -188,11 +217,13 @@ def analyse(
             them, a DataFrame with a ``text`` column, or dicts with ``text``.
         pipeline: ``"accurate"``, ``"fast"``, a saved pipeline, or a loaded
             ``Language`` (ignored when ``nlp`` is given).
-        n_process: worker processes for spaCy.
+        n_process: worker processes; each loads the pipeline once and builds
+            the rows of its records (:mod:`isic_nlp.parallel`). Same tables.
         nlp: an already loaded pipeline.
         max_length: texts longer than this (characters) are processed in
             chunks cut at line breaks; default: the pipeline's ``max_length``.
-        progress: show a progress bar.
+        progress: show a progress bar on stderr; ``None``: as set for the process
+            (:mod:`isic_nlp.progress`: off in Python, on a terminal in the CLI).
         unit: one row of ``documents`` per ``"document"``, ``"article"`` or
             ``"alinea"`` (see :mod:`isic_nlp.corpus.units`). Whatever the unit,
             each mention carries its ``unit_id`` (alinéa, else article) and ``article_id``.
@@ -202,6 +233,12 @@ def analyse(
         cache: a folder for the Doc cache (:mod:`isic_nlp.cache`): texts analysed
             before by the same linguistic pipeline skip it, only the lexicon
             components run again (after a lexicon edit, say). Same results.
+        out: write the tables to this folder as the documents are analysed
+            (:meth:`AnalysisResult.write`'s files; memory does not grow with the
+            corpus); the result then reads its tables from there when asked.
+        scheduler: run on Dask (:mod:`isic_nlp.dask_backend`): ``"threads"``,
+            ``"processes"`` or ``"dask://HOST:PORT"``; needs ``out``, where each
+            partition writes its own Parquet files (``documents.parquet/part-*.parquet``).
 
     Returns:
         An :class:`AnalysisResult`.
@@ -210,58 +247,134 @@ def analyse(
     check_unit(unit)
     if n_process < 1:
         raise IsicError(Errors.E006.format(option="n_process", expected="1 or more", value=n_process))
+    if scheduler is not None:
+        scheduler = check_scheduler(scheduler)
+        if out is None or texts or n_process > 1:
+            raise IsicError(Errors.E006.format(
+                option="scheduler", expected="given with out (the tables are written by the workers), "
+                "without texts and n_process (the scheduler's workers replace them)", value=scheduler))
+    if out is not None:
+        check_output_folder(out)  # before any work
     # Inputs are checked before the (slower) pipeline is loaded.
     items, inputs = records_from_source(source, text_field, id_field)
     nlp = _resolve_nlp(pipeline, nlp)
     groups = label_groups(nlp)
     problems: list[InputProblem] = []
+    limit = _limit(nlp, max_length)
+    doc_cache = DocCache(cache, nlp) if cache is not None else None
+    settings = ChunkSettings(unit=unit, lemmas=lemmas, texts=texts, limit=limit, batch_size=batch_size,
+                             cache=str(cache) if cache is not None else None, arrow=out is not None)
+    run = Run(nlp=nlp, groups=groups, problems=problems, selection=getattr(items, "selection", None) or {})
+    total = known_total(source) if progress_enabled(progress) else None
+    if out is None:
+        batches = run_chunks(chunks_of(items, problems, limit), nlp, settings, n_process, doc_cache)
+        tables = _collect(_with_progress(batches, progress, total), run, nlp, groups, lemmas, texts)
+        return AnalysisResult(*tables[:3], _manifest(run, nlp, inputs, unit, doc_cache, started, lemmas), *tables[3:])
+    with output_folder(out) as folder:
+        if scheduler is None:
+            batches = run_chunks(chunks_of(items, problems, limit), nlp, settings, n_process, doc_cache)
+            written, unit_texts = _stream(_with_progress(batches, progress, total), run, folder, groups, lemmas, texts)
+        else:
+            for batch in _with_progress(run_partitions(items, problems, nlp, folder, settings, scheduler), progress, total):
+                run.add(batch)
+            written, unit_texts = finish_parts(folder, groups, lemmas), []
+        errors = _errors_table(problems)
+        written["errors.csv"] = write_table(errors, folder / "errors.csv")
+        manifest = _manifest(run, nlp, inputs, unit, doc_cache, started, lemmas)
+        if scheduler is not None:
+            manifest["scheduler"] = {"scheduler": scheduler,
+                                     "partitions": sum(1 for name in written if name.startswith("documents.parquet/"))}
+        _write_manifest(manifest, written, folder)
+    texts_df = pd.DataFrame({"id": pd.read_parquet(Path(out) / "documents.parquet", columns=["id"])["id"],
+                             "text": unit_texts}) if texts else None
+    return AnalysisResult(None, None, errors, manifest, None, texts_df, folder=out)
+
+
+@dataclass
+class Run:
+    """What one run reads and what its batches add up to (the manifest's counts)."""
+
+    nlp: Language
+    groups: dict[str, str]
+    problems: list[InputProblem]
+    selection: dict
+    totals: Batch = field(default_factory=Batch)
+
+    def add(self, batch: Batch) -> None:
+        self.totals.add_counts(batch)
+
+
+def _collect(batches: Iterable[Batch], run: Run, nlp: Language, groups: dict[str, str], lemmas: bool, texts: bool):
+    """The tables in memory: documents, mentions, errors, lemmas, texts."""
     documents: list[dict] = []
     mentions: list[dict] = []
     unit_texts: list[str] = []
-    bar = _progress_bar(progress)
     lemma_parts: list[tuple[np.ndarray, np.ndarray]] = []
-    n_documents = n_tokens = 0
-    normalisation: dict[str, int] = {}
-    doc_cache = DocCache(cache, nlp) if cache is not None else None
-    for record, chunks in process(items, nlp, problems, n_process=n_process, batch_size=batch_size,
-                                  max_length=max_length, cache=doc_cache):
-        part = record_tables(record, chunks, groups, unit=unit, lemmas=lemmas, first_row=len(documents))
-        documents.extend(part.units)
-        mentions.extend(part.mentions)
-        if part.lemmas is not None:
-            lemma_parts.append(part.lemmas)
-        if texts:
-            unit_texts.extend(part.texts)
-        n_documents += 1
-        n_tokens += part.n_tokens
-        add_counts(normalisation, (doc for _, doc in chunks))  # typography normalised for matching
-        if bar is not None:
-            bar.update(1)
-    if bar is not None:
-        bar.close()
+    for batch in batches:
+        run.add(batch)
+        for rows, hashes in batch.lemmas:
+            lemma_parts.append((rows + len(documents), hashes))
+        for name in batch.lemma_names.values():
+            nlp.vocab.strings.add(name)  # lemmas named in a worker
+        documents.extend(batch.units)
+        mentions.extend(batch.mentions)
+        unit_texts.extend(batch.texts)
     documents_df = documents_table(documents, groups)
-    mentions_df = mentions_table(mentions)
-    errors_df = pd.DataFrame([_problem_row(p) for p in problems], columns=ERROR_COLUMNS)
+    lemmas_df = lemma_table(lemma_parts, documents_df["id"], nlp) if lemmas else None
+    texts_df = pd.DataFrame({"id": documents_df["id"], "text": unit_texts}) if texts else None
+    return documents_df, mentions_table(mentions), _errors_table(run.problems), lemmas_df, texts_df
+
+
+def _stream(batches: Iterable[Batch], run: Run, folder: Path, groups: dict[str, str], lemmas: bool, texts: bool):
+    """Write each batch's tables to ``folder`` as it comes; return the files by name, and the unit texts."""
+    streams = {
+        "documents": TableStream(folder, "documents", empty=arrow_table(documents_table([], groups)),
+                                 last=("n_chars", "n_tokens", *count_columns(groups))),
+        "mentions": TableStream(folder, "mentions", empty=arrow_table(mentions_table([])),
+                                schema=arrow_table(mentions_table([])).schema),
+    }
+    if lemmas:
+        empty = arrow_table(pd.DataFrame({"id": [], "lemma": [], "count": []}))
+        streams["lemmas"] = TableStream(folder, "lemmas", empty=empty, schema=empty.schema, csv=False)
+    unit_texts: list[str] = []
+    for batch in batches:
+        run.add(batch)
+        for name, stream in streams.items():
+            stream.write(batch.tables[name])
+        unit_texts.extend(batch.texts)
+    written: dict[str, Path] = {}
+    for stream in streams.values():
+        written.update(stream.close())
+    return written, unit_texts
+
+
+def _errors_table(problems: list[InputProblem]) -> pd.DataFrame:
+    errors = pd.DataFrame([_problem_row(p) for p in problems], columns=ERROR_COLUMNS)
     # Whole-file problems have no line: keep whole numbers, not 2.0.
-    errors_df["line"] = errors_df["line"].astype("Int64")
-    n_errors = int((errors_df["severity"] == "error").sum())
-    selection = getattr(items, "selection", None) or {}
+    errors["line"] = errors["line"].astype("Int64")
+    return errors
+
+
+def _manifest(run: Run, nlp: Language, inputs: list[dict], unit: str, doc_cache: DocCache | None,
+              started: float, lemmas: bool) -> dict[str, Any]:
+    n_errors = sum(1 for p in run.problems if p.severity == "error")
+    selection = run.selection
     n_skipped = selection.get("filtered", 0) + selection.get("duplicates", 0)
     manifest = {
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         **pipeline_info(nlp),
         "inputs": inputs,
         "counts": {
-            "records_read": n_documents + n_errors + n_skipped,
-            "documents": n_documents,
+            "records_read": run.totals.n_records + n_errors + n_skipped,
+            "documents": run.totals.n_records,
             "errors": n_errors,
             # With a corpus manifest: records left out by its filters and deduplication.
             **({"filtered": selection["filtered"], "duplicates": selection["duplicates"]} if selection else {}),
-            "warnings": len(errors_df) - n_errors,
+            "warnings": len(run.problems) - n_errors,
             # Whole documents, whatever the unit (alinéas leave out headings alone on their line).
-            "tokens": n_tokens,
-            "mentions": len(mentions_df),
-            "mentions_counted": int(mentions_df["counted"].sum()) if len(mentions_df) else 0,
+            "tokens": run.totals.n_tokens,
+            "mentions": run.totals.n_mentions,
+            "mentions_counted": run.totals.n_counted,
         },
         "definitions": {
             "n_tokens": "tokens that are neither punctuation nor white space",
@@ -271,18 +384,23 @@ def analyse(
         "duration_seconds": round(time.perf_counter() - started, 3),
     }
     if doc_cache is not None:
-        manifest["cache"] = doc_cache.info()
+        manifest["cache"] = {**doc_cache.info(), "hits": run.totals.cache_hits, "misses": run.totals.cache_misses}
         doc_cache.close()
-    manifest["normalisation"] = normalisation  # tokens per kind (isic_nlp.components.normalizer.KINDS)
-    manifest["unit"] = {"level": unit, "rows": len(documents)}
-    manifest["labels"] = groups
+    # Tokens per kind (isic_nlp.components.normalizer.KINDS) whose typography was normalised for matching.
+    manifest["normalisation"] = {kind: run.totals.normalisation[kind] for kind in KINDS if kind in run.totals.normalisation}
+    manifest["unit"] = {"level": unit, "rows": run.totals.n_units}
+    manifest["labels"] = run.groups
     if selection:
         manifest["corpus_manifests"] = selection["corpus_manifests"]
-    lemmas_df = lemma_table(lemma_parts, documents_df["id"], nlp) if lemmas else None
-    if lemmas_df is not None:
+    if lemmas:
         manifest["definitions"]["lemmas"] = "lower-case lemmas of alphabetic tokens that are not stop words (nor lemmatised to one, nor one letter), per unit"
-    texts_df = pd.DataFrame({"id": documents_df["id"], "text": unit_texts}) if texts else None
-    return AnalysisResult(documents_df, mentions_df, errors_df, manifest, lemmas_df, texts_df)
+    return manifest
+
+
+def _write_manifest(manifest: dict[str, Any], written: dict[str, Path], folder: Path) -> Path:
+    """``manifest.json``, written last, with each output's SHA-256."""
+    manifest["outputs"] = {name: sha256_file(path) for name, path in sorted(written.items())}
+    return write_atomic(folder / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False, default=str))
 
 
 KWIC_COLUMNS = ["doc_id", "unit_id", "left", "match", "right", "label", "entry_id", "counted", "flags"]
@@ -429,10 +547,7 @@ def process(
     ``max_length`` characters are split at line breaks (or spaces) and each
     piece is processed, so no text is refused.
     """
-    if max_length is not None and max_length < 1:
-        raise IsicError(Errors.E006.format(option="max_length", expected="a whole number of characters, 1 or more", value=max_length))
-    # Never above the pipeline's own limit, which spaCy enforces with an error.
-    limit = min(max_length or nlp.max_length, nlp.max_length)
+    limit = _limit(nlp, max_length)
     pending: dict[int, tuple[Record, int, list]] = {}
 
     def chunks() -> Iterator[tuple[str, tuple[int, int]]]:
@@ -463,29 +578,11 @@ def process(
             yield record, done
 
 
-def split_text(text: str, limit: int) -> list[tuple[int, str]]:
-    """Cut ``text`` into ``(offset, piece)`` of at most ``limit`` characters, at line breaks if possible.
-
-    Example:
-        >>> split_text("ab\\ncd\\nef", 5)
-        [(0, 'ab\\ncd'), (5, '\\nef')]
-    """
-    if len(text) <= limit:
-        return [(0, text)]
-    pieces = []
-    start = 0
-    while start < len(text):
-        end = min(start + limit, len(text))
-        if end < len(text):
-            # A break right at the limit starts the next piece, so look up to end + 1.
-            cut = text.rfind("\n", start + 1, end + 1)
-            if cut <= start:
-                cut = text.rfind(" ", start + 1, end + 1)
-            if cut > start:
-                end = cut
-        pieces.append((start, text[start:end]))
-        start = end
-    return pieces
+def _limit(nlp: Language, max_length: int | None) -> int:
+    """The longest text processed whole: ``max_length``, never above the pipeline's own limit (spaCy enforces it)."""
+    if max_length is not None and max_length < 1:
+        raise IsicError(Errors.E006.format(option="max_length", expected="a whole number of characters, 1 or more", value=max_length))
+    return min(max_length or nlp.max_length, nlp.max_length)
 
 
 # --- Rows --------------------------------------------------------------------------
@@ -495,9 +592,31 @@ def _problem_row(problem: InputProblem) -> dict:
     return {column: getattr(problem, column) for column in ERROR_COLUMNS}
 
 
-def _progress_bar(enabled: bool):
-    if not enabled:
-        return None
-    from tqdm import tqdm
+def _with_progress(batches: Iterable[Batch], enabled: bool | None, total: int | None) -> Iterator[Batch]:
+    return with_progress(batches, total, desc="analyse", enabled=enabled, weight=lambda batch: batch.n_records)
 
-    return tqdm(unit=" docs", desc="analyse", leave=False)
+
+def known_total(source: Source) -> int | None:
+    """How many records ``source`` holds, when that is cheap to know (in memory, or JSON Lines files), else ``None``.
+
+    Only for the progress bar: a bad line counts too.
+    """
+    if isinstance(source, pd.DataFrame) or (isinstance(source, list) and not all(isinstance(i, (str, Path)) for i in source)):
+        return len(source)
+    if isinstance(source, (str, Path)):
+        source = [source]
+    if not isinstance(source, list):
+        return None
+    try:
+        files = input_files(source)
+    except IsicError:
+        return None
+    if not files or not all(f.name.endswith((".jsonl", ".jsonl.gz")) for f in files):
+        return None
+    import gzip
+
+    total = 0
+    for file in files:
+        with (gzip.open if file.name.endswith(".gz") else open)(file, "rb") as handle:
+            total += sum(1 for line in handle if line.strip())
+    return total

@@ -75,7 +75,9 @@ class DocCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             self.path = self.folder / f"{self.namespace[:20]}.sqlite"
-            self._db = sqlite3.connect(self.path)
+            # Worker processes share the file: WAL lets them read while one writes; a writer waits its turn.
+            self._db = sqlite3.connect(self.path, timeout=120)
+            self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("CREATE TABLE IF NOT EXISTS docs (key TEXT PRIMARY KEY, doc BLOB NOT NULL)")
             self._db.commit()
         except (OSError, sqlite3.Error) as err:

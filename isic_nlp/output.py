@@ -198,8 +198,12 @@ def column_type(name: str) -> str | None:
     return None
 
 
-def arrow_table(table: pd.DataFrame):
-    """``table`` as a pyarrow Table with the declared column types (see :func:`column_type`)."""
+def arrow_table(table: pd.DataFrame, *, keep_null: bool = False):
+    """``table`` as a pyarrow Table with the declared column types (see :func:`column_type`).
+
+    An undeclared column with no value is text, or with ``keep_null`` of type
+    ``null`` (a batch of a :class:`TableStream`, whose other batches give the type).
+    """
     import pyarrow as pa
 
     kinds = {"int64": pa.int64(), "float64": pa.float64(), "bool": pa.bool_()}
@@ -217,7 +221,7 @@ def arrow_table(table: pd.DataFrame):
                 array = pa.array(series, from_pandas=True)
             except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types: kept as text
                 array = _as_text(pa, series)
-            if pa.types.is_null(array.type) or pa.types.is_large_string(array.type):
+            if (pa.types.is_null(array.type) and not keep_null) or pa.types.is_large_string(array.type):
                 array = array.cast(pa.string())
         elif declared == "string":
             array = _as_text(pa, series)
@@ -262,7 +266,143 @@ def write_table(table: pd.DataFrame, path: str | Path) -> Path:
     )
 
 
+def read_table(path: str | Path) -> pd.DataFrame:
+    """A Parquet table written by isic_nlp: one file, or a folder of part files (``analyse --scheduler``)."""
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    if path.is_dir():
+        parts = sorted(path.glob("*.parquet"))
+        if not parts:
+            return pd.read_parquet(path)
+        return pd.concat([pq.read_table(p).to_pandas() for p in parts], ignore_index=True)
+    return pq.read_table(path).to_pandas()
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+class TableStream:
+    """A table written batch by batch into ``folder``, so that it is never whole in memory.
+
+    ``<name>.parquet`` gets one row group per batch; with ``csv``, ``<name>.csv``
+    gets the same rows. With a fixed ``schema`` (the mentions, the lemmas) each
+    batch goes straight to the files. Without one (the documents, whose columns
+    depend on the records' metadata), each batch waits in a hidden part file and
+    :meth:`close` writes them out cast to one schema: columns in order of first
+    appearance (``last`` ones at the end), and per column the type of its
+    values (a column empty in one batch takes the type of the others; one of
+    mixed types becomes text), as for a table written whole.
+
+    Args:
+        folder: the (temporary) output folder.
+        name: the table's name (``documents``).
+        empty: the table with no row, written if no batch comes.
+    """
+
+    def __init__(self, folder: str | Path, name: str, *, empty, csv: bool = True, schema=None,
+                 last: tuple[str, ...] = ()):
+        self.folder, self.name, self.empty, self.csv, self.schema, self.last = Path(folder), name, empty, csv, schema, last
+        self.parts: list[Path] = []
+        self.rows = 0
+        self._parquet = None
+        self._csv = None
+
+    def write(self, table) -> None:
+        """Add a batch (a pyarrow Table)."""
+        if self.schema is None:
+            import pyarrow.parquet as pq
+
+            part = self.folder / f".{self.name}.parts" / f"{len(self.parts):06d}.parquet"
+            part.parent.mkdir(exist_ok=True)
+            pq.write_table(table, part)
+            self.parts.append(part)
+        else:
+            self._write(table.select(self.schema.names).cast(self.schema))
+        self.rows += table.num_rows
+
+    def _write(self, table) -> None:
+        import pyarrow.parquet as pq
+
+        if self._parquet is None:
+            self._parquet = pq.ParquetWriter(self.folder / f"{self.name}.parquet", table.schema)
+            if self.csv:
+                self._csv = open(self.folder / f"{self.name}.csv", "w", encoding="utf-8", newline="")
+        self._parquet.write_table(table)
+        if self._csv is not None:
+            _csv_rows(table).to_csv(self._csv, index=False, header=self._csv.tell() == 0)
+
+    def close(self) -> dict[str, Path]:
+        """Finish the files; return them by file name."""
+        if self.schema is None and self.parts:
+            import pyarrow.parquet as pq
+
+            schema = unified_schema([pq.read_schema(p) for p in self.parts], self.last)
+            for part in self.parts:
+                self._write(cast_table(pq.read_table(part), schema))
+                part.unlink()
+            shutil.rmtree(self.parts[0].parent, ignore_errors=True)
+        elif self._parquet is None:
+            self._write(self.empty if self.schema is None else self.empty.cast(self.schema))
+        self._parquet.close()
+        if self._csv is not None:
+            self._csv.close()
+        names = [f"{self.name}.parquet", *([f"{self.name}.csv"] if self.csv else [])]
+        return {name: self.folder / name for name in names}
+
+
+def unified_schema(schemas: list, last: tuple[str, ...] = ()):
+    """One schema for tables written in parts: fields in order of first appearance, ``last`` ones at the end.
+
+    A field's type is that of its non-empty parts, promoted (``int64`` and
+    ``float64`` give ``float64``); text if they cannot be promoted, or if every
+    part is empty.
+    """
+    import pyarrow as pa
+
+    types: dict[str, list] = {}
+    for schema in schemas:
+        for field_ in schema:
+            found = types.setdefault(field_.name, [])
+            if not pa.types.is_null(field_.type) and field_.type not in found:
+                found.append(field_.type)
+    names = [n for n in types if n not in last] + [n for n in last if n in types]
+    fields = []
+    for name in names:
+        kind = pa.string()
+        if len(types[name]) == 1:
+            kind = types[name][0]
+        elif types[name]:
+            try:
+                kind = pa.unify_schemas([pa.schema([(name, t)]) for t in types[name]],
+                                        promote_options="permissive").field(name).type
+            except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+                kind = pa.string()
+        fields.append(pa.field(name, kind))
+    return pa.schema(fields)
+
+
+def cast_table(table, schema):
+    """``table`` with the fields of ``schema``: missing columns empty, others cast (to text if need be)."""
+    import pyarrow as pa
+
+    columns = []
+    for field_ in schema:
+        if field_.name not in table.column_names:
+            columns.append(pa.nulls(table.num_rows, field_.type))
+            continue
+        column = table[field_.name]
+        if column.type != field_.type:
+            column = column.cast(field_.type)
+        columns.append(column)
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _csv_rows(table) -> pd.DataFrame:
+    """A batch for the CSV file: whole numbers stay whole where some are missing (``2002``, not ``2002.0``)."""
+    import pyarrow as pa
+
+    return table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)

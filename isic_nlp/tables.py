@@ -62,6 +62,7 @@ __all__ = [
     "RESERVED",
     "RecordTables",
     "Tables",
+    "count_columns",
     "count_names",
     "documents_table",
     "excluded_flags",
@@ -142,6 +143,11 @@ def excluded_flags(nlp: Language) -> list[str]:
 def count_names(groups: dict[str, str]) -> list[str]:
     """Labels, then their groups: the ``<name>`` of the ``n_<name>`` and ``rate_<name>`` columns."""
     return [*groups, *dict.fromkeys(groups.values())]
+
+
+def count_columns(groups: dict[str, str]) -> list[str]:
+    """The ``n_<name>`` then ``rate_<name>`` columns of ``documents``, in their order."""
+    return [f"{kind}_{name}" for kind in ("n", "rate") for name in count_names(groups)]
 
 
 def mention_key(unit: str) -> str:
@@ -311,7 +317,7 @@ def unit_lemmas(chunks: list[tuple[int, Doc]], units: list[Unit], first_row: int
 
 def documents_table(rows: list[dict], groups: dict[str, str]) -> pd.DataFrame:
     """Unit rows -> DataFrame with metadata first and a fixed set of count columns."""
-    counts = [f"{kind}_{name}" for kind in ("n", "rate") for name in count_names(groups)]
+    counts = count_columns(groups)
     meta = list(dict.fromkeys(key for row in rows for key in row if key not in counts and key not in RESERVED))
     table = pd.DataFrame(rows, columns=["id", *UNIT_COLUMNS, *meta, "n_chars", "n_tokens", *counts])
     # Rates are floats even in an empty table or when every unit is empty.

@@ -354,14 +354,45 @@ def test_kwic_unknown_label(nlp_test_fast):
         isic_nlp.kwic(KWIC_RECORDS, "participations", nlp=nlp_test_fast)
 
 
-def test_two_processes_give_the_tables_of_one(nlp_fast):
+PROCESS_TEXTS = [
+    "Le conseil de la vie sociale associe les usagers.", "Le bénéficiaire a droit à un accompagnement.",
+    "Le conseil de la vie sociale n'est pas réuni.", "Les organisations syndicales négocient un accord collectif.",
+    "Article 1\nLe comité social et économique est consulté.\nArticle 2\nLe projet personnalisé est signé.",
+]
+
+
+@pytest.mark.parametrize("unit", ["document", "alinea"])
+def test_two_processes_give_the_tables_of_one(nlp_fast, bad_corpus, tmp_path, monkeypatch, unit):
+    """Workers build the rows: same rows in the same order, with many small chunks, split texts and bad input."""
     import pandas as pd
 
-    records = [{"id": f"d{i}", "text": text} for i, text in enumerate([
-        "Le conseil de la vie sociale associe les usagers.", "Le bénéficiaire a droit à un accompagnement.",
-        "Le conseil de la vie sociale n'est pas réuni.", "Les organisations syndicales négocient un accord collectif.",
-    ] * 5)]
-    one = isic_nlp.analyse(records, nlp=nlp_fast, n_process=1, lemmas=True)
-    two = isic_nlp.analyse(records, nlp=nlp_fast, n_process=2, lemmas=True)
-    for table in ("documents", "mentions", "lemmas"):
+    import isic_nlp.parallel
+
+    monkeypatch.setattr(isic_nlp.parallel, "CHUNK_CHARS", 120)  # a chunk of one to three records
+    (tmp_path / "more.jsonl").write_text("".join(
+        json.dumps({"id": f"d{i}", "text": text, "year": 2000 + i % 3, **({"extra": "x"} if i == 7 else {})},
+                   ensure_ascii=False) + "\n"
+        for i, text in enumerate(PROCESS_TEXTS * 5)), encoding="utf-8")
+    inputs = [str(bad_corpus.folder), str(tmp_path / "more.jsonl")]
+    one = isic_nlp.analyse(inputs, nlp=nlp_fast, n_process=1, lemmas=True, texts=True, unit=unit, max_length=200)
+    two = isic_nlp.analyse(inputs, nlp=nlp_fast, n_process=2, lemmas=True, texts=True, unit=unit, max_length=200)
+    assert len(one.documents) > 25 and len(one.mentions) > 30 and len(one.errors) > 5
+    for table in ("documents", "mentions", "lemmas", "texts", "errors"):
         pd.testing.assert_frame_equal(getattr(one, table), getattr(two, table))
+    for key in ("counts", "normalisation", "unit"):
+        assert one.manifest[key] == two.manifest[key]
+
+
+def test_two_processes_share_the_doc_cache(nlp_fast, tmp_path):
+    import pandas as pd
+
+    records = [{"id": f"d{i}", "text": text} for i, text in enumerate(PROCESS_TEXTS * 3)]
+    fresh = isic_nlp.analyse(records, nlp=nlp_fast, n_process=1)
+    first = isic_nlp.analyse(records, nlp=nlp_fast, n_process=2, cache=tmp_path)
+    again = isic_nlp.analyse(records, nlp=nlp_fast, n_process=2, cache=tmp_path)
+    # Repeated texts may be analysed by both workers before either has stored them: at least one miss each.
+    assert first.manifest["cache"]["hits"] + first.manifest["cache"]["misses"] == 15
+    assert again.manifest["cache"] == {**first.manifest["cache"], "hits": 15, "misses": 0}
+    for result in (first, again):
+        for table in ("documents", "mentions"):
+            pd.testing.assert_frame_equal(getattr(fresh, table), getattr(result, table))

@@ -121,7 +121,7 @@ def classify(
     pipeline: str | None = None,
     clf: Classifier | None = None,
     unit: str = "document",
-    progress: bool = False,
+    progress: bool | None = None,
 ) -> tuple[pd.DataFrame, list[InputProblem]]:
     """One row per unit: ``id``, its metadata, ``frame``, ``p_<frame>``, ``modes``, ``p_<mode>``.
 

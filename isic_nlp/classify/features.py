@@ -36,6 +36,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from spacy.language import Language
 
 from ..components.extensions import CONTEXT_FLAGS
+from ..progress import with_progress
 from ..tables import count_names, extract_tables, label_groups, mention_key
 
 FLAGS = (*CONTEXT_FLAGS, "false_friend")
@@ -106,7 +107,8 @@ def unit_features(
 def profile_table(texts: Iterable[str], nlp: Language, *, batch_size: int = 64) -> pd.DataFrame:
     """One row per text: ``text`` and the numeric profile columns, for the model's X (one spaCy pass)."""
     texts = list(texts)
-    tables = extract_tables(nlp.pipe(texts, batch_size=batch_size), nlp)
+    docs = with_progress(nlp.pipe(texts, batch_size=batch_size), len(texts), desc="spaCy", unit=" texts")
+    tables = extract_tables(docs, nlp)
     unit_texts = pd.DataFrame({"id": tables.documents["id"], "text": texts})
     return unit_features(tables.documents, tables.mentions, unit_texts, label_groups(nlp))
 

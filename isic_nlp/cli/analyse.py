@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
@@ -10,10 +9,11 @@ import typer
 from ..analysis import analyse, kwic
 from ..corpus.readers import InputProblem
 from ..corpus.versions import snapshot_records
-from ..output import check_output_folder, write_table
+from ..output import write_table
+from ..progress import set_progress
 from ..shipped import data_file
 from ..corpus.decoding import set_limits
-from .app import INPUT_FORMATS, MaxFileOpt, MaxRecordOpt, Unit, app
+from .app import INPUT_FORMATS, MaxFileOpt, MaxRecordOpt, QuietOpt, Unit, app
 
 DEMO_CORPUS = data_file("corpora", "demo.jsonl.gz")
 DEMO_NOTICE = ("This is the demo corpus: a small sample drawn to try the tool (stratified by collection and period, "
@@ -54,12 +54,16 @@ def analyse_cli(
     cache: Path = typer.Option(None, "--cache", help="Keep the tokens, lemmas and sentences of every text in this folder "
                                "('auto': the user cache folder), so that a re-run after a lexicon edit only re-runs the "
                                "lexicon components. Same results."),
+    scheduler: str = typer.Option(None, "--scheduler", help="Run on Dask: threads, processes, or dask://HOST:PORT (a "
+                                  "cluster; the output folder must be on a file system every worker sees). One "
+                                  "Parquet file per partition in documents.parquet/ and mentions.parquet/; no CSV."),
+    quiet: bool = QuietOpt,
     max_record_bytes: int = MaxRecordOpt,
     max_file_bytes: int = MaxFileOpt,
 ) -> None:
     """Find every framing and ISIC-mode mention; write documents, mentions, errors and manifest tables."""
     set_limits(max_record_bytes, max_file_bytes)  # over ISIC_NLP_MAX_*_BYTES
-    check_output_folder(out)  # before the analysis, not after it
+    set_progress(False if quiet else "auto")
     result = analyse(
         snapshot_records(inputs, in_force_on) if in_force_on else [str(p) for p in inputs],
         text_field=text_field,
@@ -68,12 +72,12 @@ def analyse_cli(
         pipeline=_pipeline(pipeline, lexicon),
         n_process=n_process,
         max_length=max_length,
-        progress=sys.stderr.isatty(),
         unit=Unit(unit).value,
         lemmas=lemmas,
+        out=out,  # written as the documents are analysed (checked before the analysis)
+        scheduler=scheduler,
     )
-    written = result.write(out)
-    typer.echo(f"Tables in {out}/: " + ", ".join(sorted(p.name for p in written.values())))
+    typer.echo(f"Tables in {out}/: " + ", ".join(sorted([*result.manifest["outputs"], "manifest.json"])))
     if result.manifest["counts"]["errors"]:
         typer.echo(f"See {out / 'errors.csv'} for the records that could not be used.")
     if in_force_on:
@@ -129,7 +133,7 @@ def demo_cli(
     typer.echo(f"Analysing the demo corpus {DEMO_CORPUS} with the '{pipeline}' pipeline...")
     typer.echo(f"Open {out / 'documents.csv'} (one row per document) and {out / 'mentions.csv'} (one row per mention).")
     analyse_cli(inputs=[DEMO_CORPUS], out=out, pipeline=pipeline, n_process=1, lexicon=[], max_length=None, unit="document",
-                lemmas=False, text_field="text", id_field="id", in_force_on=None, cache=None,
+                lemmas=False, text_field="text", id_field="id", in_force_on=None, cache=None, scheduler=None, quiet=False,
                 max_record_bytes=None, max_file_bytes=None)
     typer.echo("Writing the framing-trend report of the demo corpus (5-year periods, by doc_type)...")
     trend_report([DEMO_CORPUS], out / "trend-report", by="5", facet="doc_type", pipeline=pipeline, notice=DEMO_NOTICE)

@@ -48,3 +48,6 @@ INPUT_FORMATS = (
     "TXM folders (metadata.csv + .txt or XML-TEI files), TEI files (.xml), DILA LEGI/JORF/KALI XML (.xml, "
     "or a .tar.gz archive, streamed), article-version files (casf-versions.jsonl.gz)."
 )
+
+#: ``--quiet`` of every long command: no progress bar (there is none when stderr is not a terminal).
+QuietOpt = typer.Option(False, "--quiet", "-q", help="No progress bar (there is none anyway when stderr is not a terminal).")

@@ -10,7 +10,8 @@ import typer
 
 from ..corpus.readers import InputProblem
 from ..output import write_atomic, write_table
-from .app import app
+from ..progress import set_progress
+from .app import QuietOpt, app
 
 LabelsArg = typer.Argument(
     ...,
@@ -82,8 +83,10 @@ def train_cli(
                                    "JSON Lines/CSV with text and frame): retrain on the shipped labels (or LABELS) plus "
                                    "these, and report the gain on a held-out part of them. Repeatable."),
     holdout: float = typer.Option(0.3, "--holdout", help="With --add: the share of your labels held out to measure the gain."),
+    quiet: bool = QuietOpt,
 ) -> None:
     """Train the frame and ISIC-mode classifier; write the model and its sidecar."""
+    set_progress(False if quiet else "auto")
     from ..classify.api import adapt, train
 
     if add:
@@ -193,8 +196,10 @@ def classify_cli(
     unit: str = typer.Option(
         "document", "--unit", "-u", help="Classify each document, article or alinea (ids as in `analyse --unit`)."
     ),
+    quiet: bool = QuietOpt,
 ) -> None:
     """Frame and ISIC modes of every unit, with probabilities; one row per unit."""
+    set_progress(False if quiet else "auto")
     from ..classify.api import classify
 
     if out.suffix.lower() not in (".csv", ".tsv", ".parquet"):

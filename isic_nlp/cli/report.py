@@ -9,7 +9,8 @@ from pathlib import Path
 
 import typer
 
-from .app import INPUT_FORMATS, app
+from ..progress import set_progress
+from .app import INPUT_FORMATS, QuietOpt, app
 from .classify import _show_warnings
 
 report_app = typer.Typer(help="Framing trends over time, and comparisons between groups, as HTML/Markdown reports with tables and charts.",
@@ -58,8 +59,10 @@ def trend_cli(
     examples: int = ExamplesOpt,
     pipeline: str = PipelineOpt,
     model: Path = ModelOpt,
+    quiet: bool = QuietOpt,
 ) -> None:
     """Framing per period with intervals, and the trend of each frame, as a report."""
+    set_progress(False if quiet else "auto")
     trend_report(inputs, out, by=by, facet=facet, unit=unit, date_field=date_field, date_meaning=date_meaning,
                  min_units=min_units, min_periods=min_periods, min_clusters=min_clusters, cluster=cluster,
                  codification=codification, labels=_labels(labels), in_force_on=in_force_on,
@@ -90,8 +93,10 @@ def compare_cli(
     examples: int = ExamplesOpt,
     pipeline: str = PipelineOpt,
     model: Path = ModelOpt,
+    quiet: bool = QuietOpt,
 ) -> None:
     """Frame shares, tests, effect sizes and keyness of groups, as a report."""
+    set_progress(False if quiet else "auto")
     from ..reports import compare
 
     _run(lambda: compare(_inputs(inputs, in_force_on), by=by, unit=unit, date_field=date_field, min_count=min_count,

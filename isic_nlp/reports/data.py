@@ -97,7 +97,7 @@ def load_report_data(
     unit: str = "document",
     pipeline: str | None = None,
     model: str | Path | None = None,
-    progress: bool = False,
+    progress: bool | None = None,
 ) -> ReportData:
     """Units, mentions and lemmas of corpora or of earlier ``analyse``/``classify`` outputs.
 

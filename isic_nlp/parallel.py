@@ -1,0 +1,249 @@
+"""Analysing records in chunks: in this process, or in worker processes that return rows, not Docs.
+
+:func:`isic_nlp.analysis.analyse` cuts the records into *chunks* (about
+:data:`CHUNK_CHARS` characters, never across two input files) and turns each
+chunk into a :class:`Batch` of table rows with :func:`analyse_chunk`: the
+spaCy pipeline, then the table builder (:func:`isic_nlp.tables.record_tables`).
+With ``n_process > 1`` the chunks go to a :class:`concurrent.futures.ProcessPoolExecutor`
+whose workers load the pipeline once (inherited through ``fork`` where the
+system has it, else pickled once per worker) and send back plain rows, so the
+main process only reads the inputs and concatenates. Chunks come back in
+input order, so the tables are those of one process, row for row.
+
+With a Doc cache (``analyse(..., cache=DIR)``) each worker opens the same
+SQLite file (WAL journal, waits when another worker writes): cached texts
+skip the linguistic components in whichever worker gets them.
+
+Example:
+    >>> import isic_nlp
+    >>> from isic_nlp.corpus.records import Record
+    >>> nlp = isic_nlp.load("fast")
+    >>> batch = analyse_chunk([Record("a", "Le conseil de la vie sociale associe les usagers.", {}, "<x>", 1)],
+    ...                       nlp, label_groups(nlp))
+    >>> batch.n_records, batch.units[0]["n_participation"], batch.mentions[0]["text"]
+    (1, 1, 'conseil de la vie sociale')
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from spacy.language import Language
+
+from .cache import DocCache
+from .components.normalizer import add_counts
+from .corpus.readers import InputProblem, Record
+from .output import arrow_table
+from .tables import documents_table, label_groups, lemma_table, mentions_table, record_tables
+
+__all__ = ["CHUNK_CHARS", "Batch", "ChunkSettings", "analyse_chunk", "chunks_of", "run_chunks", "split_text"]
+
+#: Characters of text per chunk: a few tenths of a second of ``fast``, a few seconds of ``accurate``.
+CHUNK_CHARS = 200_000
+#: Records per chunk at most (many tiny records).
+CHUNK_RECORDS = 2_000
+
+
+@dataclass
+class ChunkSettings:
+    """What every chunk is analysed with (sent once to each worker)."""
+
+    unit: str = "document"
+    lemmas: bool = False
+    texts: bool = False
+    limit: int = 1_000_000
+    batch_size: int | None = None
+    cache: str | None = None
+    #: Send back pyarrow tables (``Batch.tables``) rather than rows: for writing to a folder as the batches come.
+    arrow: bool = False
+
+
+@dataclass
+class Batch:
+    """The rows of a chunk of records, in input order.
+
+    ``lemmas`` holds ``(row, lemma hash)`` pairs, ``row`` counted from the
+    batch's first unit; ``lemma_names`` names every hash, so the main process
+    needs no worker's vocabulary.
+    """
+
+    units: list[dict] = field(default_factory=list)
+    mentions: list[dict] = field(default_factory=list)
+    lemmas: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    lemma_names: dict[int, str] = field(default_factory=dict)
+    texts: list[str] = field(default_factory=list)
+    n_records: int = 0
+    n_tokens: int = 0
+    normalisation: dict[str, int] = field(default_factory=dict)
+    cache_hits: int = 0
+    cache_misses: int = 0
+    n_units: int = 0
+    n_mentions: int = 0
+    n_counted: int = 0
+    tables: dict[str, Any] = field(default_factory=dict)
+
+    def add_counts(self, other: Batch) -> None:
+        """Add the counts of ``other`` to this batch's (a run's totals)."""
+        for name in ("n_records", "n_tokens", "cache_hits", "cache_misses", "n_units", "n_mentions", "n_counted"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for kind, n in other.normalisation.items():
+            self.normalisation[kind] = self.normalisation.get(kind, 0) + n
+
+
+def split_text(text: str, limit: int) -> list[tuple[int, str]]:
+    """Cut ``text`` into ``(offset, piece)`` of at most ``limit`` characters, at line breaks if possible.
+
+    Example:
+        >>> split_text("ab\\ncd\\nef", 5)
+        [(0, 'ab\\ncd'), (5, '\\nef')]
+    """
+    if len(text) <= limit:
+        return [(0, text)]
+    pieces = []
+    start = 0
+    while start < len(text):
+        end = min(start + limit, len(text))
+        if end < len(text):
+            # A break right at the limit starts the next piece, so look up to end + 1.
+            cut = text.rfind("\n", start + 1, end + 1)
+            if cut <= start:
+                cut = text.rfind(" ", start + 1, end + 1)
+            if cut > start:
+                end = cut
+        pieces.append((start, text[start:end]))
+        start = end
+    return pieces
+
+
+def chunks_of(
+    items: Iterable[Record | InputProblem], problems: list[InputProblem], limit: int,
+    chunk_chars: int | None = None,
+) -> Iterator[list[Record]]:
+    """Lists of records of about ``chunk_chars`` characters, never across two files.
+
+    Input problems, and a ``W202`` warning for each text longer than ``limit``
+    (it will be split), are appended to ``problems`` as the records are read.
+    """
+    chunk_chars = chunk_chars or CHUNK_CHARS
+    chunk: list[Record] = []
+    size = 0
+    for item in items:
+        if isinstance(item, InputProblem):
+            problems.append(item)
+            continue
+        if chunk and (item.file != chunk[-1].file or size >= chunk_chars or len(chunk) >= CHUNK_RECORDS):
+            yield chunk
+            chunk, size = [], 0
+        if len(item.text) > limit:
+            n_chunks = len(split_text(item.text, limit))
+            problems.append(InputProblem.from_code(item.file, item.line, item.id, "W202", n_chars=len(item.text),
+                                                   n_chunks=n_chunks, max_length=limit))
+        chunk.append(item)
+        size += len(item.text)
+    if chunk:
+        yield chunk
+
+
+def analyse_chunk(
+    records: list[Record], nlp: Language, groups: dict[str, str], settings: ChunkSettings | None = None,
+    cache: DocCache | None = None,
+) -> Batch:
+    """Run ``nlp`` (through ``cache`` if given) over ``records`` and build their table rows."""
+    settings = settings or ChunkSettings()
+    pieces = [(piece, (index, offset)) for index, record in enumerate(records)
+              for offset, piece in split_text(record.text, settings.limit)]
+    if cache is not None:
+        hits, misses = cache.hits, cache.misses
+        docs = list(cache.pipe(pieces, batch_size=settings.batch_size))
+        hits, misses = cache.hits - hits, cache.misses - misses
+    else:
+        docs = list(nlp.pipe(pieces, as_tuples=True, batch_size=settings.batch_size))
+        hits = misses = 0
+    per_record: list[list] = [[] for _ in records]
+    for doc, (index, offset) in docs:
+        per_record[index].append((offset, doc))
+    batch = Batch(n_records=len(records), cache_hits=hits, cache_misses=misses)
+    for record, chunks in zip(records, per_record):
+        part = record_tables(record, chunks, groups, unit=settings.unit, lemmas=settings.lemmas,
+                             first_row=len(batch.units))
+        batch.units.extend(part.units)
+        batch.mentions.extend(part.mentions)
+        if part.lemmas is not None:
+            batch.lemmas.append(part.lemmas)
+        if settings.texts:
+            batch.texts.extend(part.texts)
+        batch.n_tokens += part.n_tokens
+    add_counts(batch.normalisation, (doc for doc, _ in docs))
+    batch.n_units, batch.n_mentions = len(batch.units), len(batch.mentions)
+    batch.n_counted = sum(1 for row in batch.mentions if row["counted"])
+    if settings.arrow:
+        return _as_arrow(batch, nlp, groups, settings)
+    if settings.lemmas:
+        hashes = np.unique(np.concatenate([h for _, h in batch.lemmas])) if batch.lemmas else []
+        batch.lemma_names = {int(h): nlp.vocab.strings[int(h)] for h in hashes}
+    return batch
+
+
+def _as_arrow(batch: Batch, nlp: Language, groups: dict[str, str], settings: ChunkSettings) -> Batch:
+    """The batch's rows as pyarrow tables (declared column types; metadata types given by the rows)."""
+    documents = documents_table(batch.units, groups)
+    batch.tables["documents"] = arrow_table(documents, keep_null=True)
+    batch.tables["mentions"] = arrow_table(mentions_table(batch.mentions))
+    if settings.lemmas:
+        batch.tables["lemmas"] = arrow_table(lemma_table(batch.lemmas, documents["id"], nlp))
+    batch.units, batch.mentions, batch.lemmas = [], [], []
+    return batch
+
+
+# --- Worker processes ------------------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(nlp: Language, settings: ChunkSettings) -> None:
+    """Runs once in each worker process: keep the pipeline (and open the cache) for every chunk."""
+    _WORKER.update(nlp=nlp, groups=label_groups(nlp), settings=settings,
+                   cache=DocCache(settings.cache, nlp) if settings.cache is not None else None)
+
+
+def _work(records: list[Record]) -> Batch:
+    return analyse_chunk(records, _WORKER["nlp"], _WORKER["groups"], _WORKER["settings"], _WORKER["cache"])
+
+
+def run_chunks(
+    chunks: Iterable[list[Record]], nlp: Language, settings: ChunkSettings, n_process: int = 1,
+    cache: DocCache | None = None,
+) -> Iterator[Batch]:
+    """The :class:`Batch` of every chunk, in order: here, or in ``n_process`` worker processes.
+
+    At most ``2 × n_process`` chunks are in flight, so memory does not grow
+    with the corpus. In workers, ``settings.cache`` (a folder) opens the cache;
+    here, ``cache`` is used.
+    """
+    groups = label_groups(nlp)
+    if n_process == 1:
+        for records in chunks:
+            yield analyse_chunk(records, nlp, groups, settings, cache)
+        return
+    # fork: each worker inherits the loaded pipeline, nothing is pickled; elsewhere it is pickled once per worker.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(n_process, mp_context=context, initializer=_start_worker,
+                             initargs=(nlp, settings)) as pool:
+        pending: deque[Future] = deque()
+        try:
+            for records in chunks:
+                pending.append(pool.submit(_work, records))
+                if len(pending) >= 2 * n_process:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
