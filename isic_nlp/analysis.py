@@ -254,7 +254,7 @@ def analyse(
                 option="scheduler", expected="given with out (the tables are written by the workers), "
                 "without texts and n_process (the scheduler's workers replace them)", value=scheduler))
     if out is not None:
-        check_output_folder(out)  # before any work
+        check_output_folder(out, _paths(source))  # before any work
     # Inputs are checked before the (slower) pipeline is loaded.
     items, inputs = records_from_source(source, text_field, id_field)
     nlp = _resolve_nlp(pipeline, nlp)
@@ -620,3 +620,9 @@ def known_total(source: Source) -> int | None:
         with (gzip.open if file.name.endswith(".gz") else open)(file, "rb") as handle:
             total += sum(1 for line in handle if line.strip())
     return total
+
+
+def _paths(source) -> list:
+    """The file paths among ``source`` (a path, or a list with paths among records)."""
+    items = source if isinstance(source, (list, tuple)) else [source]
+    return [item for item in items if isinstance(item, (str, Path))]

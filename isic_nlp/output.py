@@ -18,7 +18,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -52,24 +52,71 @@ def write_atomic(path: str | Path, content: str | bytes | None = None, *, writer
     return path
 
 
-def check_output_folder(path: str | Path) -> Path:
+def check_output_folder(path: str | Path, inputs: Iterable[str | Path] = ()) -> Path:
     """Check, before any work, that ``path`` can receive a run's outputs; a coded error says why not.
 
     It can if it does not exist (its parent is created), or is a folder that is
-    empty or holds an earlier isic_nlp output (a ``manifest.json`` of ours): that
-    folder is then replaced whole at the end of the run.
+    empty or holds only an earlier isic_nlp output (a ``manifest.json`` of ours,
+    and nothing the run did not write: see :func:`foreign_entries`): that folder
+    is then replaced whole at the end of the run. A folder that holds one of the
+    run's ``inputs`` (a report reading the analysis folder it would replace) is refused.
     """
     path = Path(path)
     if path.exists() and not path.is_dir():
         raise IsicError(Errors.E008.format(path=path, reason="it is a file, not a folder"))
-    if path.is_dir() and any(path.iterdir()) and not _ours(path):
-        raise IsicError(Errors.E008.format(
-            path=path, reason="it is not empty and holds no isic_nlp output (no manifest.json of ours): "
-            "choose a new folder, or empty it (the run replaces its output folder whole)"))
+    for item in inputs:
+        try:
+            inside = Path(item).resolve().is_relative_to(path.resolve())
+        except (OSError, RuntimeError, ValueError):
+            continue
+        if inside:
+            raise IsicError(Errors.E008.format(
+                path=path, reason=f"it holds an input of this run ({item}), which the run would replace: "
+                "write the outputs to another folder"))
+    if path.is_dir() and any(path.iterdir()):
+        if not _ours(path):
+            raise IsicError(Errors.E008.format(
+                path=path, reason="it is not empty and holds no isic_nlp output (no manifest.json of ours): "
+                "choose a new folder, or empty it (the run replaces its output folder whole)"))
+        foreign = foreign_entries(path)
+        if foreign:
+            shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+            raise IsicError(Errors.E008.format(
+                path=path, reason=f"it holds files that isic_nlp did not write ({shown}), which replacing the "
+                "folder would delete: move them, or choose a new folder"))
     parent = make_folder(path.parent)
     if not os.access(parent, os.W_OK):
         raise IsicError(Errors.E005.format(path=path, reason=f"the folder {parent} is not writable"))
     return path
+
+
+#: The entries a run wrote into its output folder (written last, inside the folder).
+CONTENTS_FILE = ".isic_nlp_contents.json"
+# Folders written before the contents record: only such files (and ``*.parquet`` folders) count as ours.
+_LEGACY_SUFFIXES = (".csv", ".tsv", ".parquet", ".json", ".html", ".md", ".png", ".svg", ".xlsx", ".css")
+
+
+def foreign_entries(folder: Path) -> list[str]:
+    """Names of the entries of an earlier output ``folder`` that its run did not write (sorted).
+
+    A run records its entries in :data:`CONTENTS_FILE`; a folder without that
+    record (an older version's) may hold only output files (``.csv``,
+    ``.parquet``, ``.json``, ``.html``, ``.md``, images...) and ``*.parquet`` folders.
+    """
+    entries = sorted(p.name for p in folder.iterdir() if p.name != CONTENTS_FILE)
+    try:
+        recorded = set(json.loads((folder / CONTENTS_FILE).read_text(encoding="utf-8"))["entries"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return [name for name in entries if not _legacy_output(folder / name)]
+    return [name for name in entries if name not in recorded]
+
+
+def _legacy_output(path: Path) -> bool:
+    if path.is_symlink():
+        return False
+    if path.is_dir():
+        return path.suffix == ".parquet"
+    return path.suffix in _LEGACY_SUFFIXES
 
 
 def _ours(folder: Path) -> bool:
@@ -97,6 +144,8 @@ def output_folder(path: str | Path) -> Iterator[Path]:
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
         try:
             yield tmp
+            entries = sorted(p.name for p in tmp.iterdir())
+            (tmp / CONTENTS_FILE).write_text(json.dumps({"entries": entries}) + "\n", encoding="utf-8")
             old = path.parent / f".{path.name}.{os.getpid()}.old"
             if path.exists():
                 os.rename(path, old)

@@ -127,3 +127,10 @@ def test_kwic_prints_one_line_per_mention_with_why_it_is_not_counted(runs, bad_c
     assert stderr[1].startswith(
         f"6 input records could not be used (first: {bad_corpus.folder / 'binary.jsonl'}: binary file"
     )
+
+
+def test_python_dash_m_is_the_command():
+    # For notebooks and environments where the console script is not on PATH.
+    result = subprocess.run([sys.executable, "-m", "isic_nlp", "--help"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "analyse" in result.stdout and "report" in result.stdout

@@ -80,3 +80,16 @@ def test_french_label_names_and_suggestions(nlp_fast):
     assert len(result.kwic("collectif")) > 0
     with pytest.raises(IsicError, match=r"Did you mean: rights\?"):
         result.kwic("rigths")
+
+
+def test_terminal_lines_keep_the_words_nearest_the_match():
+    from isic_nlp.cli.analyse import kwic_line
+
+    left = "Les dispositions du présent article ne sont pas applicables aux ressortissants d'un Etat membre de la"
+    row = {"doc_id": "casf:R422-2", "left": left, "match": "Communauté européenne", "right": " ou d'un autre Etat partie",
+           "entry_id": "x.y", "counted": False, "flags": "negation"}
+    line = kwic_line(row)
+    assert line.split("\t")[1].endswith("Etat membre de la [Communauté européenne]  ou d'un autre Etat partie" + " " * 34)
+    assert "dispositions" not in line  # the far end of the left context is cut, not the near one
+    assert line.endswith("\tx.y  [not counted: negation]")
+    assert kwic_line({**row, "left": "court", "counted": None, "entry_id": None}).split("\t")[1].startswith(" " * 55 + "court [")

@@ -12,7 +12,7 @@ import pytest
 
 import isic_nlp
 from isic_nlp.errors import IsicError
-from isic_nlp.output import check_output_folder, output_folder
+from isic_nlp.output import CONTENTS_FILE, check_output_folder, output_folder
 
 
 def _run(nlp, texts, lemmas=False):
@@ -26,10 +26,11 @@ def test_a_new_run_replaces_the_whole_folder(tmp_path, nlp_fast):
     _run(nlp_fast, ["Un autre texte.", "Et un autre."]).write(out)
     # The earlier run's lemmas.parquet is gone with it: reports cannot read a stale table.
     assert sorted(p.name for p in out.iterdir()) == [
-        "documents.csv", "documents.parquet", "errors.csv", "manifest.json", "mentions.csv", "mentions.parquet"]
+        CONTENTS_FILE, "documents.csv", "documents.parquet", "errors.csv", "manifest.json", "mentions.csv",
+        "mentions.parquet"]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["counts"]["documents"] == 2 and set(manifest["outputs"]) == {
-        p.name for p in out.iterdir() if p.name != "manifest.json"}
+        p.name for p in out.iterdir() if p.name not in ("manifest.json", CONTENTS_FILE)}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no lock, temporary or old folder left
 
 
@@ -54,6 +55,45 @@ def test_a_folder_of_other_files_is_refused_before_any_work(tmp_path):
     with pytest.raises(IsicError, match="E008"):
         check_output_folder(tmp_path / "file")
     assert (tmp_path / "mine" / "notes.txt").read_text() == "my notes"
+
+
+def test_files_added_to_an_earlier_output_are_never_deleted(tmp_path, nlp_fast):
+    out = tmp_path / "out"
+    _run(nlp_fast, ["Le conseil de la vie sociale."]).write(out)
+    (out / "notes.txt").write_text("my notes")
+    (out / "trend-report").mkdir()
+    with pytest.raises(IsicError, match=r"E008.*did not write \(notes.txt, trend-report\)"):
+        _run(nlp_fast, ["Un autre texte."]).write(out)
+    assert (out / "notes.txt").read_text() == "my notes" and (out / "trend-report").is_dir()
+    # Without them, the folder is replaced as before.
+    (out / "notes.txt").unlink()
+    (out / "trend-report").rmdir()
+    _run(nlp_fast, ["Un autre texte."]).write(out)
+    assert json.loads((out / "manifest.json").read_text())["counts"]["documents"] == 1
+
+
+def test_an_older_output_without_contents_record_is_replaced_only_if_it_holds_outputs(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.json").write_text(json.dumps({"isic_nlp_version": "0.9"}))
+    (out / "documents.csv").write_text("id\n")
+    (out / "mentions.parquet").mkdir()  # a partitioned table
+    assert check_output_folder(out) == out
+    (out / "analyse.log").write_text("mine")
+    with pytest.raises(IsicError, match="analyse.log"):
+        check_output_folder(out)
+
+
+def test_a_folder_holding_an_input_of_the_run_is_refused(tmp_path, nlp_fast):
+    data = tmp_path / "analysis"
+    _run(nlp_fast, ["Le conseil de la vie sociale."]).write(data)
+    with pytest.raises(IsicError, match="E008.*holds an input"):
+        check_output_folder(data, [data])
+    with pytest.raises(IsicError, match="E008.*holds an input"):
+        check_output_folder(tmp_path, [data / "documents.csv"])
+    with pytest.raises(IsicError, match="E008.*holds an input"):
+        isic_nlp.analyse(str(data / "documents.csv"), nlp=nlp_fast, out=data)
+    assert check_output_folder(tmp_path / "elsewhere", [data]) == tmp_path / "elsewhere"
 
 
 def test_a_second_writer_is_refused(tmp_path):

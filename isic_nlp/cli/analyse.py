@@ -85,6 +85,16 @@ def analyse_cli(
     typer.echo(result.summary())
 
 
+def kwic_line(row: dict, width: int = 60) -> str:
+    """One KWIC row for the terminal: the ``width`` characters nearest the match on each side
+    (a negation cue is often just before it), the lexicon entry, and why it is not counted."""
+    counted = row.get("counted")
+    mark = "" if counted is None or counted else f"  [not counted: {row['flags']}]"
+    entry = f"\t{row['entry_id']}" if row.get("entry_id") is not None else ""
+    left, right = row["left"][-width:], row["right"][:width]
+    return f"{row['doc_id']}\t{left:>{width}} [{row['match']}] {right:<{width}}{entry}{mark}"
+
+
 @app.command("kwic")
 def kwic_cli(
     inputs: list[Path] = InputsArg,
@@ -108,10 +118,8 @@ def kwic_cli(
         write_table(lines, out)
         typer.echo(f"{len(lines):,} lines written to {out}")
     else:
-        for row in lines.itertuples():
-            mark = "" if row.counted is None or row.counted else f"  [not counted: {row.flags}]"
-            entry = f"\t{row.entry_id}" if row.entry_id is not None else ""
-            typer.echo(f"{row.doc_id}\t{row.left:>60.60} [{row.match}] {row.right:<60.60}{entry}{mark}")
+        for row in lines.to_dict("records"):
+            typer.echo(kwic_line(row))
         what = f"'{label}'" if label is not None else f"lemma '{lemma}'" if lemma is not None else f"'{phrase}'"
         typer.echo(f"{len(lines):,} {'mentions' if label is not None else 'occurrences'} of {what}.", err=True)
     errors = [p for p in problems if p.severity == "error"]

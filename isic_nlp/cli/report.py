@@ -73,7 +73,7 @@ def trend_report(inputs: list[Path], out: Path, in_force_on: str | None = None, 
     """Compute and write a trend report (also the last step of ``isic-nlp demo``)."""
     from ..reports import trend
 
-    _run(lambda: trend(_inputs(inputs, in_force_on), **options), out)
+    _run(lambda: trend(_inputs(inputs, in_force_on), **options), out, inputs)
 
 
 @report_app.command("compare")
@@ -101,7 +101,7 @@ def compare_cli(
 
     _run(lambda: compare(_inputs(inputs, in_force_on), by=by, unit=unit, date_field=date_field, min_count=min_count,
                          cluster=cluster, labels=_labels(labels), seed=seed, n_boot=n_boot, examples=examples,
-                         pipeline=pipeline, model=model), out)
+                         pipeline=pipeline, model=model), out, inputs)
 
 
 def _inputs(inputs: list[Path], in_force_on: str | None = None) -> list:
@@ -125,13 +125,13 @@ def _labels(path: Path | None):
     return sheet.labels
 
 
-def _run(make, out: Path) -> None:
+def _run(make, out: Path, inputs: list[Path]) -> None:
     """Compute the report (showing its warnings), write it, and say where it is."""
     from ..output import check_output_folder
     from ..reports import write_report
 
     started = time.perf_counter()
-    check_output_folder(out)  # before the (long) computation, not after it
+    check_output_folder(out, inputs)  # before the (long) computation, not after it
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
         report = make()
