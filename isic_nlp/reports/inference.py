@@ -70,8 +70,15 @@ def resolve_cluster(units: pd.DataFrame, cluster: str | None) -> tuple[pd.Series
         if name is not None:
             values = units[name]
         elif "creating_text" in units.columns and units["creating_text"].notna().any():
-            cache = {v: _creating_text(v, "text_cid") for v in units["creating_text"].dropna().unique()}
-            values, name = units["creating_text"].map(cache), "creating_text.text_cid"
+            # The creating text's id, else its title without the article number (the CASF
+            # records of ../shared/corpora name the decree, not its LEGI id).
+            distinct = units["creating_text"].dropna().unique()
+            cids = {v: _creating_text(v, "text_cid") for v in distinct}
+            titles = {v: _text_title(_creating_text(v, "title")) for v in distinct if not cids[v]}
+            values = units["creating_text"].map({v: cids[v] or titles.get(v) for v in distinct})
+            used_titles = any(titles.values())
+            name = ("creating_text.title" if used_titles and not any(cids.values()) else
+                    "creating_text.text_cid, else title" if used_titles else "creating_text.text_cid")
             if values.isna().all():
                 values, name = units["doc_id"], "doc_id"
         else:
@@ -86,11 +93,17 @@ def resolve_cluster(units: pd.DataFrame, cluster: str | None) -> tuple[pd.Series
     return ids.astype(str), name
 
 
+def _text_title(title) -> str | None:
+    """A creating text's title without the article it points to (``Loi n° 2002-2 ... - art. 3`` -> ``Loi n° 2002-2 ...``)."""
+    if not isinstance(title, str) or not title.strip():
+        return None
+    return re.sub(r"\s+(?:-\s+)?art\.\s.*$", "", title.strip())
+
+
 def cluster_titles(units: pd.DataFrame, ids: pd.Series) -> pd.Series:
     """A readable title for each cluster id: the creating text's title without its article number."""
     if "creating_text" in units.columns:
-        titles = units["creating_text"].map(lambda v: _creating_text(v, "title"))
-        titles = titles.map(lambda t: re.sub(r"\s+(?:-\s+)?art\.\s.*$", "", t) if isinstance(t, str) else t)
+        titles = units["creating_text"].map(lambda v: _text_title(_creating_text(v, "title")))
     elif "title" in units.columns:
         titles = units["title"]
     else:

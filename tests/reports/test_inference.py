@@ -245,6 +245,21 @@ def test_units_without_a_cluster_id_are_their_own_cluster():
     assert resolve_cluster(units.drop(columns=["creating_text", "law"]), None)[1] == "doc_id"
 
 
+def test_creating_texts_known_by_title_only_are_one_cluster():
+    # The CASF records of ../shared/corpora name their creating decree without its LEGI id.
+    ct = lambda title: json.dumps({"title": title, "nature": "DECRET"})  # noqa: E731
+    units = pd.DataFrame({"doc_id": ["casf:D1", "casf:D2", "casf:D3", "casf:L1", "casf:L2"],
+                          "creating_text": [ct("Décret n°2004-1136 du 21 octobre 2004 - art. 2"),
+                                            ct("Décret n°2004-1136 du 21 octobre 2004 - art. 5"),
+                                            ct("Décret n°2004-1136 du 21 octobre 2004"),
+                                            json.dumps({"text_cid": "JORFTEXT000000215460", "title": "Loi n° 2002-2"}),
+                                            None]})
+    ids, field = resolve_cluster(units, None)
+    assert ids.tolist() == ["Décret n°2004-1136 du 21 octobre 2004"] * 3 + ["JORFTEXT000000215460", "doc:casf:L2"]
+    assert field == "creating_text.text_cid, else title"
+    assert resolve_cluster(units.iloc[:3], None)[1] == "creating_text.title"
+
+
 def test_a_period_of_one_cluster_gets_no_interval():
     data = articles(n_texts=12, years=[2000] + list(range(2005, 2016)), sizes=(3, 6))
     report = trend(data, by=5, min_units=1, n_boot=50)
