@@ -9,7 +9,7 @@ import typer
 from ..corpus.description import describe
 from ..corpus.export import export_iramuteq, export_txm
 from ..corpus.fetch import DATASETS, get_dataset
-from .app import app
+from .app import INPUT_FORMATS, Unit, app, existing_inputs
 
 corpus_app = typer.Typer(help="Look at a corpus before analysing it.", no_args_is_help=True)
 export_app = typer.Typer(
@@ -18,11 +18,8 @@ export_app = typer.Typer(
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(export_app, name="export")
 
-InputsArg = typer.Argument(
-    ...,
-    help="Corpus files or folders, manifests (corpora/*.yaml), IRaMuTeQ .txt files or TXM folders.",
-)
-UnitOpt = typer.Option("document", "--unit", "-u", help="One text per document, article or alinea.")
+InputsArg = typer.Argument(..., metavar="INPUT...", callback=existing_inputs, help=INPUT_FORMATS)
+UnitOpt = typer.Option(Unit.document, "--unit", "-u", help="One text per document, article or alinea.")
 
 
 @corpus_app.command("get")
@@ -56,7 +53,7 @@ def describe_cli(inputs: list[Path] = InputsArg) -> None:
 def iramuteq_cli(
     inputs: list[Path] = InputsArg,
     out: Path = typer.Option(..., "--out", "-o", help="The IRaMuTeQ corpus file to write (.txt)."),
-    unit: str = UnitOpt,
+    unit: Unit = UnitOpt,
     var: list[str] = typer.Option(
         None,
         "--var",
@@ -64,7 +61,7 @@ def iramuteq_cli(
     ),
 ) -> None:
     """Write an IRaMuTeQ corpus: a '**** *id_... *var_value' line per unit, then its text."""
-    result = export_iramuteq([str(p) for p in inputs], out, unit=unit, variables=var or None)
+    result = export_iramuteq([str(p) for p in inputs], out, unit=unit.value, variables=var or None)
     typer.echo(result.summary())
     _report_errors(result.problems)
 
@@ -75,10 +72,10 @@ def txm_cli(
     out: Path = typer.Option(
         ..., "--out", "-o", help="The folder to write (one .txt per unit and metadata.csv)."
     ),
-    unit: str = UnitOpt,
+    unit: Unit = UnitOpt,
 ) -> None:
     """Write a TXM "TXT + CSV" corpus folder: one .txt per unit and metadata.csv (id first)."""
-    result = export_txm([str(p) for p in inputs], out, unit=unit)
+    result = export_txm([str(p) for p in inputs], out, unit=unit.value)
     typer.echo(result.summary())
     _report_errors(result.problems)
 
