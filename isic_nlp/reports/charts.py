@@ -10,6 +10,7 @@ charts live in one page.
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from ..output import write_atomic
 from .numbers import DEFAULT_LOCALE, format_number
 
 COLOURS = {"individual": "#c2410c", "collective": "#1d4ed8", "collective_social": "#1d4ed8",
-           "collective_labour": "#64748b", "mixed": "#7e22ce", "none": "#6b7280",
+           "collective_labour": "#64748b", "mixed": "#7e22ce", "none": "#9ca3af",
            "isic_mode": "#047857", "communautaire": "#b45309", "groupes": "#0e7490", "dsl": "#15803d", "collectives": "#9d174d"}
 STYLE = {"svg.fonttype": "path", "svg.hashsalt": "isic_nlp", "font.size": 9, "axes.spines.top": False,
          "axes.spines.right": False, "figure.dpi": 100}
@@ -149,27 +150,45 @@ def _gid(name: Any) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", str(name)).strip("-") or "series"
 
 
-def grouped_bars(table: pd.DataFrame, series: str, *, title: str, names: list[str] | None = None) -> Figure:
-    """Share of each ``series`` value per group, bars with interval whiskers."""
+def grouped_bars(table: pd.DataFrame, series: str, *, title: str, names: list[str] | None = None,
+                 locale: str = DEFAULT_LOCALE) -> Figure:
+    """Share of each ``series`` value per group: one panel per value (small multiples), bars with interval whiskers.
+
+    The panels share the groups (rows, named once on the left) and the x-scale;
+    each panel's SVG group has the id ``panel-<name>``.
+    """
     with matplotlib.rc_context(STYLE):
         groups = list(dict.fromkeys(table["group"]))
-        names = names or list(dict.fromkeys(table[series]))
-        fig = Figure(figsize=(7.5, 0.5 + 0.28 * len(groups) * max(1, len(names)) / 2 + 1.2), layout="constrained")
-        ax = fig.add_subplot()
-        height = 0.8 / max(1, len(names))
+        names = [n for n in (names or list(dict.fromkeys(table[series]))) if (table[series] == n).any()]
+        cols = max(1, min(5, len(names)))
+        rows = max(1, int(np.ceil(len(names) / cols)))
+        fig = Figure(figsize=(7.5, rows * (0.5 + 0.3 * len(groups)) + 0.6), layout="constrained")
+        axes = fig.subplots(rows, cols, squeeze=False, sharex=True, sharey=True)
         y = np.arange(len(groups))
-        for i, name in enumerate(names):
+        top = 0.0
+        for i, (ax, name) in enumerate(zip(axes.flat, names)):
             part = table[table[series] == name].set_index("group").reindex(groups)
-            share = part["share"].to_numpy(float) * 100
-            err = np.vstack([share - part["low"].to_numpy(float) * 100, part["high"].to_numpy(float) * 100 - share])
-            ax.barh(y + i * height, share, height=height * 0.9, color=_colour(name, i), label=name,
-                    xerr=np.nan_to_num(err), error_kw={"elinewidth": 0.8, "ecolor": "#111827", "capsize": 1.5})
-        ax.set_yticks(y + height * (len(names) - 1) / 2, [_short(g) for g in groups])
-        ax.invert_yaxis()
-        ax.set_xlabel("% of units")
-        ax.set_title(title, loc="left", fontsize=10)
-        ax.grid(axis="x", color="#e5e7eb", linewidth=0.6)
-        fig.legend(frameon=False, ncols=min(4, len(names)), loc="outside lower center", fontsize=8)
+            share, low, high = (part[c].to_numpy(float) * 100 for c in ("share", "low", "high"))
+            err = np.nan_to_num(np.vstack([share - low, high - share]))
+            colour = _colour(name, i)
+            ax.barh(y, share, height=0.7, color=colour, xerr=err,
+                    error_kw={"elinewidth": 0.8, "ecolor": "#111827", "capsize": 1.5})
+            ax.set_gid(f"panel-{_gid(name)}")
+            # Narrow panels: "collective_social" on two lines rather than over the next panel's title.
+            ax.set_title(textwrap.fill(str(name).replace("_", " "), 14), loc="left", fontsize=8.5, color=colour)
+            ax.grid(axis="x", color="#e5e7eb", linewidth=0.6)
+            ax.set_axisbelow(True)
+            ax.tick_params(axis="x", labelsize=7)
+            top = max(top, float(np.nanmax(np.r_[high, share, 0.0])))
+        for ax in list(axes.flat)[len(names):]:
+            ax.set_visible(False)
+        first = axes.flat[0]
+        first.set_yticks(y, [_short(g) for g in groups])
+        first.invert_yaxis()
+        first.set_xlim(0, top * 1.05 if top > 0 else 1)
+        first.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, locale=locale, digits=0)))
+        fig.supxlabel("% of units", fontsize=9)
+        fig.suptitle(title, x=0.01, ha="left", fontsize=10)
         return fig
 
 
@@ -186,7 +205,7 @@ def keyness_heatmap(table: pd.DataFrame, item: str, value: str, *, title: str) -
         ax.set_yticks(range(grid.shape[0]), [_short(g) for g in grid.index])
         for (i, j), v in np.ndenumerate(grid.to_numpy(float)):
             if np.isfinite(v):
-                ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=6.5, color="white" if abs(v) > 0.6 * limit else "#111827")
+                ax.text(j, i, str(int(round(v))).replace("-", "\u2212"), ha="center", va="center", fontsize=6.5, color="white" if abs(v) > 0.6 * limit else "#111827")
         ax.spines[:].set_visible(False)
         fig.colorbar(image, ax=ax, shrink=0.8, label=value)
         ax.set_title(title, loc="left", fontsize=10)
@@ -206,7 +225,7 @@ def top_items_chart(table: pd.DataFrame, item: str, value: str, *, title: str, t
             ax.barh(range(len(part)), part[value], color="#1d4ed8")
             ax.set_yticks(range(len(part)), part[item].astype(str), fontsize=7)
             ax.invert_yaxis()
-            ax.set_title(_short(group, 30), fontsize=8, loc="left")
+            ax.set_title(_short(group, 26), fontsize=8, loc="left")
             ax.tick_params(axis="x", labelsize=7)
         for ax in list(axes.flat)[len(groups):]:
             ax.set_visible(False)

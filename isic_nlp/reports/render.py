@@ -46,7 +46,8 @@ HOW_TO_READ = {
              "per period; the band resamples whole documents, so a few long texts cannot make it look precise. " + FLAGGED_HOW,
     "modes": "One panel per ISIC mode, all on the same scale: share of units the classifier gives that mode (a unit can "
              "have several), with its {conf} interval. " + FLAGGED_HOW,
-"group_frames": "Share of units per group; whiskers are {conf} intervals. The tables give each group's difference "
+    "group_frames": "One panel per frame or mode, all on the same scale: the share of units of each group; whiskers are "
+                    "{conf} intervals. The tables give each group's difference "
                     "against the rest with its own interval and a corrected p-value (q).",
     "label_keyness": "Each cell is the log-odds z-score of a label in a group against the rest (informative Dirichlet "
                      "prior): red = used more than elsewhere, blue = less; |z| > 1.96 is about p < 0.05 before correction.",
@@ -130,11 +131,11 @@ def _charts(report: Report, locale: str = DEFAULT_LOCALE) -> dict[str, tuple[str
         by = report.params["by"]
         if len(report.frames):
             title = f"Frame shares by {by}"
-            figures["frames"] = (title, charts.grouped_bars(report.frames, "frame", title=title, names=list(FRAMES)),
+            figures["frames"] = (title, charts.grouped_bars(report.frames, "frame", title=title, names=list(FRAMES), locale=locale),
                                  HOW_TO_READ["group_frames"].format(conf=conf))
         if len(report.modes):
             title = f"ISIC modes by {by}"
-            figures["modes"] = (title, charts.grouped_bars(report.modes, "mode", title=title, names=list(MODES)),
+            figures["modes"] = (title, charts.grouped_bars(report.modes, "mode", title=title, names=list(MODES), locale=locale),
                                 HOW_TO_READ["group_frames"].format(conf=conf))
         labels = report.keyness_labels
         if len(labels):

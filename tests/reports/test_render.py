@@ -140,3 +140,15 @@ def test_series_chart_with_every_period_flagged_still_has_a_scale():
     table = _periods_table().assign(flagged=True)
     fig = charts.series_chart(table, "series", "share", title="t", ylabel="%", percent=True, period_years=5)
     assert fig.axes[0].get_ylim()[1] >= 60
+
+
+def test_grouped_bars_one_panel_per_frame_sharing_groups_and_scale():
+    rows = [{"group": g, "frame": f, "share": s, "low": max(0, s - 0.1), "high": min(1, s + 0.1)}
+            for g, shares in (("codes", (0.1, 0.5, 0.0)), ("fiches", (0.6, 0.1, 0.2)))
+            for f, s in zip(("individual", "collective_social", "collective_labour"), shares)]
+    fig = charts.grouped_bars(pd.DataFrame(rows), "frame", title="t", names=["individual", "collective_social", "collective_labour", "none"])
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_gid() for ax in panels] == ["panel-individual", "panel-collective_social", "panel-collective_labour"]
+    assert {ax.get_xlim() for ax in panels} == {panels[0].get_xlim()} and panels[0].get_xlim()[1] >= 70
+    assert [t.get_text() for t in panels[0].get_yticklabels()] == ["codes", "fiches"]
+    assert panels[1].get_title(loc="left") == "collective\nsocial"  # wrapped, not over the next panel's title

@@ -72,3 +72,16 @@ def test_trend_charts_are_small_multiples_with_the_legend_outside_and_tables_fit
     assert slopes.scroll_width <= slopes.client_width + 1 and slopes.width <= slopes.page_width, slopes
     html = (reports / "trend" / "report.html").read_text(encoding="utf-8")
     assert "log_odds_low" not in html and "Points per decade" in html
+
+
+@pytest.mark.slow
+def test_compare_charts_have_one_panel_per_mode_and_frame(reports, tmp_path):
+    shot = tmp_path / "page.png"
+    result = render_offline(reports / "compare" / "report.html", screenshot=shot)
+    drawn = {c.id: c for c in result.charts}
+    assert set(drawn["chart-modes"].panels) == set(MODES)
+    assert {"individual", "collective_social", "collective_labour"} <= set(drawn["chart-frames"].panels)
+    for chart in (drawn["chart-modes"], drawn["chart-frames"]):
+        boxes = list(chart.panels.values())
+        assert not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]), chart
+        assert all(ink_fraction(shot, b) > 0.005 for b in boxes), chart
