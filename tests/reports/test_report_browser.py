@@ -49,6 +49,19 @@ def _overlap(a, b) -> bool:
     return min(a[2], b[2]) - max(a[0], b[0]) > 0.5 and min(a[3], b[3]) - max(a[1], b[1]) > 0.5
 
 
+def _drawn_panels(report_html, shot):
+    """The report's charts as laid out in Chromium (a screenshot in ``shot``), by figure id."""
+    return {c.id: c for c in render_offline(report_html, screenshot=shot).charts}
+
+
+def _check_panels(chart, shot, min_ink: float) -> list:
+    """Each panel drawn (ink in it), apart from the others; returns their boxes."""
+    boxes = list(chart.panels.values())
+    assert boxes and not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]), chart
+    assert all(ink_fraction(shot, b) > min_ink for b in boxes), chart
+    return boxes
+
+
 @pytest.mark.slow
 def test_trend_charts_are_small_multiples_with_the_legend_outside_and_tables_fit(reports, tmp_path):
     shot = tmp_path / "page.png"
@@ -59,10 +72,8 @@ def test_trend_charts_are_small_multiples_with_the_legend_outside_and_tables_fit
     assert set(drawn["chart-frames"].panels) == {"individual", "collective_social", "collective_labour", "mixed"}
     assert len(drawn["chart-rates"].panels) == 4
     for chart in (drawn["chart-modes"], drawn["chart-frames"], drawn["chart-rates"], drawn["chart-frames_code-article"]):
-        boxes = list(chart.panels.values())
+        boxes = _check_panels(chart, shot, 0.01)
         assert all(b[2] - b[0] > 150 and b[3] - b[1] > 80 for b in boxes), chart
-        assert not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]), chart  # panels apart
-        assert all(ink_fraction(shot, b) > 0.01 for b in boxes), chart
         # The legend is drawn, outside every panel's data area.
         assert chart.legend is not None and chart.legend[2] - chart.legend[0] > 100, chart
         assert not any(_overlap(chart.legend, b) for b in boxes), chart
@@ -77,11 +88,8 @@ def test_trend_charts_are_small_multiples_with_the_legend_outside_and_tables_fit
 @pytest.mark.slow
 def test_compare_charts_have_one_panel_per_mode_and_frame(reports, tmp_path):
     shot = tmp_path / "page.png"
-    result = render_offline(reports / "compare" / "report.html", screenshot=shot)
-    drawn = {c.id: c for c in result.charts}
+    drawn = _drawn_panels(reports / "compare" / "report.html", shot)
     assert set(drawn["chart-modes"].panels) == set(MODES)
     assert {"individual", "collective_social", "collective_labour"} <= set(drawn["chart-frames"].panels)
     for chart in (drawn["chart-modes"], drawn["chart-frames"]):
-        boxes = list(chart.panels.values())
-        assert not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]), chart
-        assert all(ink_fraction(shot, b) > 0.005 for b in boxes), chart
+        _check_panels(chart, shot, 0.005)
