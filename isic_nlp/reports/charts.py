@@ -51,6 +51,7 @@ def series_chart(table: pd.DataFrame, series: str, value: str, *, title: str, yl
     """
     with matplotlib.rc_context(STYLE):
         names = [n for n in (names or list(dict.fromkeys(table[series]))) if (table[series] == n).any()]
+        table = table[table[series].isin(names)]  # series not drawn (the 'none' frame) do not set the scale
         scale = 100 if percent else 1
         cols = 1 if len(names) <= 1 else 2
         rows = max(1, int(np.ceil(len(names) / cols)))

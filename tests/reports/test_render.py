@@ -136,6 +136,13 @@ def test_series_chart_small_multiples_scale_ticks_and_legend_outside():
         assert not legend.overlaps(ax.get_window_extent(renderer)), ax.get_gid()
 
 
+def test_series_not_drawn_do_not_set_the_scale():
+    table = _periods_table()
+    table.loc[table["series"] == "beta", ["share", "high"]] = 0.9
+    fig = charts.series_chart(table, "series", "share", title="t", ylabel="%", percent=True, period_years=5, names=["alpha"])
+    assert [ax.get_gid() for ax in fig.axes if ax.get_visible()] == ["panel-alpha"] and fig.axes[0].get_ylim()[1] < 30
+
+
 def test_series_chart_with_every_period_flagged_still_has_a_scale():
     table = _periods_table().assign(flagged=True)
     fig = charts.series_chart(table, "series", "share", title="t", ylabel="%", percent=True, period_years=5)
