@@ -293,6 +293,7 @@ def _readable_slopes(slopes: pd.DataFrame, params: dict, locale: str) -> pd.Data
     for r in slopes.to_dict("records"):
         checks = [("Sen's slope", interval(r, "sen_points_per_decade", "sen_low", "sen_high")
                    + (" (opposite sign)" if r.get("sen_agrees") is False or r.get("sen_agrees") == 0 else "")),
+                  ("Mann–Kendall τ", _tau(r.get("mk_tau"), r.get("mk_p_value"), locale)),
                   ("text-level", interval(r, "text_points_per_decade", "text_low", "text_high")),
                   ("mean probability", interval(r, "prob_points_per_decade", "prob_low", "prob_high"))]
         if pd.notna(r.get("ppi_points_per_decade")):
@@ -307,9 +308,11 @@ def _readable_slopes(slopes: pd.DataFrame, params: dict, locale: str) -> pd.Data
             "Years (periods)": f"{_years(r.get('first_year'), r.get('last_year'))} ({format_value(r.get('n_periods'), locale=locale)})",
             "Units (clusters)": f"{format_value(r.get('n_units'), locale=locale)} ({format_value(r.get('n_clusters'), locale=locale)})",
             f"Points per decade [{conf} CI]": interval(r, "points_per_decade", "points_low", "points_high"),
-            f"Log-odds per decade [{conf} CI]": interval(r, "log_odds_per_decade", "log_odds_low", "log_odds_high", 2),
+            f"Log-odds per decade [{conf} CI]": interval(r, "log_odds_per_decade", "log_odds_low", "log_odds_high", 2)
+            + (f" (odds ratio {format_number(_num(r['odds_ratio_per_decade']), locale=locale, digits=2)})"
+               if _num(r.get("odds_ratio_per_decade")) is not None else ""),
             "p (q)": _p_and_q(r.get("wald_p_value"), r.get("q_value"), locale),
-            "Checks (points per decade)": "; ".join(f"{name} {text}" for name, text in checks if text),
+            "Checks (slopes in points per decade)": "; ".join(f"{name} {text}" for name, text in checks if text),
             "Status": status,
         })
     return pd.DataFrame(rows)
@@ -326,6 +329,12 @@ def _readable_sensitivity(table: pd.DataFrame, params: dict, locale: str) -> pd.
                                                            _num(r.get("log_odds_high")), locale=locale, digits=2, signed=True),
         "p (cluster-robust)": format_value(r.get("p_value"), locale=locale),
     } for r in table.to_dict("records")])
+
+
+def _tau(tau: Any, p: Any, locale: str) -> str:
+    """Kendall's τ of the Mann–Kendall test with its p-value: ``0.6 (p 0.1361)``; empty when missing."""
+    tau_text = format_number(_num(tau), locale=locale, digits=2, signed=True)
+    return f"{tau_text} (p {format_value(p, locale=locale)})" if tau_text and _num(p) is not None else tau_text
 
 
 def _p_and_q(p: Any, q: Any, locale: str) -> str:
