@@ -102,13 +102,21 @@ def foreign_entries(folder: Path) -> list[str]:
     A run records its entries in :data:`CONTENTS_FILE`; a folder without that
     record (an older version's) may hold only output files (``.csv``,
     ``.parquet``, ``.json``, ``.html``, ``.md``, images...) and ``*.parquet`` folders.
+    An isic_nlp output folder inside it (with nothing foreign) is an output too.
     """
     entries = sorted(p.name for p in folder.iterdir() if p.name != CONTENTS_FILE)
     try:
         recorded = set(json.loads((folder / CONTENTS_FILE).read_text(encoding="utf-8"))["entries"])
     except (OSError, ValueError, KeyError, TypeError):
-        return [name for name in entries if not _legacy_output(folder / name)]
-    return [name for name in entries if name not in recorded]
+        recorded = None
+    return [name for name in entries
+            if not (name in recorded if recorded is not None else _legacy_output(folder / name))
+            and not _nested_output(folder / name)]
+
+
+def _nested_output(path: Path) -> bool:
+    """An isic_nlp output folder inside another (``isic-nlp demo`` writes its report in the analysis folder)."""
+    return path.is_dir() and not path.is_symlink() and _ours(path) and not foreign_entries(path)
 
 
 def _legacy_output(path: Path) -> bool:

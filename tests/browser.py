@@ -75,6 +75,21 @@ class ChartInfo:
     )
     x: float = 0.0  # top-left corner of the svg in the page (CSS pixels; = screenshot pixels)
     y: float = 0.0
+    # The data area (axes background) of each panel, by the gid matplotlib wrote (``<g id="...-panel-<name>">``):
+    # ``{name: (left, top, right, bottom)}``, page CSS pixels; and the box of the legend (``...-legend``), if any.
+    panels: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
+    legend: tuple[float, float, float, float] | None = None
+
+
+@dataclass
+class TableInfo:
+    """One ``<table id=...>`` as laid out: its box and whether its content is wider than it (sideways scroll)."""
+
+    id: str
+    width: float  # the table's box (CSS pixels)
+    scroll_width: float  # its content's width: > client_width when the table scrolls sideways
+    client_width: float
+    page_width: float  # the width of the page's body: a wider table makes the page scroll
 
 
 @dataclass
@@ -88,6 +103,7 @@ class RenderResult:
     # Visible text (HTML or SVG <text>) that the browser laid out with no width: no font
     # could draw it (Chromium draws nothing, silently, when the machine has no font).
     unrendered_text: list[str] = field(default_factory=list)
+    tables: list[TableInfo] = field(default_factory=list)
 
 
 def _required() -> bool:
@@ -134,10 +150,18 @@ async ([markSelector, notDrawnSelector]) => {
       const r = el.getBoundingClientRect();
       if ((r.width > 0 || r.height > 0) && shown(el)) marks += 1;
     }
+    const page = r => [r.left + window.scrollX, r.top + window.scrollY, r.right + window.scrollX, r.bottom + window.scrollY];
+    const panels = {};
+    for (const g of svg.querySelectorAll('g[id*="-panel-"]')) {
+      const patch = Array.from(g.children).find(c => c.id && c.id.includes("patch"));
+      if (patch) panels[g.id.slice(g.id.indexOf("-panel-") + 7)] = page(patch.getBoundingClientRect());
+    }
+    const legend = svg.querySelector('g[id$="-legend"]');
     return {
       id: fig.id, width: box.width, height: box.height, marks: marks,
       visible: box.width > 0 && box.height > 0 && shown(svg),
       x: box.left + window.scrollX, y: box.top + window.scrollY,
+      panels: panels, legend: legend ? page(legend.getBoundingClientRect()) : null,
     };
   });
 }
@@ -159,6 +183,13 @@ _UNRENDERED_TEXT_JS = """
   }
   return out;
 }
+"""
+
+_TABLES_JS = """
+() => Array.from(document.querySelectorAll("table[id]")).map(t => ({
+  id: t.id, width: t.getBoundingClientRect().width, scroll_width: t.scrollWidth, client_width: t.clientWidth,
+  page_width: document.body.clientWidth,
+}))
 """
 
 _HINTS_JS = """
@@ -244,6 +275,7 @@ def render_offline(
                 ChartInfo(**c)
                 for c in page.evaluate(_CHARTS_JS, [MARK_SELECTOR, NOT_DRAWN_SELECTOR])
             ]
+            tables = [TableInfo(**t) for t in page.evaluate(_TABLES_JS)]
             hints = page.evaluate(_HINTS_JS)
             unrendered = page.evaluate(_UNRENDERED_TEXT_JS)
             title = page.title()
@@ -267,6 +299,7 @@ def render_offline(
         console_errors=errors,
         charts=charts,
         unrendered_text=unrendered,
+        tables=tables,
     )
 
 

@@ -134,3 +134,80 @@ def test_python_dash_m_is_the_command():
     result = subprocess.run([sys.executable, "-m", "isic_nlp", "--help"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "analyse" in result.stdout and "report" in result.stdout
+
+
+# --------------------------------------------------------------------------- did you mean, choices, describe (issue 15)
+
+
+def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([str(ISIC_NLP), *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
+
+
+def test_a_mistyped_input_path_gets_the_close_names_of_its_folder(tmp_path):
+    (tmp_path / "corpus.jsonl").write_text('{"id": "a", "text": "Le droit au logement."}\n', encoding="utf-8")
+    (tmp_path / "autre.csv").write_text("id,text\n", encoding="utf-8")
+    for args in (["corpus", "describe"], ["report", "trend", "--out", str(tmp_path / "r")]):
+        done = _run(*args, str(tmp_path / "corpsu.jsonl"))
+        assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+        assert re.match(r"^\[isic:E001\] Input not found: .*corpsu\.jsonl\. .*Did you mean: .*/corpus\.jsonl\?$", done.stderr.strip())
+        assert "autre.csv" not in done.stderr
+    # A mistyped folder: the path under the corrected folder, when it exists.
+    done = _run("corpus", "describe", str(tmp_path.parent / (tmp_path.name + "x") / "corpus.jsonl"))
+    assert f"Did you mean: {tmp_path / 'corpus.jsonl'}" in done.stderr, done.stderr
+    # Nothing close: the plain message.
+    done = _run("corpus", "describe", str(tmp_path / "zzzz.qqq"))
+    assert done.returncode == 2 and "Did you mean" not in done.stderr
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_mistyped_option_gets_a_suggestion_from_click(tmp_path):
+    """Click already suggests close option names ("Possible options"): this proves it, for our commands."""
+    done = _run("report", "trend", str(tmp_path), "--out", str(tmp_path / "r"), "--n-bot", "10")
+    assert done.returncode == 2 and "No such option: --n-bot" in done.stderr and "--n-boot" in done.stderr, done.stderr
+    done = _run("analyse", str(tmp_path), "--out", str(tmp_path / "a"), "--pipline", "fast")
+    assert done.returncode == 2 and "No such option: --pipline" in done.stderr and "--pipeline" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["report", "trend", "--help"], ["report", "compare", "--help"], ["export", "txm", "--help"], ["export", "iramuteq", "--help"],
+])
+def test_unit_choices_are_listed_and_checked_on_every_command(args, tmp_path):
+    done = _run(*args)
+    assert "--unit <document|article|alinea>" in done.stdout, done.stdout
+    wrong = [*args[:-1], str(tmp_path), "--out", str(tmp_path / "o"), "--unit", "artcle"]
+    done = _run(*wrong)
+    assert done.returncode == 2 and "'artcle' is not one of 'document', 'article', 'alinea'" in done.stderr, done.stderr
+
+
+def test_report_locale_choices_are_listed_and_checked(tmp_path):
+    assert "--locale <en|fr>" in _run("report", "trend", "--help").stdout
+    done = _run("report", "compare", str(tmp_path), "--out", str(tmp_path / "o"), "--locale", "de")
+    assert done.returncode == 2 and "'de' is not one of 'en', 'fr'" in done.stderr
+
+
+def test_corpus_describe_is_tidy_without_dates_and_writes_its_table(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text('{"id": "a", "text": "Le droit au logement."}\n{"id": "b", "text": "Les salariés."}\n',
+                                    encoding="utf-8")
+    (folder / "b.csv").write_text("id,text,date\nc,Une aide,01/02/2003\n", encoding="utf-8")  # a date, not yyyy-mm-dd
+    done = _run("corpus", "describe", str(folder))
+    assert done.returncode == 0, done.stderr
+    text = done.stdout
+    assert "None" not in text and "Empty DataFrame" not in text and "NaN" not in text, text
+    assert text.startswith("3 documents, 8 tokens (whitespace); no dates: no record has a yyyy-mm-dd 'date' or a "
+                           "'year' field (1 with a 'date' in another form)"), text
+    assert "Per file:" in text and "No doc_type field in the records." in text and "Per year:" not in text
+    assert re.search(r"a\.jsonl\s+jsonl\s+2\s+6\s+no dates\s+2\s+0", text), text
+    csv = _run("corpus", "describe", str(folder), "--format", "csv")
+    table = pd.read_csv(__import__("io").StringIO(csv.stdout))
+    assert table[["format", "documents", "tokens", "no_date", "bad_date"]].values.tolist() == [["jsonl", 2, 6, 2, 0], ["csv", 1, 2, 1, 1]]
+    as_json = json.loads(_run("corpus", "describe", str(folder), "-f", "json").stdout)
+    assert [r["file"].rsplit("/", 1)[-1] for r in as_json] == ["a.jsonl", "b.csv"] and as_json[0]["date_min"] is None
+    done = _run("corpus", "describe", str(folder), "--out", str(tmp_path / "tidy.csv"))
+    assert done.returncode == 0 and pd.read_csv(tmp_path / "tidy.csv").equals(table)
+    # An empty folder: a coded message, no traceback.
+    (tmp_path / "empty").mkdir()
+    done = _run("corpus", "describe", str(tmp_path / "empty"))
+    assert done.returncode == 2 and done.stderr.startswith("[isic:E004] Nothing to read in") and "Traceback" not in done.stderr

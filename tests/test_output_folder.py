@@ -65,9 +65,16 @@ def test_files_added_to_an_earlier_output_are_never_deleted(tmp_path, nlp_fast):
     with pytest.raises(IsicError, match=r"E008.*did not write \(notes.txt, trend-report\)"):
         _run(nlp_fast, ["Un autre texte."]).write(out)
     assert (out / "notes.txt").read_text() == "my notes" and (out / "trend-report").is_dir()
-    # Without them, the folder is replaced as before.
+    # An isic_nlp output inside it (the demo writes its report there) is an output, not a user's file.
     (out / "notes.txt").unlink()
     (out / "trend-report").rmdir()
+    _run(nlp_fast, ["Un texte."]).write(out / "trend-report")
+    assert check_output_folder(out) == out
+    (out / "trend-report" / "mine.txt").write_text("mine")
+    with pytest.raises(IsicError, match=r"did not write \(trend-report\)"):
+        check_output_folder(out)
+    (out / "trend-report" / "mine.txt").unlink()
+    # Without them, the folder is replaced as before.
     _run(nlp_fast, ["Un autre texte."]).write(out)
     assert json.loads((out / "manifest.json").read_text())["counts"]["documents"] == 1
 

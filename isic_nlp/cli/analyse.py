@@ -13,13 +13,13 @@ from ..output import write_table
 from ..progress import set_progress
 from ..shipped import data_file
 from ..corpus.decoding import set_limits
-from .app import INPUT_FORMATS, MaxFileOpt, MaxRecordOpt, QuietOpt, Unit, app
+from .app import INPUT_FORMATS, MaxFileOpt, MaxRecordOpt, QuietOpt, Unit, app, existing_inputs
 
 DEMO_CORPUS = data_file("corpora", "demo.jsonl.gz")
 DEMO_NOTICE = ("This is the demo corpus: a small sample drawn to try the tool (stratified by collection and period, "
                "oversampling collective vocabulary; see corpora/README.md). Its figures are not findings.")
 
-InputsArg = typer.Argument(..., metavar="INPUT...", help=INPUT_FORMATS)
+InputsArg = typer.Argument(..., metavar="INPUT...", callback=existing_inputs, help=INPUT_FORMATS)
 PipelineOpt = typer.Option("accurate", "--pipeline", "-p", help="accurate (fr_core_news_sm), fast (no model), or a saved pipeline folder.")
 LexiconOpt = typer.Option(None, "--lexicon", "-l", help="A lexicon (.yaml) to use instead of the shipped framing + isic_modes; repeat for several.")
 TextFieldOpt = typer.Option("text", "--text-field", help="The field or column that holds the text (e.g. texte).")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import enum
+from pathlib import Path
 
 import typer
 
+from ..errors import Errors, IsicError
 from ..corpus.decoding import set_limits
 
 app = typer.Typer(
@@ -51,3 +54,41 @@ INPUT_FORMATS = (
 
 #: ``--quiet`` of every long command: no progress bar (there is none when stderr is not a terminal).
 QuietOpt = typer.Option(False, "--quiet", "-q", help="No progress bar (there is none anyway when stderr is not a terminal).")
+
+
+def close_paths(path: Path, n: int = 3) -> list[str]:
+    """Names in the folder of ``path`` (or in its nearest existing parent) close to its name, as paths to type.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = (Path(folder) / "corpus.jsonl").write_text("")
+    ...     [Path(p).name for p in close_paths(Path(folder) / "corpsu.jsonl")]
+    ['corpus.jsonl']
+    """
+    path = Path(path)
+    missing = [path.name]
+    parent = path.parent
+    while not parent.is_dir() and parent != parent.parent:  # a mistyped folder: look where the path stops existing
+        missing.insert(0, parent.name)
+        parent = parent.parent
+    try:
+        names = [child.name for child in parent.iterdir() if not child.name.startswith(".")]
+    except OSError:
+        return []
+    close = difflib.get_close_matches(missing[0], names, n=n, cutoff=0.6)
+    # A mistyped folder: the corrected path when it exists, else the corrected folder.
+    fixed = [parent / name / Path(*missing[1:]) if len(missing) > 1 else parent / name for name in close]
+    return [str(p if p.exists() or len(missing) == 1 else parent / name) for p, name in zip(fixed, close)]
+
+
+def existing_inputs(paths: list[Path] | None) -> list[Path] | None:
+    """Typer callback of the INPUT arguments: a missing path is an E001 error, with close names as a hint.
+
+    Raised before any work (no pipeline loaded, no output folder touched); ``isic_nlp.cli.main`` prints it.
+    """
+    for path in paths or []:
+        if not (path.exists() or path.is_symlink()):
+            close = close_paths(path)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise IsicError(Errors.E001.format(path=path) + hint)
+    return paths

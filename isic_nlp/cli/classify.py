@@ -11,7 +11,7 @@ import typer
 from ..corpus.readers import InputProblem
 from ..output import write_atomic, write_table
 from ..progress import set_progress
-from .app import QuietOpt, app
+from .app import INPUT_FORMATS, QuietOpt, Unit, app, existing_inputs
 
 LabelsArg = typer.Argument(
     ...,
@@ -178,10 +178,7 @@ def evaluate_cli(
 
 @app.command("classify")
 def classify_cli(
-    inputs: list[Path] = typer.Argument(
-        ...,
-        help="JSON Lines (.jsonl, .gz), CSV/TSV with a 'text' column, or folders of .txt files.",
-    ),
+    inputs: list[Path] = typer.Argument(..., metavar="INPUT...", callback=existing_inputs, help=INPUT_FORMATS),
     out: Path = typer.Option(..., "--out", "-o", help="Output table: .csv, .tsv or .parquet."),
     model: Path = ModelOpt,
     pipeline: str = typer.Option(
@@ -193,8 +190,8 @@ def classify_cli(
     errors: Path = typer.Option(
         None, "--errors", help="Write the input problems to this table (.csv or .parquet)."
     ),
-    unit: str = typer.Option(
-        "document", "--unit", "-u", help="Classify each document, article or alinea (ids as in `analyse --unit`)."
+    unit: Unit = typer.Option(
+        Unit.document, "--unit", "-u", help="Classify each document, article or alinea (ids as in `analyse --unit`)."
     ),
     quiet: bool = QuietOpt,
 ) -> None:
@@ -212,7 +209,7 @@ def classify_cli(
         )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
-        table, problems = classify([str(p) for p in inputs], model, pipeline=pipeline, unit=unit)
+        table, problems = classify([str(p) for p in inputs], model, pipeline=pipeline, unit=unit.value)
     _show_warnings([w for w in caught if "[isic:" in str(w.message)])
     write_table(table, out)
     _report_problems(problems, errors)

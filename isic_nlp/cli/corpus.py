@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+import json
 from pathlib import Path
 
 import typer
@@ -9,7 +11,8 @@ import typer
 from ..corpus.description import describe
 from ..corpus.export import export_iramuteq, export_txm
 from ..corpus.fetch import DATASETS, get_dataset
-from .app import app
+from ..output import write_atomic
+from .app import INPUT_FORMATS, Unit, app, existing_inputs
 
 corpus_app = typer.Typer(help="Look at a corpus before analysing it.", no_args_is_help=True)
 export_app = typer.Typer(
@@ -18,11 +21,8 @@ export_app = typer.Typer(
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(export_app, name="export")
 
-InputsArg = typer.Argument(
-    ...,
-    help="Corpus files or folders, manifests (corpora/*.yaml), IRaMuTeQ .txt files or TXM folders.",
-)
-UnitOpt = typer.Option("document", "--unit", "-u", help="One text per document, article or alinea.")
+InputsArg = typer.Argument(..., metavar="INPUT...", callback=existing_inputs, help=INPUT_FORMATS)
+UnitOpt = typer.Option(Unit.document, "--unit", "-u", help="One text per document, article or alinea.")
 
 
 @corpus_app.command("get")
@@ -36,27 +36,50 @@ def get_cli(
     typer.echo(f"{dataset.package}: {len(dataset.files)} files in {folder}")
 
 
+class DescribeFormat(str, enum.Enum):
+    """The choices of ``corpus describe --format``."""
+
+    text = "text"
+    csv = "csv"
+    json = "json"
+
+
 @corpus_app.command("describe")
-def describe_cli(inputs: list[Path] = InputsArg) -> None:
-    """Documents, whitespace tokens, date range, documents per year and per doc_type, records without a date."""
+def describe_cli(
+    inputs: list[Path] = InputsArg,
+    fmt: DescribeFormat = typer.Option(DescribeFormat.text, "--format", "-f", help="text: a summary to read; csv or json: "
+                                       "the tidy table (one row per input file: format, documents, tokens, date range, "
+                                       "records without a date, errors), for a spreadsheet or a script."),
+    out: Path = typer.Option(None, "--out", "-o", help="Write the tidy table to this file (.csv or .json; the format "
+                             "follows the extension) instead of printing it; the summary is still printed."),
+) -> None:
+    """Documents, whitespace tokens, dates (or why there are none), per file, per doc_type and per year, records without a date."""
     result = describe([str(p) for p in inputs])
-    row = result.summary.iloc[0]
-    typer.echo(
-        f"{int(row['documents']):,} documents, {int(row['tokens']):,} tokens (whitespace), "
-        f"dates {row['date_min']} – {row['date_max']}, {int(row['no_date']):,} without a date.\n"
-        f"Records read {int(row['records_read']):,} = documents {int(row['documents']):,} + errors {int(row['errors']):,} "
-        f"+ filtered {int(row['filtered']):,} + duplicates {int(row['duplicates']):,}; {int(row['warnings']):,} warnings."
-    )
-    typer.echo("\nPer doc_type:\n" + result.per_doc_type.to_string(index=False))
-    typer.echo("\nPer year:\n" + result.per_year.to_string(index=False))
+    if out is not None:
+        kind = "json" if out.suffix.lower() == ".json" else "csv"
+        write_atomic(out, _tidy(result.per_file, kind))
+        typer.echo(result.text())
+        typer.echo(f"\nTidy table ({len(result.per_file):,} files) written to {out}.")
+    elif fmt is DescribeFormat.text:
+        typer.echo(result.text())
+    else:
+        typer.echo(_tidy(result.per_file, fmt.value), nl=False)
     _report_errors(result.errors.itertuples())
+
+
+def _tidy(table, kind: str) -> str:
+    """The per-file table as CSV (with a header) or JSON records (one object per file)."""
+    if kind == "json":
+        records = table.astype(object).where(table.notna(), None).to_dict("records")
+        return json.dumps(records, ensure_ascii=False, indent=2, default=int) + "\n"
+    return table.to_csv(index=False)
 
 
 @export_app.command("iramuteq")
 def iramuteq_cli(
     inputs: list[Path] = InputsArg,
     out: Path = typer.Option(..., "--out", "-o", help="The IRaMuTeQ corpus file to write (.txt)."),
-    unit: str = UnitOpt,
+    unit: Unit = UnitOpt,
     var: list[str] = typer.Option(
         None,
         "--var",
@@ -64,7 +87,7 @@ def iramuteq_cli(
     ),
 ) -> None:
     """Write an IRaMuTeQ corpus: a '**** *id_... *var_value' line per unit, then its text."""
-    result = export_iramuteq([str(p) for p in inputs], out, unit=unit, variables=var or None)
+    result = export_iramuteq([str(p) for p in inputs], out, unit=unit.value, variables=var or None)
     typer.echo(result.summary())
     _report_errors(result.problems)
 
@@ -75,10 +98,10 @@ def txm_cli(
     out: Path = typer.Option(
         ..., "--out", "-o", help="The folder to write (one .txt per unit and metadata.csv)."
     ),
-    unit: str = UnitOpt,
+    unit: Unit = UnitOpt,
 ) -> None:
     """Write a TXM "TXT + CSV" corpus folder: one .txt per unit and metadata.csv (id first)."""
-    result = export_txm([str(p) for p in inputs], out, unit=unit)
+    result = export_txm([str(p) for p in inputs], out, unit=unit.value)
     typer.echo(result.summary())
     _report_errors(result.problems)
 

