@@ -399,8 +399,10 @@ def _methods(report: Report, locale: str = DEFAULT_LOCALE) -> list[tuple[str, st
         clusters = _clusters_text(p, locale)
         out.append(("Intervals", f"{conf} intervals. {clusters} Frame and mode shares: Wilson score interval when each "
                     f"cluster holds one unit; otherwise a percentile bootstrap resampling whole clusters ({n(p['n_boot'])} "
-                    f"draws, seed {p['seed']}). Mention rates (counted mentions per 10,000 tokens): percentile bootstrap "
-                    "resampling clusters, never tokens. The composition tables give the units and clusters of each period "
+                    f"draws, seed {p['seed']}); a share of 0 % or 100 % there gets a Wilson interval with one observation per "
+                    "cluster (a bootstrap would give it zero width). Mention rates (counted mentions per 10,000 tokens): "
+                    "percentile bootstrap resampling clusters, never tokens; a rate of 0 gets the exact Poisson upper bound "
+                    "of zero mentions in its tokens. The composition tables give the units and clusters of each period "
                     "and the clusters that contribute most; the text-level table gives each period's shares when every "
                     "cluster weighs the same (the mean of the clusters' own shares)."))
         out.append(("Trend", "For each frame, a binomial logistic regression of the frame (0/1 per unit) on the year over the "

@@ -301,6 +301,19 @@ def _wilson(k: np.ndarray, n: np.ndarray, z: float) -> tuple[np.ndarray, np.ndar
 # --------------------------------------------------------------------------- proportions
 
 
+def poisson_upper_zero(confidence: float = 0.95) -> float:
+    """Exact (Garwood) upper bound of a Poisson mean when zero events were seen: ``chi2(1 - α/2, 2) / 2``.
+
+    Two-sided, as the other intervals: 3.689 at 95 % (the "rule of three" is the one-sided 2.996).
+
+    >>> round(poisson_upper_zero(0.95), 3)
+    3.689
+    """
+    from scipy.stats import chi2
+
+    return float(chi2.ppf(1 - (1 - confidence) / 2, 2) / 2)
+
+
 def wilson_interval(k: ArrayLike, n: ArrayLike, confidence: float = 0.95) -> Interval:
     """Wilson score interval for the proportion ``k/n``; NaN where ``n == 0``.
 

@@ -5,7 +5,10 @@ units, ``doc_id`` by default; the reports pass the creating text of LEGI
 articles). When every cluster of a group holds one unit, units are independent
 and a share gets a Wilson interval; when several units come from one cluster,
 whole clusters are resampled (cluster bootstrap), never units or tokens.
-Mention rates always get a bootstrap interval over clusters.
+Mention rates always get a bootstrap interval over clusters. A share of 0 % or
+100 % (no unit, or every unit, with the outcome) and a rate of 0 would get a
+zero-width bootstrap interval: they get a Wilson interval over the clusters and
+the exact Poisson upper bound instead.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from .data import REPORT_FRAMES as FRAMES
 from .data import SIDES, ReportData
 
 WILSON = "Wilson"
+#: A share of 0 % or 100 % in clustered units: Wilson with one observation per cluster.
+WILSON_CLUSTERS = "Wilson over clusters (0 % or 100 %)"
 BOOTSTRAP = "bootstrap over documents"
 
 
@@ -95,10 +100,20 @@ def shares(units: pd.DataFrame, keys: list[str], kind: str, *, confidence: float
             _, low, high = boot
             failed = boot.n_failed
             method = bootstrap_name(cluster)
+        methods = [method] * len(names)
+        if method == bootstrap_name(cluster):
+            # No unit (or every unit) with the outcome: every resample gives 0 % (100 %), a
+            # zero-width interval. Wilson over the clusters instead, each counted as one
+            # observation (conservative: no cluster can be more informative than one unit).
+            low, high = np.array(low, dtype=float), np.array(high, dtype=float)
+            c = len(per_cluster)
+            for j in np.flatnonzero((k == 0) | (k == n)):
+                low[j], high[j] = stats.wilson_interval(0 if k[j] == 0 else c, c, confidence)
+                methods[j] = WILSON_CLUSTERS
         n_docs = part["doc_id"].nunique()
         for j, name in enumerate(names):
             rows.append([*group, name, n, n_docs, int(k[j]), k[j] / n if n else np.nan,
-                         float(np.atleast_1d(low)[j]), float(np.atleast_1d(high)[j]), method, float(mean_p[j]),
+                         float(np.atleast_1d(low)[j]), float(np.atleast_1d(high)[j]), methods[j], float(mean_p[j]),
                          len(per_cluster), failed])
     return pd.DataFrame(rows, columns=columns)
 
@@ -123,6 +138,12 @@ def rates(data: ReportData, units: pd.DataFrame, keys: list[str], *, confidence:
         counts = per_cluster[count_columns].to_numpy(dtype=float)
         boot = stats.bootstrap_ratio(counts, tokens, n_boot=n_boot, confidence=confidence, seed=seed)
         estimate, low, high = boot
+        low, high = np.array(low, dtype=float), np.array(high, dtype=float)
+        # No counted mention: every resample gives 0, a zero-width interval. The exact
+        # (Garwood) Poisson upper bound of zero events in these tokens instead.
+        zero = counts.sum(axis=0) == 0
+        if zero.any() and tokens.sum() > 0:
+            low[zero], high[zero] = 0.0, stats.poisson_upper_zero(confidence) / tokens.sum()
         n_docs = part["doc_id"].nunique()
         for j, (name, side) in enumerate(labels):
             rows.append([*group, name, side, n_docs, int(tokens.sum()), int(counts[:, j].sum()),

@@ -63,6 +63,23 @@ def test_trend_shares_are_wilson_intervals_for_whole_documents():
     assert row["share"] == pytest.approx(0.4) and (row["low"], row["high"]) == pytest.approx((low, high))
 
 
+def test_zero_shares_and_rates_of_clustered_units_get_a_real_interval():
+    # 2002: 5 documents, all individual; no unit is 'mixed' anywhere and no unit mentions 'dsl' in 2002 ... with
+    # several units per document, a bootstrap over documents gives 0 % [0 %, 0 %]: a Wilson over clusters instead.
+    report = trend(synthetic(COUNTS, units_per_doc=3), min_units=1, n_boot=200)
+    mixed = report.frames.query("facet == '(all)' and period == '2003' and frame == 'mixed'").iloc[0]
+    low, high = proportion_confint(0, 40, method="wilson")  # 40 documents = 40 clusters, not 120 units
+    assert mixed["k"] == 0 and mixed["n_units"] == 120 and mixed["interval"] == "Wilson over clusters (0 % or 100 %)"
+    assert (mixed["low"], mixed["high"]) == pytest.approx((0.0, high)) and high > 0.05
+    full = report.frames.query("facet == '(all)' and period == '2002' and frame == 'individual'").iloc[0]
+    assert full["share"] == 1.0 and full["high"] == 1.0 and full["low"] == pytest.approx(proportion_confint(5, 5, method="wilson")[0])
+    other = report.frames.query("facet == '(all)' and period == '2003' and frame == 'individual'").iloc[0]
+    assert other["interval"] == "bootstrap over documents" and 0 < other["low"] < other["share"] < other["high"]
+    rate = report.rates.query("facet == '(all)' and period == '2002' and label == 'participation'").iloc[0]
+    assert rate["n_mentions"] == 0 and rate["low"] == 0
+    assert rate["high"] == pytest.approx(stats.poisson_upper_zero(0.95) / rate["n_tokens"] * 10_000)
+
+
 def test_flagged_periods_are_kept_but_left_out_of_the_trend():
     report = trend(synthetic(COUNTS), min_units=30, n_boot=200, seed=3)
     periods = report.periods.set_index("period")
