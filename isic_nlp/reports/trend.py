@@ -201,7 +201,7 @@ def trend(
         raise IsicError(Errors.E602.format(field=date_field, n=len(units)))
     dated["period"] = period_labels(dated["_year"], width).astype(str)
     dated["period_start"] = period_starts(dated["_year"], width).astype(int)
-    sensitivity = _date_sensitivity(units, confidence)
+    sensitivity = _date_sensitivity(units, confidence, width, min_units)
     dated = _with_facets(dated, facet, data)
     common = {"confidence": confidence, "n_boot": n_boot, "seed": seed}
     clustered = {**common, "cluster": "_cluster"}
@@ -271,13 +271,26 @@ def _codification(units: pd.DataFrame, mode: str, threshold: int | None, date_fi
     return kept, flagged, note
 
 
-def _date_sensitivity(units: pd.DataFrame, confidence: float) -> pd.DataFrame:
-    """The frame slopes under each date definition of the units (cluster-robust Wald intervals), if there are several."""
+def _date_sensitivity(units: pd.DataFrame, confidence: float, width: int, min_units: int) -> pd.DataFrame:
+    """The frame slopes under each date definition of the units (cluster-robust Wald intervals), if there are several.
+
+    As in the headline trend, the units of periods with fewer than ``min_units`` units (flagged periods,
+    as each date definition cuts them) are left out of each fit (``n_left_out``).
+    """
     units = add_date_definitions(units)
     fields = available_date_fields(units)
     if len(fields) < 2 or "frame" not in units.columns:
         return pd.DataFrame()
-    return date_sensitivity(units, fields, partial(frame_slopes, frames=FRAMES, cluster="_cluster", confidence=confidence))
+    slopes = partial(frame_slopes, frames=FRAMES, cluster="_cluster", confidence=confidence)
+
+    def unflagged_slopes(dated: pd.DataFrame) -> pd.DataFrame:
+        period = period_labels(dated["_year"], width).astype(str)
+        kept = dated[period.map(period.value_counts()).to_numpy() >= min_units]
+        table = slopes(kept)
+        table.insert(0, "n_left_out", len(dated) - len(kept))
+        return table
+
+    return date_sensitivity(units, fields, unflagged_slopes)
 
 
 def _named(table: pd.DataFrame, cluster_field: str) -> pd.DataFrame:

@@ -102,6 +102,16 @@ def test_flagged_periods_are_kept_but_left_out_of_the_trend():
     assert any("1 period(s) with fewer than 30 documents are flagged" in s for s in report.summary)
 
 
+def test_the_date_sensitivity_row_of_the_headline_date_is_the_headline_trend():
+    data = synthetic(COUNTS)
+    data.units["date_in_force"] = data.units["date"]  # a second date definition: the table is made
+    report = trend(data, min_units=30, n_boot=100, seed=3)
+    headline = report.slopes.query("facet == '(all)' and frame == 'individual'").iloc[0]
+    row = report.date_sensitivity.query("date_field == 'date' and frame == 'individual'").iloc[0]
+    assert row["n_left_out"] == 5 and row["n_units"] == headline["n_units"] == 160  # 2002 (5 units) flagged in both
+    assert row["log_odds_per_decade"] == pytest.approx(headline["log_odds_per_decade"], rel=1e-6)
+
+
 def test_several_units_per_document_resample_documents():
     report = trend(synthetic(COUNTS, units_per_doc=3), min_units=30, n_boot=300)
     row = report.frames.query("facet == '(all)' and period == '2003' and frame == 'individual'").iloc[0]
