@@ -423,6 +423,52 @@ def _status(row: dict, rules: dict, n_boot: int) -> str:
     return "ok"
 
 
+def within_facet_points(units: pd.DataFrame, outcome: np.ndarray, facet: str = "facet", per: float = 10.0) -> float:
+    """Average marginal effect (points per ``per`` years) of the year in ``logit(p) = a_facet + b·year``.
+
+    The trend *within* facets: a logistic regression with one intercept per facet
+    value (fixed effects), unpenalised; a change in the mix of facets over time
+    does not move it. NaN when it cannot be fitted (one outcome value, one year).
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    years = units["_year"].to_numpy(dtype=float)
+    if len(set(outcome)) < 2 or np.ptp(years) == 0:
+        return float("nan")
+    dummies = pd.get_dummies(units[facet].astype(str)).to_numpy(dtype=float)
+    X = np.column_stack([(years - years.mean()) / per, dummies])
+    model = LogisticRegression(C=np.inf, fit_intercept=False, max_iter=1000).fit(X, outcome)
+    p = model.predict_proba(X)[:, 1]
+    return float(100 * model.coef_[0][0] * np.mean(p * (1 - p)))
+
+
+def _composition_sentence(dated: pd.DataFrame, periods: pd.DataFrame, params: dict) -> str:
+    """With a facet whose values cover different years, the pooled trend may be a change of mix: say so, with the
+    within-facet trend (fixed effects, point estimates) beside the pooled one."""
+    flagged = set(periods.loc[(periods["facet"] == ALL) & periods["flagged"], "period"])
+    units = dated[(dated["facet"] == ALL) & ~dated["period"].isin(flagged)].copy()
+    if "frame" not in units.columns or units["frame"].isna().all():
+        return ""
+    units["facet"] = units[params["facet"]].astype("string").fillna(NO_VALUE).astype(str)
+    units = units[units["frame"].notna()]
+    spans = units.groupby("facet")["_year"].agg(["min", "max", "median", "size"])
+    spans = spans[spans["size"] >= params["min_units"]]
+    if len(spans) < 2 or spans["median"].max() - spans["median"].min() < params["period_years"]:
+        return ""
+    parts = []
+    for frame in ("individual", "collective_social", "collective_labour"):
+        outcome = (units["frame"] == frame).to_numpy(dtype=int)
+        pooled = within_facet_points(units.assign(facet="all"), outcome)
+        within = within_facet_points(units, outcome)
+        if not (np.isnan(pooled) or np.isnan(within)):
+            parts.append(f"{FRAME_NAMES[frame]} {pooled:+.1f} pooled, {within:+.1f} within")
+    span_text = "; ".join(f"{name}: {int(r['min'])}–{int(r['max'])}" for name, r in spans.iterrows())
+    return (f"Caution, composition: the values of {params['facet']} cover different years ({span_text}), so the pooled "
+            "trend mixes changes within each value with the change in their mix over time."
+            + (" Within values (one intercept per value, points per decade, point estimates): " + "; ".join(parts) + "."
+               if parts else ""))
+
+
 def _summary(data, dated, periods, frames, rate_table, slopes, params, date_sentence, composition, top) -> list[str]:
     """The findings in plain sentences: the trend of each frame first, then the facts behind it."""
     whole = periods[periods["facet"] == ALL]
@@ -459,6 +505,10 @@ def _summary(data, dated, periods, frames, rate_table, slopes, params, date_sent
                 sentences.append(f"{params['facet']} = {value} ({int(part['n_units'].iloc[0]):,} {unit}s): "
                                  + "; ".join(t for t in trends if t) + " (points per decade; q: Benjamini–Hochberg over "
                                  f"the {int((slopes['facet'] != ALL).sum())} facet slopes).")
+    if params["facet"]:
+        composition_warning = _composition_sentence(dated, periods, params)
+        if composition_warning:
+            sentences.append(composition_warning)
     sides = rate_table[(rate_table["facet"] == ALL) & (~rate_table["flagged"]) & rate_table["label"].isin(["individual", "collective", "collective_labour"])]
     if len(kept) >= 2 and len(sides):
         first, last = kept.iloc[0]["period"], kept.iloc[-1]["period"]

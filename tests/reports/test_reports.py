@@ -112,6 +112,19 @@ def test_the_date_sensitivity_row_of_the_headline_date_is_the_headline_trend():
     assert row["log_odds_per_decade"] == pytest.approx(headline["log_odds_per_decade"], rel=1e-6)
 
 
+def test_a_pooled_trend_made_by_a_change_of_mix_is_called_out():
+    # Two sources, each flat (20 % and 60 % individual), one early and one late: the pooled share rises.
+    data = synthetic({2000: (40, 8), 2001: (40, 8), 2003: (40, 24), 2004: (40, 24)})
+    data.units["source"] = np.where(data.units["date"] < "2002", "early", "late")
+    report = trend(data, min_units=30, n_boot=50, facet="source")
+    sentence = next(s for s in report.summary if s.startswith("Caution, composition"))
+    assert "source cover different years (early: 2000–2001; late: 2003–2004)" in sentence
+    pooled, within = (float(x) for x in re.search(r"individual framing ([+-][\d.]+) pooled, ([+-][\d.]+) within", sentence).groups())
+    assert pooled > 50 and abs(within) < 1  # 40 points in three years pooled; nothing within a source
+    plain = trend(synthetic(COUNTS), min_units=30, n_boot=50, facet="doc_type")  # both values cover every year
+    assert not any(s.startswith("Caution, composition") for s in plain.summary)
+
+
 def test_several_units_per_document_resample_documents():
     report = trend(synthetic(COUNTS, units_per_doc=3), min_units=30, n_boot=300)
     row = report.frames.query("facet == '(all)' and period == '2003' and frame == 'individual'").iloc[0]
