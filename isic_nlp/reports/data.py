@@ -28,6 +28,7 @@ from ..classify.api import PREDICTION_COLUMNS, classify, load_for_use, predictio
 from ..classify.labels import MODES
 from ..corpus.readers import ERROR_COLUMNS, Source, input_files
 from ..errors import Errors, IsicError
+from ..shipped import data_file
 
 # Lexicon groups: individual framing, collective social intervention, collective labour
 # relations (apart since framing 1.1.0: ANNOTATION.md section 4), ISIC modes.
@@ -149,7 +150,24 @@ def load_report_data(
             analysed.append((name, _Outputs.from_result(result, table)))
     if not analysed:
         raise IsicError(Errors.E007.format(path=", ".join(map(str, items)), reason="a classify table alone has no tokens or mentions; give the corpus or the analyse outputs with it"))
-    return _combine(analysed, classified, clf)
+    data = _combine(analysed, classified, clf)
+    if any(_is_demo(item) for item in items):
+        data.provenance["demo"] = True  # the reports then say first that their figures are not findings
+    return data
+
+
+#: Said first in every report on the shipped demo corpus (``isic-nlp demo``, or ``trend("corpora/demo.jsonl.gz")``).
+DEMO_NOTICE = ("This is the demo corpus: a small sample drawn to try the tool (stratified by collection and period, "
+               "oversampling collective vocabulary; see corpora/README.md). Its figures are not findings.")
+
+
+def _is_demo(item: Any) -> bool:
+    if not isinstance(item, (str, Path)):
+        return False
+    try:
+        return Path(item).resolve() == data_file("corpora", "demo.jsonl.gz").resolve()
+    except OSError:
+        return False
 
 
 @dataclass

@@ -41,7 +41,7 @@ from .codification import (
     codification_summary,
     flag_codification,
 )
-from .data import FRAME_NAMES, ReportData, load_report_data
+from .data import DEMO_NOTICE, FRAME_NAMES, ReportData, load_report_data
 from .data import REPORT_FRAMES as FRAMES
 from .dates import (
     add_date_definitions,
@@ -241,6 +241,7 @@ def trend(
     summary = _summary(data, dated, periods, frames, rate_table, slopes, params, date_sentence, composition, top)
     if codification_sentence:
         summary.append(codification_sentence)
+    notice = notice or (DEMO_NOTICE if data.provenance.get("demo") else None)
     if notice:
         summary.insert(0, notice)
     return TrendReport(periods, frames, modes, rate_table, slopes, dates, proof, summary, params, data,

@@ -125,6 +125,17 @@ def test_a_pooled_trend_made_by_a_change_of_mix_is_called_out():
     assert not any(s.startswith("Caution, composition") for s in plain.summary)
 
 
+def test_reports_on_the_demo_corpus_say_first_that_it_is_a_demo(tmp_path):
+    from isic_nlp.reports.data import DEMO_NOTICE, _is_demo
+
+    assert _is_demo(DEMO_CORPUS) and _is_demo(str(DEMO_CORPUS)) and not _is_demo(tmp_path / "demo.jsonl.gz")
+    data = synthetic(COUNTS)
+    assert DEMO_NOTICE not in trend(data, min_units=30, n_boot=20).summary
+    data.provenance["demo"] = True  # what load_report_data sets for the demo corpus
+    assert trend(data, min_units=30, n_boot=20).summary[0] == DEMO_NOTICE
+    assert compare(data, by="doc_type", n_boot=20).summary[0] == DEMO_NOTICE
+
+
 def test_several_units_per_document_resample_documents():
     report = trend(synthetic(COUNTS, units_per_doc=3), min_units=30, n_boot=300)
     row = report.frames.query("facet == '(all)' and period == '2003' and frame == 'individual'").iloc[0]
