@@ -10,7 +10,7 @@ import pytest
 
 import isic_nlp
 import isic_nlp.parallel
-from isic_nlp.output import TableStream, unified_schema
+from isic_nlp.output import CONTENTS_FILE, TableStream, unified_schema
 
 TEXTS = [
     "Article 1\nLe conseil de la vie sociale associe les usagers.\nArticle 2\nLe bénéficiaire a droit à une aide.",
@@ -53,7 +53,7 @@ def test_streamed_files_equal_the_files_written_whole(tmp_path, nlp_fast, monkey
     assert list(documents.columns[6:11]) == ["year", "num", "share", "late", "n_chars"]
     assert documents["num"].iloc[-1] == "38" and "L18" in set(documents["num"]) and documents["share"].dtype == "float64"
     manifest = json.loads((tmp_path / "streamed" / "manifest.json").read_text())
-    assert set(manifest["outputs"]) == {p.name for p in (tmp_path / "streamed").iterdir()} - {"manifest.json"}
+    assert set(manifest["outputs"]) == {p.name for p in (tmp_path / "streamed").iterdir()} - {"manifest.json", CONTENTS_FILE}
     assert manifest["counts"] == whole.manifest["counts"] and manifest["unit"] == whole.manifest["unit"]
     # Nothing but the outputs: the part files are gone.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["streamed", "whole"]
