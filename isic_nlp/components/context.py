@@ -9,8 +9,27 @@ conjunctions and relative pronouns end a ``clause`` scope too). So a scope
 follows the clause rather than a fixed number of tokens.
 ``quotation`` cues (*les mots :*, *ainsi rédigé :*) instead mark the next
 quoted passage (``« … »``, ``“ … ”`` or straight ``" … "``) as quoted
-amendment text, even across sentences. The cue that fired is recorded on the
-mention: ``span._.isic_context[flag] = (cue text, cue id)``.
+amendment text, even across sentences; a backward cue right after a quoted
+passage (*les mots « … » sont supprimés*, *… ne sont pas applicables*)
+governs every mention of the passage.
+
+Scope rules that need more than a list of words, named in a cue's ``stop_at``
+like boundary labels:
+
+* ``phrase``: besides its own prepositions, a noun complement between the cue
+  and the mention ends the scope (*ne remplacent pas le travail des
+  partenaires*: a determiner, one or two words, then *de/du/des/d'*);
+* ``actor``: a mention that holds an ``actor`` word (a person: *le salarié*,
+  *vous*) is not governed (a negated verb does not deny its agent or patient);
+* ``subject``: backward, the cue governs only the subject of its clause, i.e. a
+  mention at most ``SUBJECT_GAP`` tokens before it that is not introduced by a
+  preposition (*le recours gracieux n'est pas obligatoire*, but not *les
+  entreprises appliquant la convention collective ne sont pas concernées*).
+
+A pause right after a forward cue that no pause precedes opens an incise
+(*Si, au cours de cette période, …*): the scope runs on past it, to the next
+pause. A cue inside brackets stops at the closing bracket. The cue that fired
+is recorded on the mention: ``span._.isic_context[flag] = (cue text, cue id)``.
 """
 
 from __future__ import annotations
@@ -18,7 +37,7 @@ from __future__ import annotations
 import bisect
 
 import numpy
-from spacy.attrs import IS_SPACE, ORTH, POS
+from spacy.attrs import IS_SPACE, NORM, ORTH, POS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -37,6 +56,27 @@ CLOSING_QUOTES = ("»", "”")
 STRAIGHT_QUOTE = '"'
 # How far before a « … » passage its quotation cue is looked for (tokens).
 QUOTATION_LOOKBACK = 20
+# How far after a quoted passage a backward cue is looked for, and may start (tokens).
+AFTER_PASSAGE = 6
+AFTER_PASSAGE_GAP = 2
+# Scope labels with their own rule (see the module docstring).
+PAUSE_LABEL = "pause"
+PHRASE_LABEL = "phrase"
+ACTOR_LABEL = "actor"
+SUBJECT_LABEL = "subject"
+SPECIAL_STOPS = (ACTOR_LABEL, SUBJECT_LABEL)
+SUBJECT_GAP = 4
+# Function words of the scope rules (grammar, not vocabulary).
+DE_FORMS = frozenset(["de", "du", "des", "d'"])
+DETERMINERS = frozenset(
+    "le la les l' un une du des au aux son sa ses leur leurs ce cet cette ces notre nos votre vos "
+    "tout toute tous toutes ledit ladite lesdits lesdites".split()
+)
+PREPOSITIONS = frozenset(
+    "de du des d' à au aux par pour sur avec dans en entre envers auprès vers contre chez selon "
+    "sans sous".split()
+)
+OPENING_BRACKET, CLOSING_BRACKET = "(", ")"
 
 
 class ContextQualifier(LexiconComponent):
@@ -97,39 +137,51 @@ class ContextQualifier(LexiconComponent):
         has_sents = doc.has_annotation("SENT_START")
         passages = _quoted_passages(doc, *self._quote_orths)
         # Cues are only looked for where they can matter: the sentences of the
-        # mentions, and just before a « … » passage that holds a mention.
+        # mentions, and just before and after a quoted passage that holds a mention.
         windows = {(s.start, s.end) for s in ((m.sent if has_sents else doc[:]) for m in mentions)}
+        held = []
         for begin, end in passages:
             if any(begin <= m.start < end for m in mentions):
+                held.append((begin, end))
                 windows.add((max(0, begin - QUOTATION_LOOKBACK), begin))
+                windows.add((end, min(len(doc), end + AFTER_PASSAGE)))
         cues: list[Match] = []
         # Where scopes end: "termination" ends all of them, a boundary label
-        # only those of the cues that stop at it.
-        stops: dict[str, list[int]] = {"termination": []}
+        # only those of the cues that stop at it; (start, end) of each boundary.
+        stops: dict[str, list[tuple[int, int]]] = {"termination": []}
         quotation_cues: list[Match] = []
         merged = _merge(windows)
         for start, end in merged:
             for match in compiled(doc[start:end]):
                 label = match.entry.label
                 if label == "termination" or label in self._boundaries:
-                    stops.setdefault(label, []).append(match.start)
+                    stops.setdefault(label, []).append((match.start, match.end))
                 elif label == "quotation":
                     quotation_cues.append(match)
                 elif label != "pseudo":
                     cues.append(match)
                     if label == "hypothesis" and CLAUSE_LABEL in self._boundaries:
                         # "si", "lorsque" ... open a new clause.
-                        stops.setdefault(CLAUSE_LABEL, []).append(match.start)
+                        stops.setdefault(CLAUSE_LABEL, []).append((match.start, match.start + 1))
         if cues and CLAUSE_LABEL in self._boundaries and doc.has_annotation("POS"):
-            stops.setdefault(CLAUSE_LABEL, []).extend(self._clause_starts(doc, merged))
+            stops.setdefault(CLAUSE_LABEL, []).extend(
+                (i, i + 1) for i in self._clause_starts(doc, merged)
+            )
+        for positions in stops.values():
+            positions.sort()
         regions = _introduced(passages, quotation_cues, self._scope) if quotation_cues else []
         region_starts = [start for start, _, _ in regions]
+        after = self._after_passages(held, cues) if held and cues else []
+        scope = _Scope(stops, _Norms(doc)) if cues else None
         for span in mentions:
             flags: dict[str, tuple[str, str]] = {}
             if cues:
                 sent = span.sent if has_sents else doc[:]
-                for flag, cue in self._governing_cues(span, sent, cues, stops).items():
+                for flag, cue in self._governing_cues(span, sent, cues, scope).items():
                     flags[flag] = (doc[cue.start : cue.end].text, cue.entry.id)
+            for begin, end, cue in after:
+                if begin <= span.start < end:
+                    flags.setdefault(cue.entry.label, (doc[cue.start : cue.end].text, cue.entry.id))
             if regions:
                 i = bisect.bisect_right(region_starts, span.start) - 1
                 if i >= 0 and regions[i][0] <= span.start < regions[i][1]:
@@ -151,6 +203,20 @@ class ContextQualifier(LexiconComponent):
             stop_at = self._defaults[cue.entry.label][2]
         return ("termination", *stop_at)
 
+    def _after_passages(
+        self, held: list[tuple[int, int]], cues: list[Match]
+    ) -> list[tuple[int, int, Match]]:
+        """Passages that a backward cue right after them governs (*« … » sont supprimés*)."""
+        out = []
+        for begin, end in held:
+            for cue in cues:
+                if end <= cue.start <= end + AFTER_PASSAGE_GAP and self._scope(cue)[0] in (
+                    "backward",
+                    "both",
+                ):
+                    out.append((begin, end, cue))
+        return out
+
     def _clause_starts(self, doc: Doc, windows: list[tuple[int, int]]) -> list[int]:
         """Conjunctions and relative pronouns, from the part-of-speech tags."""
         pos = doc.to_array(POS)
@@ -163,29 +229,136 @@ class ContextQualifier(LexiconComponent):
         return out
 
     def _governing_cues(
-        self, span: Span, sent: Span, cues: list[Match], stops: dict[str, list[int]]
+        self, span: Span, sent: Span, cues: list[Match], scope: "_Scope"
     ) -> dict[str, Match]:
         """The nearest governing cue of each flag, within the sentence."""
         best: dict[str, tuple[int, Match]] = {}
         for cue in cues:
             if cue.start < sent.start or cue.end > sent.end:
                 continue
-            direction, scope = self._scope(cue)
-            if cue.end <= span.start and direction in ("forward", "both"):
+            direction, max_scope = self._scope(cue)
+            forward = cue.end <= span.start
+            if forward and direction in ("forward", "both"):
                 gap = (cue.end, span.start)
             elif cue.start >= span.end and direction in ("backward", "both"):
                 gap = (span.end, cue.start)
             else:
                 continue
-            distance = gap[1] - gap[0]
-            if distance > scope or any(
-                gap[0] <= t < gap[1] for label in self._stop_at(cue) for t in stops.get(label, ())
-            ):
+            # An incise right after the cue does not count in the distance.
+            distance = gap[1] - gap[0] - (scope.incise_length(cue) if forward else 0)
+            if distance > max_scope:
+                continue
+            stop_at = self._stop_at(cue)
+            if scope.blocked(cue, span, gap, forward, stop_at, sent.start):
                 continue
             flag = cue.entry.label
             if flag not in best or distance < best[flag][0]:
                 best[flag] = (distance, cue)
         return {flag: cue for flag, (_, cue) in best.items()}
+
+
+class _Norms:
+    """The normalised form of a Doc's tokens, read on demand (``None`` out of the Doc)."""
+
+    def __init__(self, doc: Doc):
+        self._norms = doc.to_array(NORM)
+        self._strings = doc.vocab.strings
+
+    def get(self, i: int) -> str | None:
+        if 0 <= i < len(self._norms):
+            return self._strings[int(self._norms[i])]
+        return None
+
+
+class _Scope:
+    """The boundaries of one Doc, and the scope rules that read its words."""
+
+    def __init__(self, stops: dict[str, list[tuple[int, int]]], norms: _Norms):
+        self.stops = stops
+        self.norms = norms
+        self.pauses = [start for start, _ in stops.get(PAUSE_LABEL, ())]
+        self.actors = [start for start, _ in stops.get(ACTOR_LABEL, ())]
+        self.opening = [i for i in self.pauses if norms.get(i) == OPENING_BRACKET]
+        self.closing = [i for i in self.pauses if norms.get(i) == CLOSING_BRACKET]
+
+    def blocked(self, cue: Match, span: Span, gap: tuple[int, int], forward: bool, stop_at, sent_start: int) -> bool:
+        """Whether something between the cue and the mention ends the cue's scope."""
+        low, high = gap
+        incise = forward and self._incise(cue)
+        for label in stop_at:
+            if label in SPECIAL_STOPS:
+                continue
+            for start, end in self.stops.get(label, ()):
+                if start >= high:
+                    break
+                # A boundary that runs into the mention counts up to its first
+                # token: "au projet du salarié" is another noun's complement.
+                if start >= low and end <= high + 1:
+                    if incise and label == PAUSE_LABEL and start <= incise:
+                        continue
+                    return True
+        if ACTOR_LABEL in stop_at and self._holds(self.actors, span.start, span.end):
+            return True
+        if PHRASE_LABEL in stop_at and forward and self._noun_complement(low, high):
+            return True
+        if SUBJECT_LABEL in stop_at and not forward:
+            if high - low > SUBJECT_GAP or self._complement(span, sent_start):
+                return True
+        return self._bracketed(cue, gap, forward)
+
+    def incise_length(self, cue: Match) -> int:
+        """Tokens of an incise that opens right after the cue (0 if none)."""
+        end = self._incise(cue)
+        return end - cue.end + 1 if end is not None else 0
+
+    def _incise(self, cue: Match) -> int | None:
+        """The closing pause of an incise that opens right after the cue, if any."""
+        i = bisect.bisect_left(self.pauses, cue.end)
+        if i == len(self.pauses) or self.pauses[i] != cue.end:
+            return None
+        if self._holds(self.pauses, cue.start - 1, cue.start):
+            return None  # the cue is itself between pauses: "ainsi que, le cas échéant, des ..."
+        return self.pauses[i + 1] if i + 1 < len(self.pauses) else None
+
+    def _noun_complement(self, low: int, high: int) -> bool:
+        """A determiner, one or two words and de/du/des/d' between the cue and the mention."""
+        norms = self.norms
+        for p in range(low + 1, high + 1):
+            if norms.get(p) in DE_FORMS and any(
+                q >= low and norms.get(q) in DETERMINERS for q in (p - 2, p - 3)
+            ):
+                return True
+        return False
+
+    def _complement(self, span: Span, sent_start: int) -> bool:
+        """Whether the mention is introduced by a preposition (not the subject)."""
+        norms = self.norms
+        if norms.get(span.start) in PREPOSITIONS:
+            return True
+        i = span.start - 1
+        if norms.get(i) in DETERMINERS and norms.get(i) not in PREPOSITIONS:
+            i -= 1
+        return i >= sent_start and norms.get(i) in PREPOSITIONS
+
+    def _bracketed(self, cue: Match, gap: tuple[int, int], forward: bool) -> bool:
+        """A cue inside brackets stops at the closing one (and does not reach before the opening one)."""
+        if not self.opening:
+            return False
+        i = bisect.bisect_left(self.opening, cue.start) - 1
+        if i < 0:
+            return False
+        opened = self.opening[i]
+        if self._holds(self.closing, opened, cue.start):
+            return False
+        if forward:
+            return self._holds(self.closing, gap[0], gap[1])
+        return opened >= gap[0]
+
+    @staticmethod
+    def _holds(positions: list[int], low: int, high: int) -> bool:
+        """Whether a sorted list has a position in [low, high)."""
+        i = bisect.bisect_left(positions, low)
+        return i < len(positions) and positions[i] < high
 
 
 def _quoted_passages(
