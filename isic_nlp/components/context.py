@@ -45,6 +45,7 @@ from ..errors import Errors, IsicError
 from .base import LexiconComponent
 from .extensions import CONTEXT_FLAGS, SPANS_KEY, register_extensions
 from .matching import Match
+from .normalizer import COUNTS_KEY, line_end_hyphens
 
 NON_QUALIFIER_LABELS = ("pseudo", "termination")
 DEFAULT_MAX_SCOPE = 10
@@ -138,7 +139,8 @@ class ContextQualifier(LexiconComponent):
         passages = _quoted_passages(doc, *self._quote_orths)
         # Cues are only looked for where they can matter: the sentences of the
         # mentions, and just before and after a quoted passage that holds a mention.
-        windows = {(s.start, s.end) for s in ((m.sent if has_sents else doc[:]) for m in mentions)}
+        sents = _sentences(doc, mentions) if has_sents else [doc[:]] * len(mentions)
+        windows = {(s.start, s.end) for s in sents}
         held = []
         for begin, end in passages:
             if any(begin <= m.start < end for m in mentions):
@@ -151,18 +153,26 @@ class ContextQualifier(LexiconComponent):
         stops: dict[str, list[tuple[int, int]]] = {"termination": []}
         quotation_cues: list[Match] = []
         merged = _merge(windows)
-        for start, end in merged:
-            for match in compiled(doc[start:end]):
-                label = match.entry.label
-                if label == "termination" or label in self._boundaries:
-                    stops.setdefault(label, []).append((match.start, match.end))
-                elif label == "quotation":
-                    quotation_cues.append(match)
-                elif label != "pseudo":
-                    cues.append(match)
-                    if label == "hypothesis" and CLAUSE_LABEL in self._boundaries:
-                        # "si", "lorsque" ... open a new clause.
-                        stops.setdefault(CLAUSE_LABEL, []).append((match.start, match.start + 1))
+        if doc.user_data.get(COUNTS_KEY, {}).get("hyphenation"):
+            # Words cut at a line end are only rejoined on a whole Doc.
+            starts = [start for start, _ in merged]
+            found = [
+                m for m in compiled(doc)
+                if (i := bisect.bisect_right(starts, m.start) - 1) >= 0 and m.end <= merged[i][1]
+            ]
+        else:
+            found = [m for start, end in merged for m in compiled(doc[start:end])]
+        for match in found:
+            label = match.entry.label
+            if label == "termination" or label in self._boundaries:
+                stops.setdefault(label, []).append((match.start, match.end))
+            elif label == "quotation":
+                quotation_cues.append(match)
+            elif label != "pseudo":
+                cues.append(match)
+                if label == "hypothesis" and CLAUSE_LABEL in self._boundaries:
+                    # "si", "lorsque" ... open a new clause.
+                    stops.setdefault(CLAUSE_LABEL, []).append((match.start, match.start + 1))
         if cues and CLAUSE_LABEL in self._boundaries and doc.has_annotation("POS"):
             stops.setdefault(CLAUSE_LABEL, []).extend(
                 (i, i + 1) for i in self._clause_starts(doc, merged)
@@ -173,10 +183,9 @@ class ContextQualifier(LexiconComponent):
         region_starts = [start for start, _, _ in regions]
         after = self._after_passages(held, cues) if held and cues else []
         scope = _Scope(stops, _Norms(doc)) if cues else None
-        for span in mentions:
+        for span, sent in zip(mentions, sents):
             flags: dict[str, tuple[str, str]] = {}
             if cues:
-                sent = span.sent if has_sents else doc[:]
                 for flag, cue in self._governing_cues(span, sent, cues, scope).items():
                     flags[flag] = (doc[cue.start : cue.end].text, cue.entry.id)
             for begin, end, cue in after:
@@ -244,8 +253,8 @@ class ContextQualifier(LexiconComponent):
                 gap = (span.end, cue.start)
             else:
                 continue
-            # An incise right after the cue does not count in the distance.
-            distance = gap[1] - gap[0] - (scope.incise_length(cue) if forward else 0)
+            # White space and an incise right after the cue do not count in the distance.
+            distance = scope.words(*gap) - (scope.incise_length(cue) if forward else 0)
             if distance > max_scope:
                 continue
             stop_at = self._stop_at(cue)
@@ -258,16 +267,42 @@ class ContextQualifier(LexiconComponent):
 
 
 class _Norms:
-    """The normalised form of a Doc's tokens, read on demand (``None`` out of the Doc)."""
+    """The normalised form of a Doc's tokens, read on demand (``None`` out of the Doc).
+
+    White-space tokens (a double or no-break space, a line break inside a
+    term) are skipped: ``before``/``after`` give the nearest word, ``words``
+    counts words only.
+    """
 
     def __init__(self, doc: Doc):
         self._norms = doc.to_array(NORM)
         self._strings = doc.vocab.strings
+        spaces = doc.to_array(IS_SPACE).astype(bool)
+        if doc.user_data.get(COUNTS_KEY, {}).get("hyphenation"):
+            for _, second in line_end_hyphens(doc):
+                spaces[second] = True  # "partici-" / "pation" is one word
+        self._spaces = numpy.concatenate(([0], numpy.cumsum(spaces))) if spaces.any() else None
 
     def get(self, i: int) -> str | None:
         if 0 <= i < len(self._norms):
             return self._strings[int(self._norms[i])]
         return None
+
+    def is_space(self, i: int) -> bool:
+        return self._spaces is not None and 0 <= i < len(self._norms) and self._spaces[i + 1] > self._spaces[i]
+
+    def words(self, low: int, high: int) -> int:
+        """How many tokens of [low, high) are not white space."""
+        if self._spaces is None or high <= low:
+            return max(0, high - low)
+        return high - low - int(self._spaces[high] - self._spaces[low])
+
+    def before(self, i: int) -> int:
+        """The nearest word before token i (may be -1)."""
+        i -= 1
+        while self.is_space(i):
+            i -= 1
+        return i
 
 
 class _Scope:
@@ -281,7 +316,12 @@ class _Scope:
         self.opening = [i for i in self.pauses if norms.get(i) == OPENING_BRACKET]
         self.closing = [i for i in self.pauses if norms.get(i) == CLOSING_BRACKET]
 
-    def blocked(self, cue: Match, span: Span, gap: tuple[int, int], forward: bool, stop_at, sent_start: int) -> bool:
+    def words(self, low: int, high: int) -> int:
+        return self.norms.words(low, high)
+
+    def blocked(
+        self, cue: Match, span: Span, gap: tuple[int, int], forward: bool, stop_at, sent_start: int
+    ) -> bool:
         """Whether something between the cue and the mention ends the cue's scope."""
         low, high = gap
         incise = forward and self._incise(cue)
@@ -302,7 +342,7 @@ class _Scope:
         if PHRASE_LABEL in stop_at and forward and self._noun_complement(low, high):
             return True
         if SUBJECT_LABEL in stop_at and not forward:
-            if high - low > SUBJECT_GAP or self._complement(span, sent_start):
+            if self.norms.words(low, high) > SUBJECT_GAP or self._complement(span, sent_start):
                 return True
         return self._bracketed(cue, gap, forward)
 
@@ -323,9 +363,10 @@ class _Scope:
     def _noun_complement(self, low: int, high: int) -> bool:
         """A determiner, one or two words and de/du/des/d' between the cue and the mention."""
         norms = self.norms
-        for p in range(low + 1, high + 1):
-            if norms.get(p) in DE_FORMS and any(
-                q >= low and norms.get(q) in DETERMINERS for q in (p - 2, p - 3)
+        words = [i for i in range(low, high + 1) if not norms.is_space(i)]
+        for k in range(1, len(words)):
+            if norms.get(words[k]) in DE_FORMS and any(
+                j >= 0 and norms.get(words[j]) in DETERMINERS for j in (k - 2, k - 3)
             ):
                 return True
         return False
@@ -335,9 +376,9 @@ class _Scope:
         norms = self.norms
         if norms.get(span.start) in PREPOSITIONS:
             return True
-        i = span.start - 1
+        i = norms.before(span.start)
         if norms.get(i) in DETERMINERS and norms.get(i) not in PREPOSITIONS:
-            i -= 1
+            i = norms.before(i)
         return i >= sent_start and norms.get(i) in PREPOSITIONS
 
     def _bracketed(self, cue: Match, gap: tuple[int, int], forward: bool) -> bool:
@@ -359,6 +400,27 @@ class _Scope:
         """Whether a sorted list has a position in [low, high)."""
         i = bisect.bisect_left(positions, low)
         return i < len(positions) and positions[i] < high
+
+
+def _sentences(doc: Doc, mentions) -> list[Span]:
+    """The sentence of each mention. A line break inside a term (*vie\nsociale*,
+    *partici-\npation*) is no sentence end: the sentences that a mention
+    straddles are read as one, for every mention in them."""
+    ranges = []
+    for span in mentions:
+        sent = span[0].sent
+        end = span[-1].sent.end if span.end > sent.end else sent.end
+        ranges.append((sent.start, end))
+    if all(end == s.sent.end for (_, end), s in zip(ranges, mentions)):
+        return [doc[start:end] for start, end in ranges]
+    joined: list[list[int]] = []
+    for start, end in sorted(set(ranges)):
+        if joined and start < joined[-1][1]:
+            joined[-1][1] = max(joined[-1][1], end)
+        else:
+            joined.append([start, end])
+    starts = [start for start, _ in joined]
+    return [doc[slice(*joined[bisect.bisect_right(starts, start) - 1])] for start, _ in ranges]
 
 
 def _quoted_passages(

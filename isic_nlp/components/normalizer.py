@@ -152,18 +152,32 @@ class Normalizer:
         self.name = name
         self.vocab = nlp.vocab
         self.fold_accents = fold_accents
+        self.tokenizer = nlp.tokenizer
         self._cache: dict[int, tuple[int, int]] = {}
+        self._splits: dict[int, list[str] | None] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        normalise_doc(doc, self._cache, fold_accents=self.fold_accents)
+        normalise_doc(
+            doc, self._cache, fold_accents=self.fold_accents, tokenizer=self.tokenizer, splits=self._splits
+        )
         return doc
 
 
-def normalise_doc(doc: Doc, cache: dict[int, tuple[int, int]] | None = None, *, fold_accents: bool = True) -> Doc:
+def normalise_doc(
+    doc: Doc,
+    cache: dict[int, tuple[int, int]] | None = None,
+    *,
+    fold_accents: bool = True,
+    tokenizer=None,
+    splits: dict[int, list[str] | None] | None = None,
+) -> Doc:
     """Set ``NORM`` and the counts of ``doc`` (what ``isic_normalizer`` does).
 
     ``cache`` maps a word form (ORTH) to its (NORM hash, kinds); pass the same
-    dict for every Doc of a vocab.
+    dict for every Doc of a vocab. With the pipeline's ``tokenizer``, a token
+    in decomposed accents that the tokenizer would have cut in its NFC form
+    (``salarie\u0301.``: the suffix rules do not see a combining accent as a
+    letter) is split the same way, so that NFD text gives the same tokens.
     """
     if cache is None:
         cache = {}
@@ -171,17 +185,11 @@ def normalise_doc(doc: Doc, cache: dict[int, tuple[int, int]] | None = None, *, 
     doc.user_data[COUNTS_KEY] = counts
     if not len(doc):
         return doc
-    strings = doc.vocab.strings
-    arrays = doc.to_array([ORTH, NORM])
-    orths, norms = arrays[:, 0], arrays[:, 1]
-    new_norms = numpy.empty_like(norms)
-    kinds = numpy.zeros(len(orths), dtype="int64")
-    for i, orth in enumerate(orths.tolist()):
-        value = cache.get(orth)
-        if value is None:
-            form, bits = normal_form(strings[orth], fold_accents=fold_accents)
-            value = cache[orth] = (strings.add(form), bits)
-        new_norms[i], kinds[i] = value
+    orths, new_norms, kinds = _forms(doc, cache, fold_accents)
+    if tokenizer is not None and (kinds & _BIT["nfc"]).any():
+        if _split_decomposed(doc, orths, kinds, tokenizer, {} if splits is None else splits):
+            orths, new_norms, kinds = _forms(doc, cache, fold_accents)
+    norms = doc.to_array(NORM)
     if (new_norms != norms).any():
         doc.from_array([NORM], new_norms.reshape(-1, 1))
     if kinds.any():
@@ -193,6 +201,62 @@ def normalise_doc(doc: Doc, cache: dict[int, tuple[int, int]] | None = None, *, 
     if n_cut:
         counts["hyphenation"] = n_cut
     return doc
+
+
+def _forms(doc: Doc, cache: dict[int, tuple[int, int]], fold_accents: bool):
+    """ORTH, normalised NORM and kinds (bits) of every token, from the cache."""
+    strings = doc.vocab.strings
+    orths = doc.to_array(ORTH)
+    new_norms = numpy.empty_like(orths)
+    kinds = numpy.zeros(len(orths), dtype="int64")
+    for i, orth in enumerate(orths.tolist()):
+        value = cache.get(orth)
+        if value is None:
+            form, bits = normal_form(strings[orth], fold_accents=fold_accents)
+            value = cache[orth] = (strings.add(form), bits)
+        new_norms[i], kinds[i] = value
+    return orths, new_norms, kinds
+
+
+def _split_decomposed(doc: Doc, orths, kinds, tokenizer, splits: dict[int, list[str] | None]) -> bool:
+    """Split the NFD tokens that the tokenizer cuts in NFC; whether any was split."""
+    strings = doc.vocab.strings
+    todo = []
+    for i in numpy.flatnonzero(kinds & _BIT["nfc"]).tolist():
+        orth = int(orths[i])
+        if orth not in splits:
+            splits[orth] = _pieces(strings[orth], tokenizer)
+        if splits[orth]:
+            todo.append((i, splits[orth]))
+    if not todo:
+        return False
+    with doc.retokenize() as retokenizer:
+        for i, pieces in todo:
+            token = doc[i]
+            retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))
+    return True
+
+
+def _pieces(text: str, tokenizer) -> list[str] | None:
+    """The original substrings of the tokens that the tokenizer makes of ``text`` in NFC."""
+    nfc = [t.text for t in tokenizer(unicodedata.normalize("NFC", text))]
+    if len(nfc) < 2:
+        return None
+    # Each character with its combining marks is one NFC character.
+    clusters: list[str] = []
+    for ch in text:
+        if clusters and unicodedata.combining(ch):
+            clusters[-1] += ch
+        else:
+            clusters.append(ch)
+    pieces, at = [], 0
+    for part in nfc:
+        piece = "".join(clusters[at : at + len(part)])
+        if unicodedata.normalize("NFC", piece) != part:
+            return None  # a cluster that composes to more or less than one character
+        pieces.append(piece)
+        at += len(part)
+    return pieces if at == len(clusters) else None
 
 
 def line_end_hyphens(doc: Doc) -> list[tuple[int, int]]:
