@@ -154,7 +154,7 @@ class Normalizer:
         self.fold_accents = fold_accents
         self.tokenizer = nlp.tokenizer
         self._cache: dict[int, tuple[int, int]] = {}
-        self._splits: dict[int, list[str] | None] = {}
+        self._splits: dict[str, list[str] | None] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         normalise_doc(
@@ -169,15 +169,14 @@ def normalise_doc(
     *,
     fold_accents: bool = True,
     tokenizer=None,
-    splits: dict[int, list[str] | None] | None = None,
+    splits: dict[str, list[str] | None] | None = None,
 ) -> Doc:
     """Set ``NORM`` and the counts of ``doc`` (what ``isic_normalizer`` does).
 
     ``cache`` maps a word form (ORTH) to its (NORM hash, kinds); pass the same
-    dict for every Doc of a vocab. With the pipeline's ``tokenizer``, a token
-    in decomposed accents that the tokenizer would have cut in its NFC form
-    (``salarie\u0301.``: the suffix rules do not see a combining accent as a
-    letter) is split the same way, so that NFD text gives the same tokens.
+    dict for every Doc of a vocab. With the pipeline's ``tokenizer``, words in
+    decomposed accents or with invisible characters are tokenized as their
+    clean form is (see ``_retokenize_like_clean``), so they give the same tokens.
     """
     if cache is None:
         cache = {}
@@ -186,8 +185,8 @@ def normalise_doc(
     if not len(doc):
         return doc
     orths, new_norms, kinds = _forms(doc, cache, fold_accents)
-    if tokenizer is not None and (kinds & _BIT["nfc"]).any():
-        if _split_decomposed(doc, orths, kinds, tokenizer, {} if splits is None else splits):
+    if tokenizer is not None and (kinds & (_BIT["nfc"] | _BIT["invisible"])).any():
+        if _retokenize_like_clean(doc, kinds, tokenizer, {} if splits is None else splits):
             orths, new_norms, kinds = _forms(doc, cache, fold_accents)
     norms = doc.to_array(NORM)
     if (new_norms != norms).any():
@@ -218,43 +217,72 @@ def _forms(doc: Doc, cache: dict[int, tuple[int, int]], fold_accents: bool):
     return orths, new_norms, kinds
 
 
-def _split_decomposed(doc: Doc, orths, kinds, tokenizer, splits: dict[int, list[str] | None]) -> bool:
-    """Split the NFD tokens that the tokenizer cuts in NFC; whether any was split."""
-    strings = doc.vocab.strings
-    todo = []
-    for i in numpy.flatnonzero(kinds & _BIT["nfc"]).tolist():
-        orth = int(orths[i])
-        if orth not in splits:
-            splits[orth] = _pieces(strings[orth], tokenizer)
-        if splits[orth]:
-            todo.append((i, splits[orth]))
+def _retokenize_like_clean(doc: Doc, kinds, tokenizer, cache: dict[str, list[str] | None]) -> bool:
+    """Tokenize the words with decomposed accents or invisible characters as
+    their clean form is tokenized; whether any token changed.
+
+    The tokenizer does not see a combining accent as a letter (``salarie\u0301.``
+    keeps its period) nor a soft hyphen as part of a word (``co-cons\u00adtruction``
+    is cut at its hyphen, ``co-construction`` is one token): each run of tokens
+    without white space that holds such a token is tokenized again in NFC
+    without invisible characters, and its tokens are cut the same way.
+    """
+    bits = _BIT["nfc"] | _BIT["invisible"]
+    marked = numpy.flatnonzero(kinds & bits).tolist()
+    if not marked:
+        return False
+    runs: list[tuple[int, int]] = []
+    for i in marked:
+        start = i
+        while start > 0 and not doc[start - 1].whitespace_:
+            start -= 1
+        end = i + 1
+        while end < len(doc) and not doc[end - 1].whitespace_:
+            end += 1
+        if not runs or start >= runs[-1][1]:
+            runs.append((start, end))
+    todo: list[tuple[int, int, list[str]]] = []
+    for start, end in runs:
+        text = doc[start:end].text
+        if text not in cache:
+            cache[text] = _pieces(text, tokenizer)
+        pieces = cache[text]
+        if pieces is not None and pieces != [t.text for t in doc[start:end]]:
+            todo.append((doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), pieces))
     if not todo:
         return False
     with doc.retokenize() as retokenizer:
-        for i, pieces in todo:
-            token = doc[i]
-            retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))
+        for begin, finish, _ in todo:
+            span = doc.char_span(begin, finish)
+            if len(span) > 1:
+                retokenizer.merge(span)
+    with doc.retokenize() as retokenizer:
+        for begin, _, pieces in todo:
+            if len(pieces) > 1:
+                token = doc.char_span(begin, begin + len(pieces[0]), alignment_mode="expand")[0]
+                retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))
     return True
 
 
 def _pieces(text: str, tokenizer) -> list[str] | None:
-    """The original substrings of the tokens that the tokenizer makes of ``text`` in NFC."""
-    nfc = [t.text for t in tokenizer(unicodedata.normalize("NFC", text))]
-    if len(nfc) < 2:
-        return None
-    # Each character with its combining marks is one NFC character.
+    """The original substrings of the tokens that the tokenizer makes of ``text``
+    in NFC without invisible characters (``None`` if they cannot be mapped back)."""
+    # Each character with its combining marks and the invisible characters after it.
     clusters: list[str] = []
     for ch in text:
-        if clusters and unicodedata.combining(ch):
+        if clusters and (unicodedata.combining(ch) or ch in INVISIBLE):
             clusters[-1] += ch
         else:
             clusters.append(ch)
+    clean = [unicodedata.normalize("NFC", c).translate(_INVISIBLE_TABLE) for c in clusters]
+    if any(len(c) != 1 for c in clean):
+        return None  # a cluster that composes to more or fewer than one character
     pieces, at = [], 0
-    for part in nfc:
-        piece = "".join(clusters[at : at + len(part)])
-        if unicodedata.normalize("NFC", piece) != part:
-            return None  # a cluster that composes to more or less than one character
-        pieces.append(piece)
+    for token in tokenizer("".join(clean)):
+        part = token.text
+        if "".join(clean[at : at + len(part)]) != part or token.whitespace_:
+            return None
+        pieces.append("".join(clusters[at : at + len(part)]))
         at += len(part)
     return pieces if at == len(clusters) else None
 
