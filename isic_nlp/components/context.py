@@ -35,17 +35,19 @@ is recorded on the mention: ``span._.isic_context[flag] = (cue text, cue id)``.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 
 import numpy
-from spacy.attrs import IS_SPACE, NORM, ORTH, POS
+from spacy.attrs import IS_SPACE, NORM, ORTH, POS, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..errors import Errors, IsicError
+from ..lexicons import Lexicon
 from .base import LexiconComponent
 from .extensions import CONTEXT_FLAGS, SPANS_KEY, register_extensions
-from .matching import Match
-from .normalizer import COUNTS_KEY, line_end_hyphens
+from .matching import CompiledLexicons, Match
+from .normalizer import COUNTS_KEY, line_end_hyphens, normal_form
 
 NON_QUALIFIER_LABELS = ("pseudo", "termination")
 DEFAULT_MAX_SCOPE = 10
@@ -104,11 +106,31 @@ class ContextQualifier(LexiconComponent):
             {strings.add(q) for q in CLOSING_QUOTES},
             strings.add(STRAIGHT_QUOTE),
         )
+        self._hyphen = strings.add("-")
         self._clause_pos = numpy.array(
             [strings.add(p) for p in ("CCONJ", "SCONJ")], dtype="uint64"
         )
 
+    def set_lexicons(self, lexicons: list[Lexicon]) -> None:
+        """Compile the lexicons, except the ``actor`` words: they are looked up in
+        the mentions (a set of NORM values), not matched in every sentence."""
+        self.lexicons = list(lexicons)
+        matched = [
+            dataclasses.replace(lexicon, entries=tuple(e for e in lexicon.entries if e.label != ACTOR_LABEL))
+            for lexicon in self.lexicons
+        ]
+        self.compiled = CompiledLexicons(self.nlp, matched, self._lemmatise)
+        self.on_lexicons_changed()
+
     def on_lexicons_changed(self) -> None:
+        strings = self.nlp.vocab.strings
+        self._actors = frozenset(
+            strings.add(normal_form(phrase)[0])
+            for lexicon in self.lexicons
+            for entry in lexicon.entries
+            if entry.label == ACTOR_LABEL
+            for phrase in entry.phrases
+        )
         # Every label's default direction, scope and boundaries, from the lexicon files.
         self._defaults = {}
         boundaries: set[str] = set()
@@ -135,18 +157,22 @@ class ContextQualifier(LexiconComponent):
         mentions = doc.spans[self.spans_key] if self.spans_key in doc.spans else []
         if not len(mentions):
             return doc
-        has_sents = doc.has_annotation("SENT_START")
+        # From the arrays: Doc.has_annotation creates a Token per token.
+        sent_starts = doc.to_array(SENT_START)
+        has_sents = bool((sent_starts[1:] != 0).any())
         passages = _quoted_passages(doc, *self._quote_orths)
         # Cues are only looked for where they can matter: the sentences of the
         # mentions, and just before and after a quoted passage that holds a mention.
-        sents = _sentences(doc, mentions) if has_sents else [doc[:]] * len(mentions)
+        sents = _sentences(doc, mentions, sent_starts) if has_sents else [doc[:]] * len(mentions)
         windows = {(s.start, s.end) for s in sents}
         held = []
         for begin, end in passages:
             if any(begin <= m.start < end for m in mentions):
                 held.append((begin, end))
-                windows.add((max(0, begin - QUOTATION_LOOKBACK), begin))
-                windows.add((end, min(len(doc), end + AFTER_PASSAGE)))
+                if begin > 0:
+                    windows.add((max(0, begin - QUOTATION_LOOKBACK), begin))
+                if end < len(doc):
+                    windows.add((end, min(len(doc), end + AFTER_PASSAGE)))
         cues: list[Match] = []
         # Where scopes end: "termination" ends all of them, a boundary label
         # only those of the cues that stop at it; (start, end) of each boundary.
@@ -173,16 +199,24 @@ class ContextQualifier(LexiconComponent):
                 if label == "hypothesis" and CLAUSE_LABEL in self._boundaries:
                     # "si", "lorsque" ... open a new clause.
                     stops.setdefault(CLAUSE_LABEL, []).append((match.start, match.start + 1))
-        if cues and CLAUSE_LABEL in self._boundaries and doc.has_annotation("POS"):
+        if cues and CLAUSE_LABEL in self._boundaries:
             stops.setdefault(CLAUSE_LABEL, []).extend(
                 (i, i + 1) for i in self._clause_starts(doc, merged)
             )
+        if PAUSE_LABEL in self._boundaries:
+            # A hyphen followed by a space is a dash (" - "); inside a word it is no pause.
+            orths = doc.to_array(ORTH)
+            dashes = numpy.flatnonzero(orths == self._hyphen)
+            if len(dashes):
+                stops.setdefault(PAUSE_LABEL, []).extend(
+                    (i, i + 1) for i in dashes.tolist() if doc[i].whitespace_
+                )
         for positions in stops.values():
             positions.sort()
         regions = _introduced(passages, quotation_cues, self._scope) if quotation_cues else []
         region_starts = [start for start, _, _ in regions]
         after = self._after_passages(held, cues) if held and cues else []
-        scope = _Scope(stops, _Norms(doc)) if cues else None
+        scope = _Scope(stops, _Norms(doc), self._actors) if cues else None
         for span, sent in zip(mentions, sents):
             flags: dict[str, tuple[str, str]] = {}
             if cues:
@@ -227,8 +261,10 @@ class ContextQualifier(LexiconComponent):
         return out
 
     def _clause_starts(self, doc: Doc, windows: list[tuple[int, int]]) -> list[int]:
-        """Conjunctions and relative pronouns, from the part-of-speech tags."""
+        """Conjunctions and relative pronouns, from the part-of-speech tags (none without a tagger)."""
         pos = doc.to_array(POS)
+        if not pos.any():
+            return []
         out = numpy.flatnonzero(numpy.isin(pos, self._clause_pos)).tolist()
         pron = doc.vocab.strings["PRON"]
         for start, end in windows:
@@ -278,8 +314,10 @@ class _Norms:
         self._norms = doc.to_array(NORM)
         self._strings = doc.vocab.strings
         spaces = doc.to_array(IS_SPACE).astype(bool)
+        self._cuts: dict[int, int] = {}
         if doc.user_data.get(COUNTS_KEY, {}).get("hyphenation"):
-            for _, second in line_end_hyphens(doc):
+            self._cuts = dict(line_end_hyphens(doc))
+            for second in self._cuts.values():
                 spaces[second] = True  # "partici-" / "pation" is one word
         self._spaces = numpy.concatenate(([0], numpy.cumsum(spaces))) if spaces.any() else None
 
@@ -287,6 +325,16 @@ class _Norms:
         if 0 <= i < len(self._norms):
             return self._strings[int(self._norms[i])]
         return None
+
+    def holds(self, low: int, high: int, values: frozenset) -> bool:
+        """Whether a token of [low, high) has its NORM in ``values``."""
+        if any(int(v) in values for v in self._norms[low:high]):
+            return True
+        return any(
+            self._strings.add(self.get(i)[:-1] + self.get(second)) in values
+            for i, second in self._cuts.items()
+            if low <= i < high
+        )
 
     def is_space(self, i: int) -> bool:
         return self._spaces is not None and 0 <= i < len(self._norms) and self._spaces[i + 1] > self._spaces[i]
@@ -308,11 +356,11 @@ class _Norms:
 class _Scope:
     """The boundaries of one Doc, and the scope rules that read its words."""
 
-    def __init__(self, stops: dict[str, list[tuple[int, int]]], norms: _Norms):
+    def __init__(self, stops: dict[str, list[tuple[int, int]]], norms: _Norms, actors: frozenset):
         self.stops = stops
         self.norms = norms
+        self.actors = actors
         self.pauses = [start for start, _ in stops.get(PAUSE_LABEL, ())]
-        self.actors = [start for start, _ in stops.get(ACTOR_LABEL, ())]
         self.opening = [i for i in self.pauses if norms.get(i) == OPENING_BRACKET]
         self.closing = [i for i in self.pauses if norms.get(i) == CLOSING_BRACKET]
 
@@ -337,7 +385,7 @@ class _Scope:
                     if incise and label == PAUSE_LABEL and start <= incise:
                         continue
                     return True
-        if ACTOR_LABEL in stop_at and self._holds(self.actors, span.start, span.end):
+        if ACTOR_LABEL in stop_at and self.norms.holds(span.start, span.end, self.actors):
             return True
         if PHRASE_LABEL in stop_at and forward and self._noun_complement(low, high):
             return True
@@ -402,16 +450,23 @@ class _Scope:
         return i < len(positions) and positions[i] < high
 
 
-def _sentences(doc: Doc, mentions) -> list[Span]:
+def _sentences(doc: Doc, mentions, sent_starts) -> list[Span]:
     """The sentence of each mention. A line break inside a term (*vie\nsociale*,
     *partici-\npation*) is no sentence end: the sentences that a mention
-    straddles are read as one, for every mention in them."""
+    straddles are read as one, for every mention in them. Read from the
+    SENT_START array (``Span.sent`` walks token by token)."""
+    starts = numpy.flatnonzero(sent_starts == 1).tolist()
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    ends = starts[1:] + [len(doc)]
     ranges = []
+    crossing = False
     for span in mentions:
-        sent = span[0].sent
-        end = span[-1].sent.end if span.end > sent.end else sent.end
-        ranges.append((sent.start, end))
-    if all(end == s.sent.end for (_, end), s in zip(ranges, mentions)):
+        first = bisect.bisect_right(starts, span.start) - 1
+        last = bisect.bisect_right(starts, span.end - 1) - 1
+        crossing = crossing or last != first
+        ranges.append((starts[first], ends[last]))
+    if not crossing:
         return [doc[start:end] for start, end in ranges]
     joined: list[list[int]] = []
     for start, end in sorted(set(ranges)):
@@ -419,8 +474,8 @@ def _sentences(doc: Doc, mentions) -> list[Span]:
             joined[-1][1] = max(joined[-1][1], end)
         else:
             joined.append([start, end])
-    starts = [start for start, _ in joined]
-    return [doc[slice(*joined[bisect.bisect_right(starts, start) - 1])] for start, _ in ranges]
+    firsts = [start for start, _ in joined]
+    return [doc[slice(*joined[bisect.bisect_right(firsts, start) - 1])] for start, _ in ranges]
 
 
 def _quoted_passages(

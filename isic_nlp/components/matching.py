@@ -144,6 +144,7 @@ class CompiledLexicons:
         # The Matcher runs only around them (see `_token_matches`).
         self._anchors: dict[int, set[int]] = {}
         self._window = (0, 1)  # tokens a pattern may span before / from its anchor
+        self._spaced_window = (0, 1)  # the same, in a text with white-space tokens
         self._unanchored = False
         self._entries: dict[int, tuple[int, Entry]] = {}
         # Lemmas of words joined across a line-end hyphen, from the same lemmatiser.
@@ -360,6 +361,14 @@ class CompiledLexicons:
                     )
                     before = sum(lengths[:position])
                     after = sum(lengths[position:])
+                    self._spaced_window = (
+                        max(self._spaced_window[0], before),
+                        max(self._spaced_window[1], after),
+                    )
+                    # Without white-space tokens in the text, the optional ones of
+                    # `_across_spaces` match nothing: a tighter window.
+                    tight = [0 if spec.get("IS_SPACE") else n for spec, n in zip(tokens, lengths)]
+                    before, after = sum(tight[:position]), sum(tight[position:])
                     self._window = (max(self._window[0], before), max(self._window[1], after))
                     return
         self._unanchored = True
@@ -378,7 +387,8 @@ class CompiledLexicons:
             for attr, values in self._anchor_arrays.items():
                 hits |= numpy.isin(doclike.to_array([attr]).reshape(-1), values)
             windows = []
-            before, after = self._window
+            spaced = doclike.to_array([IS_SPACE]).reshape(-1).any()
+            before, after = self._spaced_window if spaced else self._window
             for i in numpy.flatnonzero(hits).tolist():
                 start, end = max(0, i - before), min(len(doclike), i + after)
                 if windows and start <= windows[-1][1]:
