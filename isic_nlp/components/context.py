@@ -9,23 +9,45 @@ conjunctions and relative pronouns end a ``clause`` scope too). So a scope
 follows the clause rather than a fixed number of tokens.
 ``quotation`` cues (*les mots :*, *ainsi rédigé :*) instead mark the next
 quoted passage (``« … »``, ``“ … ”`` or straight ``" … "``) as quoted
-amendment text, even across sentences. The cue that fired is recorded on the
-mention: ``span._.isic_context[flag] = (cue text, cue id)``.
+amendment text, even across sentences; a backward cue right after a quoted
+passage (*les mots « … » sont supprimés*, *… ne sont pas applicables*)
+governs every mention of the passage.
+
+Scope rules that need more than a list of words, named in a cue's ``stop_at``
+like boundary labels:
+
+* ``phrase``: besides its own prepositions, a noun complement between the cue
+  and the mention ends the scope (*ne remplacent pas le travail des
+  partenaires*: a determiner, one or two words, then *de/du/des/d'*);
+* ``actor``: a mention that holds an ``actor`` word (a person: *le salarié*,
+  *vous*) is not governed (a negated verb does not deny its agent or patient);
+* ``subject``: backward, the cue governs only the subject of its clause, i.e. a
+  mention at most ``SUBJECT_GAP`` tokens before it that is not introduced by a
+  preposition (*le recours gracieux n'est pas obligatoire*, but not *les
+  entreprises appliquant la convention collective ne sont pas concernées*).
+
+A pause right after a forward cue that no pause precedes opens an incise
+(*Si, au cours de cette période, …*): the scope runs on past it, to the next
+pause. A cue inside brackets stops at the closing bracket. The cue that fired
+is recorded on the mention: ``span._.isic_context[flag] = (cue text, cue id)``.
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 
 import numpy
-from spacy.attrs import IS_SPACE, ORTH, POS
+from spacy.attrs import IS_SPACE, NORM, ORTH, POS, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..errors import Errors, IsicError
+from ..lexicons import Lexicon
 from .base import LexiconComponent
 from .extensions import CONTEXT_FLAGS, SPANS_KEY, register_extensions
-from .matching import Match
+from .matching import CompiledLexicons, Match
+from .normalizer import COUNTS_KEY, line_end_hyphens, normal_form
 
 NON_QUALIFIER_LABELS = ("pseudo", "termination")
 DEFAULT_MAX_SCOPE = 10
@@ -37,6 +59,27 @@ CLOSING_QUOTES = ("»", "”")
 STRAIGHT_QUOTE = '"'
 # How far before a « … » passage its quotation cue is looked for (tokens).
 QUOTATION_LOOKBACK = 20
+# How far after a quoted passage a backward cue is looked for, and may start (tokens).
+AFTER_PASSAGE = 6
+AFTER_PASSAGE_GAP = 2
+# Scope labels with their own rule (see the module docstring).
+PAUSE_LABEL = "pause"
+PHRASE_LABEL = "phrase"
+ACTOR_LABEL = "actor"
+SUBJECT_LABEL = "subject"
+SPECIAL_STOPS = (ACTOR_LABEL, SUBJECT_LABEL)
+SUBJECT_GAP = 4
+# Function words of the scope rules (grammar, not vocabulary).
+DE_FORMS = frozenset(["de", "du", "des", "d'"])
+DETERMINERS = frozenset(
+    "le la les l' un une du des au aux son sa ses leur leurs ce cet cette ces notre nos votre vos "
+    "tout toute tous toutes ledit ladite lesdits lesdites".split()
+)
+PREPOSITIONS = frozenset(
+    "de du des d' à au aux par pour sur avec dans en entre envers auprès vers contre chez selon "
+    "sans sous".split()
+)
+OPENING_BRACKET, CLOSING_BRACKET = "(", ")"
 
 
 class ContextQualifier(LexiconComponent):
@@ -63,11 +106,31 @@ class ContextQualifier(LexiconComponent):
             {strings.add(q) for q in CLOSING_QUOTES},
             strings.add(STRAIGHT_QUOTE),
         )
+        self._hyphen = strings.add("-")
         self._clause_pos = numpy.array(
             [strings.add(p) for p in ("CCONJ", "SCONJ")], dtype="uint64"
         )
 
+    def set_lexicons(self, lexicons: list[Lexicon]) -> None:
+        """Compile the lexicons, except the ``actor`` words: they are looked up in
+        the mentions (a set of NORM values), not matched in every sentence."""
+        self.lexicons = list(lexicons)
+        matched = [
+            dataclasses.replace(lexicon, entries=tuple(e for e in lexicon.entries if e.label != ACTOR_LABEL))
+            for lexicon in self.lexicons
+        ]
+        self.compiled = CompiledLexicons(self.nlp, matched, self._lemmatise)
+        self.on_lexicons_changed()
+
     def on_lexicons_changed(self) -> None:
+        strings = self.nlp.vocab.strings
+        self._actors = frozenset(
+            strings.add(normal_form(phrase)[0])
+            for lexicon in self.lexicons
+            for entry in lexicon.entries
+            if entry.label == ACTOR_LABEL
+            for phrase in entry.phrases
+        )
         # Every label's default direction, scope and boundaries, from the lexicon files.
         self._defaults = {}
         boundaries: set[str] = set()
@@ -94,42 +157,74 @@ class ContextQualifier(LexiconComponent):
         mentions = doc.spans[self.spans_key] if self.spans_key in doc.spans else []
         if not len(mentions):
             return doc
-        has_sents = doc.has_annotation("SENT_START")
+        # From the arrays: Doc.has_annotation creates a Token per token.
+        sent_starts = doc.to_array(SENT_START)
+        has_sents = bool((sent_starts[1:] != 0).any())
         passages = _quoted_passages(doc, *self._quote_orths)
         # Cues are only looked for where they can matter: the sentences of the
-        # mentions, and just before a « … » passage that holds a mention.
-        windows = {(s.start, s.end) for s in ((m.sent if has_sents else doc[:]) for m in mentions)}
+        # mentions, and just before and after a quoted passage that holds a mention.
+        sents = _sentences(doc, mentions, sent_starts) if has_sents else [doc[:]] * len(mentions)
+        windows = {(s.start, s.end) for s in sents}
+        held = []
         for begin, end in passages:
             if any(begin <= m.start < end for m in mentions):
-                windows.add((max(0, begin - QUOTATION_LOOKBACK), begin))
+                held.append((begin, end))
+                if begin > 0:
+                    windows.add((max(0, begin - QUOTATION_LOOKBACK), begin))
+                if end < len(doc):
+                    windows.add((end, min(len(doc), end + AFTER_PASSAGE)))
         cues: list[Match] = []
         # Where scopes end: "termination" ends all of them, a boundary label
-        # only those of the cues that stop at it.
-        stops: dict[str, list[int]] = {"termination": []}
+        # only those of the cues that stop at it; (start, end) of each boundary.
+        stops: dict[str, list[tuple[int, int]]] = {"termination": []}
         quotation_cues: list[Match] = []
         merged = _merge(windows)
-        for start, end in merged:
-            for match in compiled(doc[start:end]):
-                label = match.entry.label
-                if label == "termination" or label in self._boundaries:
-                    stops.setdefault(label, []).append(match.start)
-                elif label == "quotation":
-                    quotation_cues.append(match)
-                elif label != "pseudo":
-                    cues.append(match)
-                    if label == "hypothesis" and CLAUSE_LABEL in self._boundaries:
-                        # "si", "lorsque" ... open a new clause.
-                        stops.setdefault(CLAUSE_LABEL, []).append(match.start)
-        if cues and CLAUSE_LABEL in self._boundaries and doc.has_annotation("POS"):
-            stops.setdefault(CLAUSE_LABEL, []).extend(self._clause_starts(doc, merged))
+        if doc.user_data.get(COUNTS_KEY, {}).get("hyphenation"):
+            # Words cut at a line end are only rejoined on a whole Doc.
+            starts = [start for start, _ in merged]
+            found = [
+                m for m in compiled(doc)
+                if (i := bisect.bisect_right(starts, m.start) - 1) >= 0 and m.end <= merged[i][1]
+            ]
+        else:
+            found = [m for start, end in merged for m in compiled(doc[start:end])]
+        for match in found:
+            label = match.entry.label
+            if label == "termination" or label in self._boundaries:
+                stops.setdefault(label, []).append((match.start, match.end))
+            elif label == "quotation":
+                quotation_cues.append(match)
+            elif label != "pseudo":
+                cues.append(match)
+                if label == "hypothesis" and CLAUSE_LABEL in self._boundaries:
+                    # "si", "lorsque" ... open a new clause.
+                    stops.setdefault(CLAUSE_LABEL, []).append((match.start, match.start + 1))
+        if cues and CLAUSE_LABEL in self._boundaries:
+            stops.setdefault(CLAUSE_LABEL, []).extend(
+                (i, i + 1) for i in self._clause_starts(doc, merged)
+            )
+        if PAUSE_LABEL in self._boundaries:
+            # A hyphen followed by a space is a dash (" - "); inside a word it is no pause.
+            orths = doc.to_array(ORTH)
+            dashes = numpy.flatnonzero(orths == self._hyphen)
+            if len(dashes):
+                stops.setdefault(PAUSE_LABEL, []).extend(
+                    (i, i + 1) for i in dashes.tolist() if doc[i].whitespace_
+                )
+        for positions in stops.values():
+            positions.sort()
         regions = _introduced(passages, quotation_cues, self._scope) if quotation_cues else []
         region_starts = [start for start, _, _ in regions]
-        for span in mentions:
+        after = self._after_passages(held, cues) if held and cues else []
+        scope = _Scope(stops, _Norms(doc), self._actors) if cues else None
+        for span, sent in zip(mentions, sents):
             flags: dict[str, tuple[str, str]] = {}
             if cues:
-                sent = span.sent if has_sents else doc[:]
-                for flag, cue in self._governing_cues(span, sent, cues, stops).items():
+                for flag, cue in self._governing_cues(span, sent, cues, scope).items():
                     flags[flag] = (doc[cue.start : cue.end].text, cue.entry.id)
+            for begin, end, cue in after:
+                if begin <= span.start < end:
+                    flags.setdefault(cue.entry.label, (doc[cue.start : cue.end].text, cue.entry.id))
             if regions:
                 i = bisect.bisect_right(region_starts, span.start) - 1
                 if i >= 0 and regions[i][0] <= span.start < regions[i][1]:
@@ -151,9 +246,25 @@ class ContextQualifier(LexiconComponent):
             stop_at = self._defaults[cue.entry.label][2]
         return ("termination", *stop_at)
 
+    def _after_passages(
+        self, held: list[tuple[int, int]], cues: list[Match]
+    ) -> list[tuple[int, int, Match]]:
+        """Passages that a backward cue right after them governs (*« … » sont supprimés*)."""
+        out = []
+        for begin, end in held:
+            for cue in cues:
+                if end <= cue.start <= end + AFTER_PASSAGE_GAP and self._scope(cue)[0] in (
+                    "backward",
+                    "both",
+                ):
+                    out.append((begin, end, cue))
+        return out
+
     def _clause_starts(self, doc: Doc, windows: list[tuple[int, int]]) -> list[int]:
-        """Conjunctions and relative pronouns, from the part-of-speech tags."""
+        """Conjunctions and relative pronouns, from the part-of-speech tags (none without a tagger)."""
         pos = doc.to_array(POS)
+        if not pos.any():
+            return []
         out = numpy.flatnonzero(numpy.isin(pos, self._clause_pos)).tolist()
         pron = doc.vocab.strings["PRON"]
         for start, end in windows:
@@ -163,29 +274,208 @@ class ContextQualifier(LexiconComponent):
         return out
 
     def _governing_cues(
-        self, span: Span, sent: Span, cues: list[Match], stops: dict[str, list[int]]
+        self, span: Span, sent: Span, cues: list[Match], scope: "_Scope"
     ) -> dict[str, Match]:
         """The nearest governing cue of each flag, within the sentence."""
         best: dict[str, tuple[int, Match]] = {}
         for cue in cues:
             if cue.start < sent.start or cue.end > sent.end:
                 continue
-            direction, scope = self._scope(cue)
-            if cue.end <= span.start and direction in ("forward", "both"):
+            direction, max_scope = self._scope(cue)
+            forward = cue.end <= span.start
+            if forward and direction in ("forward", "both"):
                 gap = (cue.end, span.start)
             elif cue.start >= span.end and direction in ("backward", "both"):
                 gap = (span.end, cue.start)
             else:
                 continue
-            distance = gap[1] - gap[0]
-            if distance > scope or any(
-                gap[0] <= t < gap[1] for label in self._stop_at(cue) for t in stops.get(label, ())
-            ):
+            # White space and an incise right after the cue do not count in the distance.
+            distance = scope.words(*gap) - (scope.incise_length(cue) if forward else 0)
+            if distance > max_scope:
+                continue
+            stop_at = self._stop_at(cue)
+            if scope.blocked(cue, span, gap, forward, stop_at, sent.start):
                 continue
             flag = cue.entry.label
             if flag not in best or distance < best[flag][0]:
                 best[flag] = (distance, cue)
         return {flag: cue for flag, (_, cue) in best.items()}
+
+
+class _Norms:
+    """The normalised form of a Doc's tokens, read on demand (``None`` out of the Doc).
+
+    White-space tokens (a double or no-break space, a line break inside a
+    term) are skipped: ``before``/``after`` give the nearest word, ``words``
+    counts words only.
+    """
+
+    def __init__(self, doc: Doc):
+        self._norms = doc.to_array(NORM)
+        self._strings = doc.vocab.strings
+        spaces = doc.to_array(IS_SPACE).astype(bool)
+        self._cuts: dict[int, int] = {}
+        if doc.user_data.get(COUNTS_KEY, {}).get("hyphenation"):
+            self._cuts = dict(line_end_hyphens(doc))
+            for second in self._cuts.values():
+                spaces[second] = True  # "partici-" / "pation" is one word
+        self._spaces = numpy.concatenate(([0], numpy.cumsum(spaces))) if spaces.any() else None
+
+    def get(self, i: int) -> str | None:
+        if 0 <= i < len(self._norms):
+            return self._strings[int(self._norms[i])]
+        return None
+
+    def holds(self, low: int, high: int, values: frozenset) -> bool:
+        """Whether a token of [low, high) has its NORM in ``values``."""
+        if any(int(v) in values for v in self._norms[low:high]):
+            return True
+        return any(
+            self._strings.add(self.get(i)[:-1] + self.get(second)) in values
+            for i, second in self._cuts.items()
+            if low <= i < high
+        )
+
+    def is_space(self, i: int) -> bool:
+        return self._spaces is not None and 0 <= i < len(self._norms) and self._spaces[i + 1] > self._spaces[i]
+
+    def words(self, low: int, high: int) -> int:
+        """How many tokens of [low, high) are not white space."""
+        if self._spaces is None or high <= low:
+            return max(0, high - low)
+        return high - low - int(self._spaces[high] - self._spaces[low])
+
+    def before(self, i: int) -> int:
+        """The nearest word before token i (may be -1)."""
+        i -= 1
+        while self.is_space(i):
+            i -= 1
+        return i
+
+
+class _Scope:
+    """The boundaries of one Doc, and the scope rules that read its words."""
+
+    def __init__(self, stops: dict[str, list[tuple[int, int]]], norms: _Norms, actors: frozenset):
+        self.stops = stops
+        self.norms = norms
+        self.actors = actors
+        self.pauses = [start for start, _ in stops.get(PAUSE_LABEL, ())]
+        self.opening = [i for i in self.pauses if norms.get(i) == OPENING_BRACKET]
+        self.closing = [i for i in self.pauses if norms.get(i) == CLOSING_BRACKET]
+
+    def words(self, low: int, high: int) -> int:
+        return self.norms.words(low, high)
+
+    def blocked(
+        self, cue: Match, span: Span, gap: tuple[int, int], forward: bool, stop_at, sent_start: int
+    ) -> bool:
+        """Whether something between the cue and the mention ends the cue's scope."""
+        low, high = gap
+        incise = forward and self._incise(cue)
+        for label in stop_at:
+            if label in SPECIAL_STOPS:
+                continue
+            for start, end in self.stops.get(label, ()):
+                if start >= high:
+                    break
+                # A boundary that runs into the mention counts up to its first
+                # token: "au projet du salarié" is another noun's complement.
+                if start >= low and end <= high + 1:
+                    if incise and label == PAUSE_LABEL and start <= incise:
+                        continue
+                    return True
+        if ACTOR_LABEL in stop_at and self.norms.holds(span.start, span.end, self.actors):
+            return True
+        if PHRASE_LABEL in stop_at and forward and self._noun_complement(low, high):
+            return True
+        if SUBJECT_LABEL in stop_at and not forward:
+            if self.norms.words(low, high) > SUBJECT_GAP or self._complement(span, sent_start):
+                return True
+        return self._bracketed(cue, gap, forward)
+
+    def incise_length(self, cue: Match) -> int:
+        """Tokens of an incise that opens right after the cue (0 if none)."""
+        end = self._incise(cue)
+        return end - cue.end + 1 if end is not None else 0
+
+    def _incise(self, cue: Match) -> int | None:
+        """The closing pause of an incise that opens right after the cue, if any."""
+        i = bisect.bisect_left(self.pauses, cue.end)
+        if i == len(self.pauses) or self.pauses[i] != cue.end:
+            return None
+        if self._holds(self.pauses, cue.start - 1, cue.start):
+            return None  # the cue is itself between pauses: "ainsi que, le cas échéant, des ..."
+        return self.pauses[i + 1] if i + 1 < len(self.pauses) else None
+
+    def _noun_complement(self, low: int, high: int) -> bool:
+        """A determiner, one or two words and de/du/des/d' between the cue and the mention."""
+        norms = self.norms
+        words = [i for i in range(low, high + 1) if not norms.is_space(i)]
+        for k in range(1, len(words)):
+            if norms.get(words[k]) in DE_FORMS and any(
+                j >= 0 and norms.get(words[j]) in DETERMINERS for j in (k - 2, k - 3)
+            ):
+                return True
+        return False
+
+    def _complement(self, span: Span, sent_start: int) -> bool:
+        """Whether the mention is introduced by a preposition (not the subject)."""
+        norms = self.norms
+        if norms.get(span.start) in PREPOSITIONS:
+            return True
+        i = norms.before(span.start)
+        if norms.get(i) in DETERMINERS and norms.get(i) not in PREPOSITIONS:
+            i = norms.before(i)
+        return i >= sent_start and norms.get(i) in PREPOSITIONS
+
+    def _bracketed(self, cue: Match, gap: tuple[int, int], forward: bool) -> bool:
+        """A cue inside brackets stops at the closing one (and does not reach before the opening one)."""
+        if not self.opening:
+            return False
+        i = bisect.bisect_left(self.opening, cue.start) - 1
+        if i < 0:
+            return False
+        opened = self.opening[i]
+        if self._holds(self.closing, opened, cue.start):
+            return False
+        if forward:
+            return self._holds(self.closing, gap[0], gap[1])
+        return opened >= gap[0]
+
+    @staticmethod
+    def _holds(positions: list[int], low: int, high: int) -> bool:
+        """Whether a sorted list has a position in [low, high)."""
+        i = bisect.bisect_left(positions, low)
+        return i < len(positions) and positions[i] < high
+
+
+def _sentences(doc: Doc, mentions, sent_starts) -> list[Span]:
+    """The sentence of each mention. A line break inside a term (*vie\nsociale*,
+    *partici-\npation*) is no sentence end: the sentences that a mention
+    straddles are read as one, for every mention in them. Read from the
+    SENT_START array (``Span.sent`` walks token by token)."""
+    starts = numpy.flatnonzero(sent_starts == 1).tolist()
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    ends = starts[1:] + [len(doc)]
+    ranges = []
+    crossing = False
+    for span in mentions:
+        first = bisect.bisect_right(starts, span.start) - 1
+        last = bisect.bisect_right(starts, span.end - 1) - 1
+        crossing = crossing or last != first
+        ranges.append((starts[first], ends[last]))
+    if not crossing:
+        return [doc[start:end] for start, end in ranges]
+    joined: list[list[int]] = []
+    for start, end in sorted(set(ranges)):
+        if joined and start < joined[-1][1]:
+            joined[-1][1] = max(joined[-1][1], end)
+        else:
+            joined.append([start, end])
+    firsts = [start for start, _ in joined]
+    return [doc[slice(*joined[bisect.bisect_right(firsts, start) - 1])] for start, _ in ranges]
 
 
 def _quoted_passages(

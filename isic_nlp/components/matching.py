@@ -144,15 +144,19 @@ class CompiledLexicons:
         # The Matcher runs only around them (see `_token_matches`).
         self._anchors: dict[int, set[int]] = {}
         self._window = (0, 1)  # tokens a pattern may span before / from its anchor
+        self._spaced_window = (0, 1)  # the same, in a text with white-space tokens
         self._unanchored = False
         self._entries: dict[int, tuple[int, Entry]] = {}
+        # Lemmas of words joined across a line-end hyphen, from the same lemmatiser.
+        self._lemmatise = lemmatise
+        self._joined_lemmas: dict[str, str] = {}
         lemma_phrases: list[tuple[str, str]] = []
         for index, lexicon in enumerate(lexicons):
             for entry in lexicon.entries:
                 key = f"{lexicon.name}@{lexicon.version}:{entry.id}"
                 self._entries[nlp.vocab.strings.add(key)] = (index, entry)
                 if entry.tokens is not None:
-                    tokens = [_norm_spec(spec) for spec in entry.tokens]
+                    tokens = _across_spaces([_norm_spec(spec) for spec in entry.tokens])
                     self.token_matcher.add(key, [tokens])
                     self.n_token_patterns += 1
                     self._add_anchor(nlp, tokens)
@@ -268,9 +272,12 @@ class CompiledLexicons:
             if after >= n:
                 continue
             before = i - 1
-            joined = cut.get(before) == after and self.vocab.strings.add(
-                doc[before].norm_[:-1] + doc[after].norm_
-            ) in self._words
+            # A word cut at a line end: a window when some phrase has the whole
+            # word, or always when there are token patterns (they name no words).
+            joined = cut.get(before) == after and (
+                self.n_token_patterns > 0
+                or self.vocab.strings.add(doc[before].norm_[:-1] + doc[after].norm_) in self._words
+            )
             if not (
                 joined
                 or (norms[before], norms[after]) in self._bigrams
@@ -299,7 +306,7 @@ class CompiledLexicons:
                 norm = token.norm_[:-1] + other.norm_
                 words.append(norm)
                 norms.append(norm)
-                lemmas.append(norm)
+                lemmas.append(self._joined_lemma(norm))
                 first.append(i)
                 last.append(cut[i])
                 i = cut[i] + 1
@@ -315,11 +322,25 @@ class CompiledLexicons:
         mini = Doc(self.vocab, words=words, lemmas=lemmas)
         strings = self.vocab.strings
         mini.from_array([NORM], numpy.array([strings.add(w) for w in norms], dtype="uint64").reshape(-1, 1))
-        for matcher in matchers:
-            for key, m_start, m_end in matcher(mini):
-                o_start, o_end = first[m_start], last[m_end - 1] + 1
-                if o_end - o_start != m_end - m_start:
-                    yield key, o_start, o_end
+        if first != last:
+            # A joined word may be one the fold matcher knows: the same matchers as the Doc would get.
+            matchers = self._matchers(mini)
+        found = [m for matcher in matchers for m in matcher(mini)]
+        if self.n_token_patterns and first != last:
+            # Token patterns already skip white space; a joined word needs the mini Doc.
+            found.extend(self.token_matcher(mini))
+        for key, m_start, m_end in found:
+            o_start, o_end = first[m_start], last[m_end - 1] + 1
+            if o_end - o_start != m_end - m_start:
+                yield key, o_start, o_end
+
+    def _joined_lemma(self, word: str) -> str:
+        """The lemma of a word rebuilt from its two halves (the word itself without a lemmatiser)."""
+        if word not in self._joined_lemmas:
+            docs = list(self._lemmatise([word]) or []) if self._lemmatise is not None else []
+            lemma = docs[0][0].lemma_ if docs and len(docs[0]) == 1 else ""
+            self._joined_lemmas[word] = lemma or word
+        return self._joined_lemmas[word]
 
     def _add_anchor(self, nlp: Language, tokens: tuple[dict, ...]) -> None:
         """Remember the values of the first required token of a pattern, and how
@@ -340,6 +361,14 @@ class CompiledLexicons:
                     )
                     before = sum(lengths[:position])
                     after = sum(lengths[position:])
+                    self._spaced_window = (
+                        max(self._spaced_window[0], before),
+                        max(self._spaced_window[1], after),
+                    )
+                    # Without white-space tokens in the text, the optional ones of
+                    # `_across_spaces` match nothing: a tighter window.
+                    tight = [0 if spec.get("IS_SPACE") else n for spec, n in zip(tokens, lengths)]
+                    before, after = sum(tight[:position]), sum(tight[position:])
                     self._window = (max(self._window[0], before), max(self._window[1], after))
                     return
         self._unanchored = True
@@ -358,7 +387,8 @@ class CompiledLexicons:
             for attr, values in self._anchor_arrays.items():
                 hits |= numpy.isin(doclike.to_array([attr]).reshape(-1), values)
             windows = []
-            before, after = self._window
+            spaced = doclike.to_array([IS_SPACE]).reshape(-1).any()
+            before, after = self._spaced_window if spaced else self._window
             for i in numpy.flatnonzero(hits).tolist():
                 start, end = max(0, i - before), min(len(doclike), i + after)
                 if windows and start <= windows[-1][1]:
@@ -370,6 +400,19 @@ class CompiledLexicons:
             base = shift + start
             for key, m_start, m_end in self.token_matcher(doclike[start:end]):
                 yield key, m_start + base, m_end + base
+
+
+def _across_spaces(tokens: list[dict]) -> list[dict]:
+    """The pattern with up to two white-space tokens allowed between its tokens.
+
+    A no-break or double space or a line break inside a term is a white-space
+    token of its own (``vous\u00a0pouvez``): phrases are bridged over it
+    (``_bridged``), token patterns skip it with this optional token.
+    """
+    out = tokens[:1]
+    for spec in tokens[1:]:
+        out.extend(({"IS_SPACE": True, "OP": "{0,2}"}, spec))
+    return out
 
 
 def _norm_spec(spec: dict) -> dict:

@@ -152,18 +152,31 @@ class Normalizer:
         self.name = name
         self.vocab = nlp.vocab
         self.fold_accents = fold_accents
+        self.tokenizer = nlp.tokenizer
         self._cache: dict[int, tuple[int, int]] = {}
+        self._splits: dict[str, list[str] | None] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        normalise_doc(doc, self._cache, fold_accents=self.fold_accents)
+        normalise_doc(
+            doc, self._cache, fold_accents=self.fold_accents, tokenizer=self.tokenizer, splits=self._splits
+        )
         return doc
 
 
-def normalise_doc(doc: Doc, cache: dict[int, tuple[int, int]] | None = None, *, fold_accents: bool = True) -> Doc:
+def normalise_doc(
+    doc: Doc,
+    cache: dict[int, tuple[int, int]] | None = None,
+    *,
+    fold_accents: bool = True,
+    tokenizer=None,
+    splits: dict[str, list[str] | None] | None = None,
+) -> Doc:
     """Set ``NORM`` and the counts of ``doc`` (what ``isic_normalizer`` does).
 
     ``cache`` maps a word form (ORTH) to its (NORM hash, kinds); pass the same
-    dict for every Doc of a vocab.
+    dict for every Doc of a vocab. With the pipeline's ``tokenizer``, words in
+    decomposed accents or with invisible characters are tokenized as their
+    clean form is (see ``_retokenize_like_clean``), so they give the same tokens.
     """
     if cache is None:
         cache = {}
@@ -171,17 +184,11 @@ def normalise_doc(doc: Doc, cache: dict[int, tuple[int, int]] | None = None, *, 
     doc.user_data[COUNTS_KEY] = counts
     if not len(doc):
         return doc
-    strings = doc.vocab.strings
-    arrays = doc.to_array([ORTH, NORM])
-    orths, norms = arrays[:, 0], arrays[:, 1]
-    new_norms = numpy.empty_like(norms)
-    kinds = numpy.zeros(len(orths), dtype="int64")
-    for i, orth in enumerate(orths.tolist()):
-        value = cache.get(orth)
-        if value is None:
-            form, bits = normal_form(strings[orth], fold_accents=fold_accents)
-            value = cache[orth] = (strings.add(form), bits)
-        new_norms[i], kinds[i] = value
+    orths, new_norms, kinds = _forms(doc, cache, fold_accents)
+    if tokenizer is not None and (kinds & (_BIT["nfc"] | _BIT["invisible"])).any():
+        if _retokenize_like_clean(doc, kinds, tokenizer, {} if splits is None else splits):
+            orths, new_norms, kinds = _forms(doc, cache, fold_accents)
+    norms = doc.to_array(NORM)
     if (new_norms != norms).any():
         doc.from_array([NORM], new_norms.reshape(-1, 1))
     if kinds.any():
@@ -193,6 +200,91 @@ def normalise_doc(doc: Doc, cache: dict[int, tuple[int, int]] | None = None, *, 
     if n_cut:
         counts["hyphenation"] = n_cut
     return doc
+
+
+def _forms(doc: Doc, cache: dict[int, tuple[int, int]], fold_accents: bool):
+    """ORTH, normalised NORM and kinds (bits) of every token, from the cache."""
+    strings = doc.vocab.strings
+    orths = doc.to_array(ORTH)
+    new_norms = numpy.empty_like(orths)
+    kinds = numpy.zeros(len(orths), dtype="int64")
+    for i, orth in enumerate(orths.tolist()):
+        value = cache.get(orth)
+        if value is None:
+            form, bits = normal_form(strings[orth], fold_accents=fold_accents)
+            value = cache[orth] = (strings.add(form), bits)
+        new_norms[i], kinds[i] = value
+    return orths, new_norms, kinds
+
+
+def _retokenize_like_clean(doc: Doc, kinds, tokenizer, cache: dict[str, list[str] | None]) -> bool:
+    """Tokenize the words with decomposed accents or invisible characters as
+    their clean form is tokenized; whether any token changed.
+
+    The tokenizer does not see a combining accent as a letter (``salarie\u0301.``
+    keeps its period) nor a soft hyphen as part of a word (``co-cons\u00adtruction``
+    is cut at its hyphen, ``co-construction`` is one token): each run of tokens
+    without white space that holds such a token is tokenized again in NFC
+    without invisible characters, and its tokens are cut the same way.
+    """
+    bits = _BIT["nfc"] | _BIT["invisible"]
+    marked = numpy.flatnonzero(kinds & bits).tolist()
+    if not marked:
+        return False
+    runs: list[tuple[int, int]] = []
+    for i in marked:
+        start = i
+        while start > 0 and not doc[start - 1].whitespace_:
+            start -= 1
+        end = i + 1
+        while end < len(doc) and not doc[end - 1].whitespace_:
+            end += 1
+        if not runs or start >= runs[-1][1]:
+            runs.append((start, end))
+    todo: list[tuple[int, int, list[str]]] = []
+    for start, end in runs:
+        text = doc[start:end].text
+        if text not in cache:
+            cache[text] = _pieces(text, tokenizer)
+        pieces = cache[text]
+        if pieces is not None and pieces != [t.text for t in doc[start:end]]:
+            todo.append((doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), pieces))
+    if not todo:
+        return False
+    with doc.retokenize() as retokenizer:
+        for begin, finish, _ in todo:
+            span = doc.char_span(begin, finish)
+            if len(span) > 1:
+                retokenizer.merge(span)
+    with doc.retokenize() as retokenizer:
+        for begin, _, pieces in todo:
+            if len(pieces) > 1:
+                token = doc.char_span(begin, begin + len(pieces[0]), alignment_mode="expand")[0]
+                retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))
+    return True
+
+
+def _pieces(text: str, tokenizer) -> list[str] | None:
+    """The original substrings of the tokens that the tokenizer makes of ``text``
+    in NFC without invisible characters (``None`` if they cannot be mapped back)."""
+    # Each character with its combining marks and the invisible characters after it.
+    clusters: list[str] = []
+    for ch in text:
+        if clusters and (unicodedata.combining(ch) or ch in INVISIBLE):
+            clusters[-1] += ch
+        else:
+            clusters.append(ch)
+    clean = [unicodedata.normalize("NFC", c).translate(_INVISIBLE_TABLE) for c in clusters]
+    if any(len(c) != 1 for c in clean):
+        return None  # a cluster that composes to more or fewer than one character
+    pieces, at = [], 0
+    for token in tokenizer("".join(clean)):
+        part = token.text
+        if "".join(clean[at : at + len(part)]) != part or token.whitespace_:
+            return None
+        pieces.append("".join(clusters[at : at + len(part)]))
+        at += len(part)
+    return pieces if at == len(clusters) else None
 
 
 def line_end_hyphens(doc: Doc) -> list[tuple[int, int]]:

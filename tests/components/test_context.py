@@ -224,3 +224,84 @@ def test_shipped_context_core_cases(request, pipeline, text, words, flags, count
     for span in spans:
         assert set(span._.isic_context or {}) == flags
         assert span._.isic_counted is counted
+
+
+# --------------------------------------------------------------------------- context 2.1.0, on real sentences
+# Sentences of ../shared/corpora from the *tune* half of tests/fixtures/context/cases.jsonl
+# (file and record id there), each with its mention and the flags it has by meaning.
+
+CASES_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "context" / "cases.jsonl"
+FRESH_FILE = CASES_FILE.with_name("fresh.jsonl")
+
+
+def _fixture_cases(path: Path = CASES_FILE) -> dict[str, dict]:
+    import json
+
+    return {case["id"]: case for case in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
+
+
+RULES_2_1 = [
+    # a negated being / existence / passive predicate denies its subject
+    pytest.param("ctx-263", {"negation"}, id="subject-n-est-toutefois-pas-obligatoire"),
+    pytest.param("ctx-031", {"negation"}, id="subject-n-est-elle-pas-due"),
+    pytest.param("ctx-015", {"negation"}, id="subject-n-ont-pas-abouti"),
+    # ... but an agent doing something is not denied, nor a noun's complement
+    pytest.param("ctx-269", set(), id="agent-n-enfreint-pas"),
+    pytest.param("ctx-299", set(), id="agent-ne-peut-pas-assumer"),
+    pytest.param("ctx-289", set(), id="complement-of-the-subject"),
+    # a person (actor) is not denied by a negated verb
+    pytest.param("ctx-271", {"hypothesis"}, id="actor-le-salarie-n-y-a-pas-souscrit"),
+    pytest.param("ctx-295", {"hypothesis"}, id="actor-projet-du-salarie"),
+    # the object of a negated verb, not a noun's complement after it
+    pytest.param("ctx-235", {"negation"}, id="object-poursuites-individuelles"),
+    pytest.param("ctx-301", set(), id="noun-complement-le-travail-des-partenaires"),
+    pytest.param("ctx-025", {"exception"}, id="noun-complement-au-moment-du-depot-de"),
+    # an incise right after the cue
+    pytest.param("ctx-045", {"negation"}, id="incise-ne-peuvent-pas-en-outre"),
+    pytest.param("ctx-055", {"hypothesis"}, id="incise-si-au-cours-de-cette-periode"),
+    # nominal negations
+    pytest.param("ctx-007", {"negation"}, id="en-l-absence-de"),
+    pytest.param("ctx-261", {"negation"}, id="sont-exclues-liste"),
+    pytest.param("ctx-171", {"abrogation"}, id="points-de-is-not-pas-de"),
+    # pseudo-cues
+    pytest.param("ctx-257", set(), id="pseudo-pas-toujours"),
+    pytest.param("ctx-251", set(), id="pseudo-non-answer"),
+    # exceptions
+    pytest.param("ctx-207", {"exception"}, id="sauf-si"),
+    pytest.param("ctx-221", {"exception"}, id="sauf-lorsque-is-no-hypothesis"),
+    pytest.param("ctx-225", {"exception"}, id="sauf-en-cas-de-is-no-hypothesis"),
+    pytest.param("ctx-203", {"exception"}, id="a-l-exception-toutefois-de"),
+    pytest.param("ctx-105", {"exception", "hypothesis"}, id="ne-que-ten-words-and-s-il-existe"),
+    pytest.param("ctx-205", set(), id="sauf-en-cas-de-inside-brackets"),
+    # hypotheses
+    pytest.param("ctx-107", set(), id="le-cas-echeant-is-forward"),
+    pytest.param("ctx-057", set(), id="en-cas-de-stops-at-its-comma"),
+    pytest.param("ctx-217", set(), id="en-cas-de-comma-and-actor"),
+    pytest.param("ctx-309", {"hypothesis"}, id="hyphen-inside-cui-cae-is-no-pause"),
+    # legal constructs
+    pytest.param("ctx-133", {"quotation"}, id="quoted-words-supprimes-et-remplaces"),
+    pytest.param("ctx-189", {"abrogation"}, id="dispositions-abrogees-et-remplacees"),
+    pytest.param("ctx-169", {"abrogation", "quotation"}, id="passage-then-sont-supprimes"),
+    pytest.param("ctx-141", {"negation", "quotation"}, id="passage-then-ne-sont-pas-applicables"),
+    pytest.param("ctx-161", set(), id="sur-l-abrogation-des-is-no-repeal"),
+]
+
+
+@pytest.mark.parametrize("case_id, flags", RULES_2_1)
+def test_context_2_1_rules_on_real_sentences(nlp_fast, case_id, flags):
+    case = _fixture_cases()[case_id]
+    assert case["half"] == "tune"
+    assert set(case["flags"]) == flags  # the label by meaning, as the fixture has it
+    doc = nlp_fast(case["text"])
+    [span] = [s for s in doc.spans["isic"] if s.start_char == case["start"] and s.text == case["mention"]][:1]
+    assert set(span._.isic_context or {}) == flags
+
+
+def test_fixture_cases_are_real_and_distinct():
+    """Every case names its corpus file and record; fresh cases come from other records."""
+    cases, fresh = _fixture_cases(), _fixture_cases(FRESH_FILE)
+    assert len(fresh) >= 120 and {c["half"] for c in fresh.values()} == {"fresh"}
+    for case in [*cases.values(), *fresh.values()]:
+        assert case["file"] and case["record_id"]
+        assert case["text"][case["start"] : case["start"] + len(case["mention"])] == case["mention"]
+    assert not {c["record_id"] for c in fresh.values()} & {c["record_id"] for c in cases.values()}
