@@ -229,6 +229,8 @@ class CompiledLexicons:
         matchers = self._matchers(doclike)
         for matcher in matchers:
             for key, start, end in matcher(doclike):
+                if matcher is self.fold_matcher and not self._folded_in_caps(doclike[start:end]):
+                    continue
                 found[(key, start, end)] = None
         if isinstance(doclike, Doc):
             for key, start, end in self._bridged(doclike, matchers):
@@ -325,14 +327,23 @@ class CompiledLexicons:
         if first != last:
             # A joined word may be one the fold matcher knows: the same matchers as the Doc would get.
             matchers = self._matchers(mini)
-        found = [m for matcher in matchers for m in matcher(mini)]
+        found = [(m, matcher is self.fold_matcher) for matcher in matchers for m in matcher(mini)]
         if self.n_token_patterns and first != last:
             # Token patterns already skip white space; a joined word needs the mini Doc.
-            found.extend(self.token_matcher(mini))
-        for key, m_start, m_end in found:
+            found.extend((m, False) for m in self.token_matcher(mini))
+        for (key, m_start, m_end), folded in found:
             o_start, o_end = first[m_start], last[m_end - 1] + 1
+            if folded and not self._folded_in_caps(doc[o_start:o_end]):
+                continue
             if o_end - o_start != m_end - m_start:
                 yield key, o_start, o_end
+
+    def _folded_in_caps(self, span: Span) -> bool:
+        """A match of the fold matcher stands only where its unaccented words are written in capitals.
+
+        Lower-case *retraite* is another word than *retraité*: only *RETRAITE* may be either.
+        """
+        return all(token.text.isupper() for token in span if token.norm in self._folded_words)
 
     def _joined_lemma(self, word: str) -> str:
         """The lemma of a word rebuilt from its two halves (the word itself without a lemmatiser)."""

@@ -249,3 +249,14 @@ def test_shipped_eu_sense_of_communautaire_is_not_a_mode(request, pipeline):
     assert {"dimension communautaire", "droit communautaire"} <= {span.text for span in modes}
     assert [(span._.isic_false_friend is not None, span._.isic_counted) for span in modes] == [(True, False)] * len(modes)
     assert doc._.isic_profile["counts"]["communautaire"] == 0
+
+
+def test_accentless_forms_match_only_in_capitals(nlp_fast):
+    # The fold matcher is for all-capital text (accents dropped): lower-case 'retraite' is not 'retraité'.
+    def labels(text):
+        doc = nlp_fast(text)
+        return [(s.text, s.label_) for s in doc.spans["isic"]]
+
+    assert not [m for m in labels("Le départ à la retraite est fixé à soixante ans.") if m[0].lower() == "retraite"]
+    assert ("retraité", "individual_benefit") in labels("Le retraité perçoit sa pension.")
+    assert [m for m in labels("PENSION DU RETRAITE ET DROITS") if m[0] == "RETRAITE"]
