@@ -64,7 +64,7 @@ def test_normalisations_are_counted(nlp_fast):
         ("Nul ne peut être privé du droit à l'information.", "droit à l'information", set()),
         ("La personne ne bénéficie ni du projet personnalisé ni du conseil de la vie sociale.", "conseil de la vie sociale", {"negation"}),
         ("Pas de projet personnalisé pour les mineurs.", "projet personnalisé", {"negation"}),
-        ("Le dispositif est sans retentissement sur la vie sociale.", "vie sociale", set()),
+        ("Le dispositif est sans retentissement sur le lien social.", "lien social", set()),
         ("Cette disposition ne permet pas d'exclure le droit à l'information.", "droit à l'information", set()),
         ("La durée ne peut en aucun cas être supérieure à celle du projet personnalisé.", "projet personnalisé", set()),
         ("A titre expérimental, le conseil de la vie sociale est consulté.", "conseil de la vie sociale", {"hypothesis"}),
