@@ -117,7 +117,7 @@ def txm_cli(
 def _report_errors(problems) -> None:
     errors = [p for p in problems if p.severity == "error"]
     for p in errors[:5]:
-        where = f"{p.file}:{p.line}" if p.line is not None and p.line == p.line else p.file
+        where = f"{p.file}:{int(p.line)}" if p.line is not None and p.line == p.line else p.file
         typer.echo(f"{where}: [{p.code}] {p.reason}", err=True)
     if len(errors) > 5:
         typer.echo(

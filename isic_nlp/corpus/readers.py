@@ -259,11 +259,15 @@ class SourceRecords:
 
 
 def records_from_source(
-    source: Source, text_field: str = "text", id_field: str = "id"
+    source: Source, text_field: str = "text", id_field: str = "id", *, renamed: bool = True
 ) -> tuple[Iterable[Record | InputProblem], list[dict]]:
-    """Turn any accepted source into records and problems, and list the input files with their hashes."""
+    """Turn any accepted source into records and problems, and list the input files with their hashes.
+
+    ``renamed``: warn (W218, once per file) about the metadata fields the tables will write as
+    ``meta_<name>``; not for labelled units, whose ``frame`` is the label, not metadata.
+    """
     if isinstance(source, pd.DataFrame):
-        return _records_from_dicts(source.to_dict("records"), "<DataFrame>", text_field, id_field), []
+        return _records_from_dicts(source.to_dict("records"), "<DataFrame>", text_field, id_field, renamed), []
     if isinstance(source, (str, Path)):
         source = [source]
     items = list(source) if not isinstance(source, Iterator) else source
@@ -276,8 +280,9 @@ def records_from_source(
             else {"file": str(f), "bytes": None, "sha256": None}
             for f in files
         ]
-        return _RenamedChecked(read_records(items, text_field=text_field, id_field=id_field)), inputs
-    return _records_from_items(items, text_field, id_field), []
+        records = read_records(items, text_field=text_field, id_field=id_field)
+        return (_RenamedChecked(records) if renamed else records), inputs
+    return _records_from_items(items, text_field, id_field, renamed), []
 
 
 class _RenamedChecked:
@@ -305,20 +310,21 @@ class _RenamedChecked:
         return next(self._items)
 
 
-def _records_from_items(items: Iterable, text_field: str, id_field: str) -> Iterator[Record | InputProblem]:
+def _records_from_items(items: Iterable, text_field: str, id_field: str, renamed: bool = True) -> Iterator[Record | InputProblem]:
     dicts = []
     for item in items:
         if isinstance(item, (Record, InputProblem)):
             yield item
         else:
             dicts.append(item)
-    yield from _records_from_dicts(dicts, "<records>", text_field, id_field)
+    yield from _records_from_dicts(dicts, "<records>", text_field, id_field, renamed)
 
 
-def _records_from_dicts(rows: list[dict], origin: str, text_field: str, id_field: str) -> Iterator[Record | InputProblem]:
+def _records_from_dicts(rows: list[dict], origin: str, text_field: str, id_field: str,
+                        renamed: bool = True) -> Iterator[Record | InputProblem]:
     """Records from in-memory dicts, with the same checks as the file readers."""
     seen: dict[str, int] = {}
-    renamed = RenamedFields()
+    renamed_fields = RenamedFields() if renamed else None
     doc_id_warned = False
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
@@ -348,5 +354,6 @@ def _records_from_dicts(rows: list[dict], origin: str, text_field: str, id_field
             for code, fields in date_problems:
                 yield InputProblem.from_code(origin, number, record_id, code, **fields)
             record = Record(record_id, text, meta, origin, number)
-            yield from renamed.check(record)
+            if renamed_fields is not None:
+                yield from renamed_fields.check(record)
             yield record
