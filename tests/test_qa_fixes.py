@@ -275,14 +275,30 @@ def test_renamed_fields_match_the_tables():
     assert {c for c in PREDICTION_COLUMNS if not c.startswith("p_")} <= RENAMED_IN_PREDICTIONS
 
 
-def test_evidence_rows_match_their_mention_rows_exactly():
+@pytest.fixture(scope="module")
+def report_data():
     from isic_nlp.reports import load_report_data
-    from isic_nlp.reports.evidence import evidence
 
-    rows = [{"id": r["id"], "text": r["texte"], "date": r["date"]} for r in TEXTS]
+    rows = [{"id": r["id"], "text": r["texte"], "date": r["date"], "collection": r["collection"]} for r in TEXTS]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        data = load_report_data(rows, keyness=False)
+        return load_report_data(rows)
+
+
+def test_compare_tests_leave_out_modes_no_unit_has(report_data):
+    from isic_nlp.reports import compare
+
+    tests = compare(report_data, by="collection", n_boot=50).tests
+    absent = [m for m in ("communautaire", "groupes", "dsl", "collectives") if not report_data.units[f"mode_{m}"].any()]
+    assert absent, "the fixture should leave some mode out"
+    assert not set(tests["variable"]) & {f"mode {m}" for m in absent}
+    assert tests["chi2"].notna().all()
+
+
+def test_evidence_rows_match_their_mention_rows_exactly(report_data):
+    from isic_nlp.reports.evidence import evidence
+
+    data = report_data
     found = evidence(data, pd.Series("all", index=data.units.index), per_cell=5)
     assert len(found) and {"start_char", "end_char"} <= set(found.columns)
     joined = found.merge(data.mentions, on=["doc_id", "start_char", "end_char", "label"], how="left", indicator=True)
