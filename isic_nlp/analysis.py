@@ -403,7 +403,8 @@ def _write_manifest(manifest: dict[str, Any], written: dict[str, Path], folder: 
     return write_atomic(folder / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False, default=str))
 
 
-KWIC_COLUMNS = ["doc_id", "unit_id", "left", "match", "right", "label", "entry_id", "counted", "flags"]
+#: ``context_flags``, not ``flags``: ``DataFrame.flags`` is a pandas attribute, so ``lines.flags`` would not be the column.
+KWIC_COLUMNS = ["doc_id", "unit_id", "left", "match", "right", "label", "entry_id", "counted", "context_flags"]
 
 
 def kwic(
@@ -417,6 +418,8 @@ def kwic(
     nlp: Language | None = None,
     counted_only: bool = False,
     problems: list[InputProblem] | None = None,
+    text_field: str = "text",
+    id_field: str = "id",
 ) -> pd.DataFrame:
     """Keyword-in-context lines of a label (or a group such as ``collective``), a lemma or a phrase.
 
@@ -432,11 +435,12 @@ def kwic(
             quoted, false friends...).
         problems: if given, input problems are appended to it. When no record
             of the source is usable, an error says why (never an empty table in silence).
+        text_field, id_field: the field or column of the texts and of the ids, as in :func:`analyse`.
 
     Returns:
         One row per occurrence: ``doc_id``, ``unit_id``, ``left``, ``match``,
         ``right``, and for labels ``label``, ``entry_id``, ``counted`` and
-        ``flags`` (why it is not counted, or which context applies).
+        ``context_flags`` (why it is not counted, or which context applies).
 
     Example:
         >>> lines = kwic([{"id": "d1", "text": "Les droits et devoirs du bénéficiaire du RSA."}], "obligations")
@@ -448,7 +452,7 @@ def kwic(
     query = _kwic_query(label, lemma, phrase)
     if isinstance(source, AnalysisResult):
         return source.kwic(label, lemma=lemma, phrase=phrase, window=window, counted_only=counted_only)
-    items, _ = records_from_source(source)
+    items, _ = records_from_source(source, text_field, id_field)
     nlp = _resolve_nlp(pipeline, nlp)
     groups = label_groups(nlp)
     if label is not None:
@@ -498,7 +502,8 @@ def _no_usable_record(problems: list[InputProblem]) -> None:
 
 def _kwic_row(doc_id: str, unit_id: str, text: str, start: int, end: int, window: int) -> dict:
     return {"doc_id": doc_id, "unit_id": unit_id, "left": _words(text[:start], -window), "match": text[start:end],
-            "right": _words(text[end:], window), "label": None, "entry_id": None, "counted": None, "flags": None}
+            "right": _words(text[end:], window), "label": None, "entry_id": None, "counted": None,
+            "context_flags": None}
 
 
 def _mention_kwic_row(mention: dict, unit_id: str, text: str, offset: int, window: int) -> dict:
@@ -506,7 +511,7 @@ def _mention_kwic_row(mention: dict, unit_id: str, text: str, offset: int, windo
     row = _kwic_row(mention["doc_id"], unit_id, text, mention["start_char"] - offset, mention["end_char"] - offset, window)
     flags = [flag for flag in (*CONTEXT_FLAGS, "false_friend") if mention[flag]]
     row.update(label=mention["label"], entry_id=mention["entry_id"], counted=bool(mention["counted"]),
-               flags=";".join(flags) or None)
+               context_flags=";".join(flags) or None)
     return row
 
 

@@ -54,8 +54,8 @@ class Errors(metaclass=_Catalogue):
     E008 = "Cannot write the outputs to {path}: {reason}."
     E010 = "The Doc cache in {path} cannot be used: {reason}. Give another --cache folder, or run without it."
     E012 = (
-        "No record of the input could be used ({problems} problem(s), first: {first}). A table "
-        "needs a 'text' column (or name yours with --text-field)."
+        "No record of the input could be used ({problems} problem(s), first: {first}). --text-field "
+        "and --id-field name the fields of the texts and of the ids (text_field=, id_field= in Python)."
     )
     E013 = (
         "Lemmas are not kept in an analysis result: search a lemma with isic_nlp.kwic(corpus, "
@@ -97,7 +97,10 @@ class Errors(metaclass=_Catalogue):
 
     # --- E2xx: input records (rows of errors.csv) -------------------------
     E201 = "malformed JSON: {reason}"
-    E202 = "no 'text' field"
+    E202 = (
+        "no '{field}' field (fields: {fields}); name the field that holds the texts with "
+        "--text-field (text_field= in Python)"
+    )
     E203 = "empty text"
     E204 = "'text' is not a string but {type}"
     E205 = "duplicate id '{id}' (first seen in {first}); this record was skipped"
@@ -193,6 +196,18 @@ class Errors(metaclass=_Catalogue):
     W214 = "no 'id' column or field: 'doc_id' (as R's readtext and quanteda write it) gives the ids"
     W215 = "{count} file(s) or archive member(s) skipped, not records: {what}"
     W212 = "decoded as {encoding} (its byte-order mark says so)"
+    W216 = (
+        "'{field}' {value!r} read as {iso} (day/month/year, the French order); write dates as "
+        "yyyy-mm-dd to be sure of the order"
+    )
+    W217 = (
+        "'{field}' {value!r} is not a date isic_nlp reads ({why}): the record has no date. Write "
+        "dates as yyyy-mm-dd, dd/mm/yyyy, '12 mars 2002' or a year"
+    )
+    W218 = (
+        "metadata field '{field}' is written as 'meta_{field}' {where}: '{field}' is a column "
+        "isic_nlp computes (said once per input); rename the field to keep its name"
+    )
     W213 = (
         "not valid UTF-8 on this line (the rest of the file is): {count} undecodable byte(s) "
         "replaced by U+FFFD; re-save the file as UTF-8 to keep them"
@@ -291,6 +306,10 @@ class Errors(metaclass=_Catalogue):
 
     # --- E6xx: reports ----------------------------------------------------
     E601 = "There is no field '{field}' in the inputs. Fields: {known}."
+    E609 = (
+        "There is no field '{field}' ({option}) in the inputs.{hint} Metadata fields: {known}.{dates} "
+        "Nothing was analysed."
+    )
     E602 = (
         "No unit has a usable year in '{field}' ({n} units). Give the date field with "
         "--date-field (a yyyy-mm-dd date or a year)."

@@ -266,7 +266,7 @@ def test_dataframe_source_keeps_metadata_and_reports_bad_rows(nlp_test_fast):
         ["<DataFrame>", 4, "L311-6", "E205"],
     ]
     # the same plain reasons as for files
-    assert errors["reason"].tolist()[:2] == ["no 'text' field", "empty text"]
+    assert [r.split(" (fields:")[0] for r in errors["reason"].tolist()[:2]] == ["no 'text' field", "empty text"]
     assert result.manifest["counts"]["records_read"] == 4
 
 
@@ -341,12 +341,12 @@ def test_kwic_lines(nlp_test_fast):
 
 def test_kwic_on_a_group_with_flags_and_counted_only(nlp_test_fast):
     lines = isic_nlp.kwic(KWIC_RECORDS, "individual", nlp=nlp_test_fast)
-    assert lines[["doc_id", "match", "counted", "flags"]].values.tolist() == [
+    assert lines[["doc_id", "match", "counted", "context_flags"]].values.tolist() == [
         ["neg", "projet personnalisé", False, "negation"],
     ]
     assert len(isic_nlp.kwic(KWIC_RECORDS, "individual", nlp=nlp_test_fast, counted_only=True)) == 0
     lines = isic_nlp.kwic(KWIC_RECORDS, "territorial", nlp=nlp_test_fast)
-    assert lines[["match", "flags"]].values.tolist() == [["collectivités territoriales", "false_friend"]]
+    assert lines[["match", "context_flags"]].values.tolist() == [["collectivités territoriales", "false_friend"]]
 
 
 def test_kwic_unknown_label(nlp_test_fast):

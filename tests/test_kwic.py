@@ -24,7 +24,7 @@ def test_label_lines_from_a_result_equal_those_from_the_corpus(nlp_fast):
     assert isic_nlp.kwic(result, "participation", window=4).equals(from_result)
     # The negated mention is there, and says why it is not counted.
     negated = from_result[from_result["counted"] == False]  # noqa: E712
-    assert len(negated) == 1 and "negation" in negated.iloc[0]["flags"]
+    assert len(negated) == 1 and "negation" in negated.iloc[0]["context_flags"]
     assert len(result.kwic("participation", counted_only=True)) == len(from_result) - 1
 
 
@@ -87,7 +87,7 @@ def test_terminal_lines_keep_the_words_nearest_the_match():
 
     left = "Les dispositions du présent article ne sont pas applicables aux ressortissants d'un Etat membre de la"
     row = {"doc_id": "casf:R422-2", "left": left, "match": "Communauté européenne", "right": " ou d'un autre Etat partie",
-           "entry_id": "x.y", "counted": False, "flags": "negation"}
+           "entry_id": "x.y", "counted": False, "context_flags": "negation"}
     line = kwic_line(row)
     assert line.split("\t")[1].endswith("Etat membre de la [Communauté européenne]  ou d'un autre Etat partie" + " " * 34)
     assert "dispositions" not in line  # the far end of the left context is cut, not the near one

@@ -122,6 +122,8 @@ def classify(
     clf: Classifier | None = None,
     unit: str = "document",
     progress: bool | None = None,
+    text_field: str = "text",
+    id_field: str = "id",
 ) -> tuple[pd.DataFrame, list[InputProblem]]:
     """One row per unit: ``id``, its metadata, ``frame``, ``p_<frame>``, ``modes``, ``p_<mode>``.
 
@@ -132,7 +134,7 @@ def classify(
     as ``analyse --unit`` does (same ids), and each unit is classified with the
     features of its own part of the document; ``doc_id``, ``unit_type`` and
     ``unit_label`` are added. Bad records are returned as problems (the others
-    are classified).
+    are classified). ``text_field`` and ``id_field`` name the text and id fields of a corpus, as in ``analyse``.
     """
     check_unit(unit)
     clf = clf or load_for_use(model, pipeline)
@@ -140,7 +142,8 @@ def classify(
         result = source
         unit = result.manifest.get("unit", {}).get("level", unit)
     else:
-        result = analyse(source, nlp=clf.language(), unit=unit, texts=True, progress=progress)
+        result = analyse(source, nlp=clf.language(), unit=unit, texts=True, progress=progress,
+                         text_field=text_field, id_field=id_field)
     predictions = clf.predict(result)
     return prediction_table(result, predictions, unit), result_problems(result)
 

@@ -79,7 +79,7 @@ def read_labels(
     source: Source, *, require_frame: bool = True
 ) -> tuple[LabelledData, list[InputProblem]]:
     """Read labelled units; return them with every input problem (errors and warnings)."""
-    items, inputs = records_from_source(source)
+    items, inputs = records_from_source(source, renamed=False)  # 'frame' is the label here
     data = LabelledData(inputs=inputs)
     problems: list[InputProblem] = []
     for item in items:

@@ -13,15 +13,13 @@ from ..output import write_table
 from ..progress import set_progress
 from ..shipped import data_file
 from ..corpus.decoding import set_limits
-from .app import INPUT_FORMATS, MaxFileOpt, MaxRecordOpt, QuietOpt, Unit, app, existing_inputs
+from .app import INPUT_FORMATS, IdFieldOpt, MaxFileOpt, MaxRecordOpt, QuietOpt, TextFieldOpt, Unit, app, existing_inputs
 
 DEMO_CORPUS = data_file("corpora", "demo.jsonl.gz")
 
 InputsArg = typer.Argument(..., metavar="INPUT...", callback=existing_inputs, help=INPUT_FORMATS)
 PipelineOpt = typer.Option("accurate", "--pipeline", "-p", help="accurate (fr_core_news_sm), fast (no model), or a saved pipeline folder.")
 LexiconOpt = typer.Option(None, "--lexicon", "-l", help="A lexicon (.yaml) to use instead of the shipped framing + isic_modes; repeat for several.")
-TextFieldOpt = typer.Option("text", "--text-field", help="The field or column that holds the text (e.g. texte).")
-IdFieldOpt = typer.Option("id", "--id-field", help="The field or column that holds the record id (e.g. doc_id).")
 InForceOpt = typer.Option(None, "--in-force-on", help="For article-version files (casf-versions.jsonl.gz): the code as in "
                           "force on this date (YYYY-MM-DD), one record per article, instead of one record per version.")
 
@@ -76,18 +74,40 @@ def analyse_cli(
         scheduler=scheduler,
     )
     typer.echo(f"Tables in {out}/: " + ", ".join(sorted([*result.manifest["outputs"], "manifest.json"])))
-    if result.manifest["counts"]["errors"]:
-        typer.echo(f"See {out / 'errors.csv'} for the records that could not be used.")
+    counts = result.manifest["counts"]
+    if counts["errors"]:
+        _show_first_errors(result.errors, out / "errors.csv")
     if in_force_on:
         result.manifest["in_force_on"] = {"date": in_force_on, "files": [str(p) for p in inputs]}
     typer.echo(result.summary())
+    if counts["documents"] == 0:
+        # The tables are written (errors.csv says why), but a script must not go on as if it had data.
+        typer.echo(f"No record could be analysed: exit status {NOTHING_ANALYSED}.", err=True)
+        raise typer.Exit(NOTHING_ANALYSED)
+
+
+#: Exit status of ``analyse`` when no record could be analysed (the outputs are written all the same).
+NOTHING_ANALYSED = 1
+
+
+def _show_first_errors(errors, path: Path, n: int = 3) -> None:
+    """The first ``n`` input errors on stderr, with where all of them are."""
+    from pandas import notna
+
+    bad = errors[errors["severity"] == "error"]
+    for row in bad.head(n).to_dict("records"):
+        line = row.get("line")
+        where = f"{row['file']}:{int(line)}" if line is not None and notna(line) else row["file"]
+        typer.echo(f"{where}: [isic:{row['code']}] {row['reason']}", err=True)
+    more = f" ({len(bad) - n:,} more)" if len(bad) > n else ""
+    typer.echo(f"{len(bad):,} input record(s) could not be used{more}: all of them are in {path}.", err=True)
 
 
 def kwic_line(row: dict, width: int = 60) -> str:
     """One KWIC row for the terminal: the ``width`` characters nearest the match on each side
     (a negation cue is often just before it), the lexicon entry, and why it is not counted."""
     counted = row.get("counted")
-    mark = "" if counted is None or counted else f"  [not counted: {row['flags']}]"
+    mark = "" if counted is None or counted else f"  [not counted: {row['context_flags']}]"
     entry = f"\t{row['entry_id']}" if row.get("entry_id") is not None else ""
     left, right = row["left"][-width:], row["right"][:width]
     return f"{row['doc_id']}\t{left:>{width}} [{row['match']}] {right:<{width}}{entry}{mark}"
@@ -96,7 +116,8 @@ def kwic_line(row: dict, width: int = 60) -> str:
 @app.command("kwic")
 def kwic_cli(
     inputs: list[Path] = InputsArg,
-    label: str = typer.Option(None, "--label", help="A label (e.g. rights, dsl) or a group (individual, collective, isic_mode)."),
+    label: str = typer.Option(None, "--label", help="A label (e.g. rights, dsl) or a group (individual, collective, "
+                              "collective_labour, isic_mode)."),
     lemma: str = typer.Option(None, "--lemma", help="Instead of a label: every token with this lemma (e.g. habitant)."),
     phrase: str = typer.Option(None, "--phrase", help="Instead of a label: every occurrence of these words, whatever the case."),
     window: int = typer.Option(10, "--window", "-w", help="Words of context on each side."),
@@ -104,6 +125,8 @@ def kwic_cli(
     counted_only: bool = typer.Option(False, "--counted-only", help="Leave out negated, quoted and false-friend mentions."),
     lexicon: list[Path] = LexiconOpt,
     out: Path = typer.Option(None, "--out", "-o", help="Write the lines to a .csv, .tsv or .parquet file instead of the screen."),
+    text_field: str = TextFieldOpt,
+    id_field: str = IdFieldOpt,
     max_record_bytes: int = MaxRecordOpt,
     max_file_bytes: int = MaxFileOpt,
 ) -> None:
@@ -111,7 +134,8 @@ def kwic_cli(
     set_limits(max_record_bytes, max_file_bytes)
     problems: list[InputProblem] = []
     lines = kwic([str(p) for p in inputs], label, lemma=lemma, phrase=phrase, window=window,
-                 pipeline=_pipeline(pipeline, lexicon), counted_only=counted_only, problems=problems)
+                 pipeline=_pipeline(pipeline, lexicon), counted_only=counted_only, problems=problems,
+                 text_field=text_field, id_field=id_field)
     if out is not None:
         write_table(lines, out)
         typer.echo(f"{len(lines):,} lines written to {out}")

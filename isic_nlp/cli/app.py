@@ -52,6 +52,10 @@ INPUT_FORMATS = (
     "or a .tar.gz archive, streamed), article-version files (casf-versions.jsonl.gz)."
 )
 
+#: ``--text-field`` and ``--id-field`` of every command that reads corpora.
+TextFieldOpt = typer.Option("text", "--text-field", help="The field or column that holds the text (e.g. texte).")
+IdFieldOpt = typer.Option("id", "--id-field", help="The field or column that holds the record id (e.g. doc_id).")
+
 #: ``--quiet`` of every long command: no progress bar (there is none when stderr is not a terminal).
 QuietOpt = typer.Option(False, "--quiet", "-q", help="No progress bar (there is none anyway when stderr is not a terminal).")
 

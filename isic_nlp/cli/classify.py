@@ -11,7 +11,7 @@ import typer
 from ..corpus.readers import InputProblem
 from ..output import write_atomic, write_table
 from ..progress import set_progress
-from .app import INPUT_FORMATS, QuietOpt, Unit, app, existing_inputs
+from .app import INPUT_FORMATS, IdFieldOpt, QuietOpt, TextFieldOpt, Unit, app, existing_inputs
 
 LabelsArg = typer.Argument(
     ...,
@@ -193,6 +193,8 @@ def classify_cli(
     unit: Unit = typer.Option(
         Unit.document, "--unit", "-u", help="Classify each document, article or alinea (ids as in `analyse --unit`)."
     ),
+    text_field: str = TextFieldOpt,
+    id_field: str = IdFieldOpt,
     quiet: bool = QuietOpt,
 ) -> None:
     """Frame and ISIC modes of every unit, with probabilities; one row per unit."""
@@ -209,7 +211,8 @@ def classify_cli(
         )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
-        table, problems = classify([str(p) for p in inputs], model, pipeline=pipeline, unit=unit.value)
+        table, problems = classify([str(p) for p in inputs], model, pipeline=pipeline, unit=unit.value,
+                                   text_field=text_field, id_field=id_field)
     _show_warnings([w for w in caught if "[isic:" in str(w.message)])
     write_table(table, out)
     _report_problems(problems, errors)

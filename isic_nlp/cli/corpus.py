@@ -12,7 +12,7 @@ from ..corpus.description import describe
 from ..corpus.export import export_iramuteq, export_txm
 from ..corpus.fetch import DATASETS, get_dataset
 from ..output import write_atomic
-from .app import INPUT_FORMATS, Unit, app, existing_inputs
+from .app import INPUT_FORMATS, IdFieldOpt, TextFieldOpt, Unit, app, existing_inputs
 
 corpus_app = typer.Typer(help="Look at a corpus before analysing it.", no_args_is_help=True)
 export_app = typer.Typer(
@@ -52,9 +52,11 @@ def describe_cli(
                                        "records without a date, errors), for a spreadsheet or a script."),
     out: Path = typer.Option(None, "--out", "-o", help="Write the tidy table to this file (.csv or .json; the format "
                              "follows the extension) instead of printing it; the summary is still printed."),
+    text_field: str = TextFieldOpt,
+    id_field: str = IdFieldOpt,
 ) -> None:
     """Documents, whitespace tokens, dates (or why there are none), per file, per doc_type and per year, records without a date."""
-    result = describe([str(p) for p in inputs])
+    result = describe([str(p) for p in inputs], text_field=text_field, id_field=id_field)
     if out is not None:
         kind = "json" if out.suffix.lower() == ".json" else "csv"
         write_atomic(out, _tidy(result.per_file, kind))
@@ -83,11 +85,15 @@ def iramuteq_cli(
     var: list[str] = typer.Option(
         None,
         "--var",
-        help="A metadata field to write as *name_value (repeat); default: doc_id, unit_type, doc_type, collection, year, date, date_source, frame.",
+        help="A metadata field to write as *name_value (repeat); default: doc_type, collection, year, date, "
+        "date_source and frame, each when the units have it, and doc_id and unit_type with --unit article or alinea.",
     ),
+    text_field: str = TextFieldOpt,
+    id_field: str = IdFieldOpt,
 ) -> None:
     """Write an IRaMuTeQ corpus: a '**** *id_... *var_value' line per unit, then its text."""
-    result = export_iramuteq([str(p) for p in inputs], out, unit=unit.value, variables=var or None)
+    result = export_iramuteq([str(p) for p in inputs], out, unit=unit.value, variables=var or None,
+                             text_field=text_field, id_field=id_field)
     typer.echo(result.summary())
     _report_errors(result.problems)
 
@@ -99,9 +105,11 @@ def txm_cli(
         ..., "--out", "-o", help="The folder to write (one .txt per unit and metadata.csv)."
     ),
     unit: Unit = UnitOpt,
+    text_field: str = TextFieldOpt,
+    id_field: str = IdFieldOpt,
 ) -> None:
     """Write a TXM "TXT + CSV" corpus folder: one .txt per unit and metadata.csv (id first)."""
-    result = export_txm([str(p) for p in inputs], out, unit=unit.value)
+    result = export_txm([str(p) for p in inputs], out, unit=unit.value, text_field=text_field, id_field=id_field)
     typer.echo(result.summary())
     _report_errors(result.problems)
 
@@ -109,7 +117,7 @@ def txm_cli(
 def _report_errors(problems) -> None:
     errors = [p for p in problems if p.severity == "error"]
     for p in errors[:5]:
-        where = f"{p.file}:{p.line}" if p.line is not None and p.line == p.line else p.file
+        where = f"{p.file}:{int(p.line)}" if p.line is not None and p.line == p.line else p.file
         typer.echo(f"{where}: [{p.code}] {p.reason}", err=True)
     if len(errors) > 5:
         typer.echo(

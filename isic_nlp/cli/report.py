@@ -12,7 +12,7 @@ import enum
 import typer
 
 from ..progress import set_progress
-from .app import INPUT_FORMATS, QuietOpt, Unit, app, existing_inputs
+from .app import INPUT_FORMATS, IdFieldOpt, QuietOpt, TextFieldOpt, Unit, app, existing_inputs
 from .classify import _show_warnings
 
 class Locale(str, enum.Enum):
@@ -39,7 +39,8 @@ ExamplesOpt = typer.Option(3, "--examples", help="Evidence examples per label an
 PipelineOpt = typer.Option(None, "--pipeline", "-p", help="Pipeline for the mentions (default: the model's, 'fast').")
 ModelOpt = typer.Option(None, "--model", "-m", help="A model folder written by `isic-nlp train` (default: the shipped model).")
 LabelsOpt = typer.Option(None, "--labels", help="A hand-labelled sample (the .xlsx or .csv written by `isic-nlp sample`, "
-                         "filled in): shares, differences and slopes are then also corrected for classifier error (PPI++).")
+                         "filled in): the report's shares and differences (report compare), shares and slopes (report trend) are then also "
+                         "corrected for classifier error (PPI++).")
 InForceOpt = typer.Option(None, "--in-force-on", help="For article-version files (casf-versions.jsonl.gz): the code as in "
                           "force on this date (YYYY-MM-DD) instead of one unit per version.")
 ClusterOpt = typer.Option(None, "--cluster", help="The field whose units are resampled together for every interval, test "
@@ -70,6 +71,8 @@ def trend_cli(
     examples: int = ExamplesOpt,
     pipeline: str = PipelineOpt,
     model: Path = ModelOpt,
+    text_field: str = TextFieldOpt,
+    id_field: str = IdFieldOpt,
     quiet: bool = QuietOpt,
     locale: Locale = LocaleOpt,
 ) -> None:
@@ -78,14 +81,18 @@ def trend_cli(
     trend_report(inputs, out, locale=locale.value, by=by, facet=facet, unit=unit.value, date_field=date_field, date_meaning=date_meaning,
                  min_units=min_units, min_periods=min_periods, min_clusters=min_clusters, cluster=cluster,
                  codification=codification, labels=_labels(labels), in_force_on=in_force_on,
-                 seed=seed, n_boot=n_boot, examples=examples, pipeline=pipeline, model=model)
+                 seed=seed, n_boot=n_boot, examples=examples, pipeline=pipeline, model=model,
+                 text_field=text_field, id_field=id_field)
 
 
-def trend_report(inputs: list[Path], out: Path, in_force_on: str | None = None, locale: str = "en", **options) -> None:
+def trend_report(inputs: list[Path], out: Path, in_force_on: str | None = None, locale: str = "en",
+                 text_field: str = "text", id_field: str = "id", **options) -> None:
     """Compute and write a trend report (also the last step of ``isic-nlp demo``)."""
     from ..reports import trend
 
-    _run(lambda: trend(_inputs(inputs, in_force_on), **options), out, inputs, locale)
+    fields = {"--facet": options.get("facet"), "--date-field": options.get("date_field"), "--cluster": options.get("cluster")}
+    _run(lambda: trend(_data(inputs, in_force_on, options, text_field, id_field, fields, dates=True, keyness=False),
+                       **options), out, inputs, locale)
 
 
 @report_app.command("compare")
@@ -105,6 +112,8 @@ def compare_cli(
     examples: int = ExamplesOpt,
     pipeline: str = PipelineOpt,
     model: Path = ModelOpt,
+    text_field: str = TextFieldOpt,
+    id_field: str = IdFieldOpt,
     quiet: bool = QuietOpt,
     locale: Locale = LocaleOpt,
 ) -> None:
@@ -112,17 +121,28 @@ def compare_cli(
     set_progress(False if quiet else "auto")
     from ..reports import compare
 
-    _run(lambda: compare(_inputs(inputs, in_force_on), by=by, unit=unit.value, date_field=date_field, min_count=min_count,
-                         cluster=cluster, labels=_labels(labels), seed=seed, n_boot=n_boot, examples=examples,
-                         pipeline=pipeline, model=model), out, inputs, locale.value)
+    options = {"unit": unit.value, "pipeline": pipeline, "model": model}
+    fields = {"--by": by, "--date-field": date_field, "--cluster": cluster}
+    _run(lambda: compare(_data(inputs, in_force_on, options, text_field, id_field, fields,
+                               dates=bool(by and by.startswith("period"))),
+                         by=by, date_field=date_field, min_count=min_count, cluster=cluster, labels=_labels(labels),
+                         seed=seed, n_boot=n_boot, examples=examples), out, inputs, locale.value)
 
 
-def _inputs(inputs: list[Path], in_force_on: str | None = None) -> list:
+def _data(inputs: list[Path], in_force_on: str | None, options: dict, text_field: str, id_field: str,
+          fields: dict, dates: bool, keyness: bool = True):
+    """The report's data, its fields checked against the inputs before anything is analysed."""
+    from ..reports import load_report_data
+
     if in_force_on:
         from ..corpus.versions import snapshot_records
 
-        return snapshot_records(inputs, in_force_on)
-    return [str(p) for p in inputs]
+        source = snapshot_records(inputs, in_force_on)
+    else:
+        source = [str(p) for p in inputs]
+    return load_report_data(source, unit=options.get("unit", "document"), pipeline=options.get("pipeline"),
+                            model=options.get("model"), text_field=text_field, id_field=id_field, fields=fields,
+                            dates=dates, keyness=keyness)
 
 
 def _labels(path: Path | None):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from .app import INPUT_FORMATS, Unit, app, existing_inputs
+from .app import INPUT_FORMATS, IdFieldOpt, TextFieldOpt, Unit, app, existing_inputs
 from .classify import _report_problems
 
 
@@ -24,11 +24,18 @@ def sample_cli(
                                  "(the units the shipped classifier is least sure of, per stratum)."),
     pipeline: str = typer.Option("fast", "--pipeline", "-p", help="Pipeline of the analysis (fast or accurate)."),
     out: Path = typer.Option(Path("sample.csv"), "--out", "-o", help="The sheet: NAME.csv and NAME.xlsx are written side by side."),
+    text_field: str = TextFieldOpt,
+    id_field: str = IdFieldOpt,
 ) -> None:
     """Draw units for hand-labelling; write a .csv and an .xlsx with the guideline's labels as choices."""
+    from ..reports.data import check_fields
     from ..reports.sample import add_period, draw_sample, sample_units, write_sample
 
-    units, problems = sample_units([str(p) for p in inputs], unit=unit.value, pipeline=pipeline, strategy=strategy)
+    corpus = [str(p) for p in inputs]
+    # A mistyped --by or --date-field is caught before the analysis.
+    check_fields([corpus], [], [], {"--by": by, "--date-field": date_field}, by == "period", text_field, id_field)
+    units, problems = sample_units(corpus, unit=unit.value, pipeline=pipeline, strategy=strategy,
+                                   text_field=text_field, id_field=id_field)
     _report_problems(problems)
     if by == "period":
         units = add_period(units, period_years, date_field)

@@ -146,7 +146,8 @@ def _per_file(rows: list[dict], errors: pd.DataFrame) -> pd.DataFrame:
     out = []
     for name in files:
         mine = [r for r in rows if r["file"] == name]
-        dates = sorted(r["date"] for r in mine if r["date"])
+        # Records with a year only (a year in a .txt file's name, a 'year' field): their years.
+        dates = sorted(r["date"] for r in mine if r["date"]) or sorted(str(r["year"]) for r in mine if r["year"] is not None)
         problems = errors[errors["file"].astype(str) == name]
         n_errors = int((problems["severity"] == "error").sum())
         out.append({"file": name, "format": _format_name(name), "documents": len(mine),
@@ -167,7 +168,7 @@ def _format_name(file: str) -> str:
 
 
 def _range(first: Any, last: Any) -> str:
-    if not first:
+    if first is None or pd.isna(first) or not first:
         return "no dates"
     return first if first == last else f"{first} – {last}"
 

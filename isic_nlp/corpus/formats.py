@@ -43,6 +43,7 @@ import collections
 import csv
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -65,7 +66,7 @@ from .legi import is_legi_tree, read_legi
 from .versions import is_versions_file, read_versions
 from .xmlfiles import read_archive, read_xml
 from .records import InputProblem, PathArg, Record, SeenIds
-from .titles import fill_from_title
+from .titles import fill_from_title, find_date
 
 __all__ = ["FORMATS", "file_format", "format_files", "read_files", "read_txt"]
 
@@ -261,7 +262,8 @@ def _read_jsonl(path: Path, text_field: str, id_field: str) -> Iterator[Record |
                 obj = decode(raw)
             except (ValueError, RecursionError) as err:  # JSONDecodeError, NaN, deep nesting
                 if isinstance(err, json.JSONDecodeError):
-                    reason = f"{err.msg} at column {err.colno}"
+                    # Some messages end with "at" ("Invalid control character at"): not said twice.
+                    reason = f"{err.msg.removesuffix(' at')} at column {err.colno}"
                 elif isinstance(err, RecursionError):
                     reason = "nested too deeply"
                 else:
@@ -447,7 +449,32 @@ def read_txt(path: Path) -> Iterator[Record | InputProblem]:
     if not text.strip():
         yield InputProblem.from_code(file, None, stem, "E203")
         return
-    yield Record(stem, normalise_newlines(text), {"filename": path.name}, file, None)
+    yield Record(stem, normalise_newlines(text), {"filename": path.name, **file_name_date(stem)}, file, None)
+
+
+_YEAR_IN_NAME = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+
+
+def file_name_date(stem: str) -> dict[str, Any]:
+    """The date (or only the year) a ``.txt`` file's name gives, with ``date_source`` ``file_name``; ``{}`` if none.
+
+    A whole date (``2002-01-02``, ``02/01/2002``, ``2 janvier 2002``) gives ``date`` and ``year``;
+    else the first year from 1800 to 2099 standing alone gives ``year`` only.
+
+    Example:
+        >>> file_name_date("2002-01-02_loi_2002-2")
+        {'date': '2002-01-02', 'year': 2002, 'date_source': 'file_name'}
+        >>> file_name_date("loi 2014-173 du 21 février 2014")
+        {'date': '2014-02-21', 'year': 2014, 'date_source': 'file_name'}
+        >>> file_name_date("2002_circulaire"), file_name_date("notes")
+        ({'year': 2002, 'date_source': 'file_name'}, {})
+    """
+    words = stem.replace("_", " ")  # "_" is a word character: "2002-01-02_loi" would hide its date
+    date = find_date(words)
+    if date is not None:
+        return {"date": date, "year": int(date[:4]), "date_source": "file_name"}
+    year = _YEAR_IN_NAME.search(words)
+    return {"year": int(year.group(1)), "date_source": "file_name"} if year else {}
 
 
 # --------------------------------------------------------------------------- #
@@ -480,7 +507,7 @@ def _make_record(
     else:
         rid = None
     if text_field not in obj:
-        yield InputProblem.from_code(file, line, rid, "E202")
+        yield InputProblem.from_code(file, line, rid, "E202", field=text_field, fields=field_list(obj))
         return
     text = obj[text_field]
     if not isinstance(text, str):
@@ -507,6 +534,18 @@ def _make_record(
     for code, fields in problems + date_problems:
         yield InputProblem.from_code(file, line, rid, code, **fields)
     yield Record(rid, normalise_newlines(text), meta, file, line)
+
+
+def field_list(obj: dict[str, Any], limit: int = 20) -> str:
+    """The field names of a record, for a message (at most ``limit``, then how many more).
+
+    Example:
+        >>> field_list({"id": 1, "texte": "..."})
+        "'id', 'texte'"
+    """
+    names = [repr(str(k)) for k in obj]
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more if names else "none"
 
 
 def _line_id(raw: str, id_field: str) -> str | None:

@@ -1,8 +1,8 @@
 """Hygiene of texts and metadata: HTML remnants, NUL characters, LEGI's "no date".
 
 Each function returns what it changed as ``(code, fields)`` warnings (W208,
-W209, W210) for the reader to turn into :class:`~isic_nlp.corpus.records.InputProblem`
-items; nothing here reads a file or imports another module of the package.
+W209, W210, W216, W217) for the reader to turn into :class:`~isic_nlp.corpus.records.InputProblem`
+items; nothing here reads a file (the French date patterns come from :mod:`.titles`).
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 import re
 from typing import Any
+
+from .titles import read_date
 
 __all__ = ["NO_DATE_YEAR", "clean_dates", "clean_text", "normalise_newlines"]
 
@@ -75,17 +77,29 @@ def clean_text(text: str, *, nuls: int = 0) -> tuple[str, list[tuple[str, dict[s
 
 
 def clean_dates(meta: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]]]:
-    """Set a ``date`` in year 2900 or later (LEGI's ``2999-01-01`` "no date") to null, with a W210.
+    """The one place where the ``date`` of an input record is read.
 
-    A ``year`` equal to that date's year is set to null too (said in the same warning).
+    A ``date`` written the French way (``12/03/2002``, ``12.03.2002``, ``12 mars 2002``)
+    becomes ISO ``2002-03-12``, with a W216 that gives the value as written; a
+    ``date`` that cannot be read (``03/25/2002``, ``s.d.``) is left as it is, with
+    a W217 (the reports find no year in it). A ``date`` in year 2900 or later
+    (LEGI's ``2999-01-01`` "no date") is set to null, with a W210; a ``year``
+    equal to that date's year is set to null too (said in the same warning).
 
     Example:
         >>> clean_dates({"date": "2999-01-01", "year": 2999})
         ({'date': None, 'year': None}, [('W210', {'field': 'date', 'value': '2999-01-01', 'also': "; 'year' 2999 set to null too"})])
+        >>> clean_dates({"date": "12/03/2002"})
+        ({'date': '2002-03-12'}, [('W216', {'field': 'date', 'value': '12/03/2002', 'iso': '2002-03-12'})])
     """
     value = meta.get("date")
     if not isinstance(value, str):
         return meta, []
+    iso, why = read_date(value)
+    if iso is not None:
+        return {**meta, "date": iso}, [("W216", {"field": "date", "value": value, "iso": iso})]
+    if why is not None:
+        return meta, [("W217", {"field": "date", "value": value, "why": why})]
     match = _DATE_VALUE.match(value)
     if not match or int(match.group(1)) < NO_DATE_YEAR:
         return meta, []

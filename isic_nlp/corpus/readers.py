@@ -80,10 +80,10 @@ import pandas as pd
 from isic_nlp.output import sha256_file
 
 from .decoding import is_regular
-from .formats import FORMATS, file_format, format_files, read_files
+from .formats import FORMATS, field_list, file_format, format_files, read_files
 from .hygiene import clean_dates, clean_text
 from .manifest import input_kind, load_manifest
-from .records import ERROR_COLUMNS, InputProblem, PathArg, Record, SeenIds
+from .records import ERROR_COLUMNS, InputProblem, PathArg, Record, RenamedFields, SeenIds
 from .textometry import read_iramuteq, read_txm, txm_files
 
 __all__ = [
@@ -259,11 +259,15 @@ class SourceRecords:
 
 
 def records_from_source(
-    source: Source, text_field: str = "text", id_field: str = "id"
+    source: Source, text_field: str = "text", id_field: str = "id", *, renamed: bool = True
 ) -> tuple[Iterable[Record | InputProblem], list[dict]]:
-    """Turn any accepted source into records and problems, and list the input files with their hashes."""
+    """Turn any accepted source into records and problems, and list the input files with their hashes.
+
+    ``renamed``: warn (W218, once per file) about the metadata fields the tables will write as
+    ``meta_<name>``; not for labelled units, whose ``frame`` is the label, not metadata.
+    """
     if isinstance(source, pd.DataFrame):
-        return _records_from_dicts(source.to_dict("records"), "<DataFrame>", text_field, id_field), []
+        return _records_from_dicts(source.to_dict("records"), "<DataFrame>", text_field, id_field, renamed), []
     if isinstance(source, (str, Path)):
         source = [source]
     items = list(source) if not isinstance(source, Iterator) else source
@@ -276,23 +280,51 @@ def records_from_source(
             else {"file": str(f), "bytes": None, "sha256": None}
             for f in files
         ]
-        return read_records(items, text_field=text_field, id_field=id_field), inputs
-    return _records_from_items(items, text_field, id_field), []
+        records = read_records(items, text_field=text_field, id_field=id_field)
+        return (_RenamedChecked(records) if renamed else records), inputs
+    return _records_from_items(items, text_field, id_field, renamed), []
 
 
-def _records_from_items(items: Iterable, text_field: str, id_field: str) -> Iterator[Record | InputProblem]:
+class _RenamedChecked:
+    """Records of files, each metadata field the tables will rename said once per file (W218).
+
+    ``selection`` is that of the records (a :class:`SourceRecords`), when they have one.
+    """
+
+    def __init__(self, records: Iterable[Record | InputProblem]):
+        self.selection = getattr(records, "selection", None)
+        self._items = self._checked(records)
+
+    @staticmethod
+    def _checked(records: Iterable[Record | InputProblem]) -> Iterator[Record | InputProblem]:
+        renamed = RenamedFields()
+        for item in records:
+            if isinstance(item, Record):
+                yield from renamed.check(item)
+            yield item
+
+    def __iter__(self) -> _RenamedChecked:
+        return self
+
+    def __next__(self) -> Record | InputProblem:
+        return next(self._items)
+
+
+def _records_from_items(items: Iterable, text_field: str, id_field: str, renamed: bool = True) -> Iterator[Record | InputProblem]:
     dicts = []
     for item in items:
         if isinstance(item, (Record, InputProblem)):
             yield item
         else:
             dicts.append(item)
-    yield from _records_from_dicts(dicts, "<records>", text_field, id_field)
+    yield from _records_from_dicts(dicts, "<records>", text_field, id_field, renamed)
 
 
-def _records_from_dicts(rows: list[dict], origin: str, text_field: str, id_field: str) -> Iterator[Record | InputProblem]:
+def _records_from_dicts(rows: list[dict], origin: str, text_field: str, id_field: str,
+                        renamed: bool = True) -> Iterator[Record | InputProblem]:
     """Records from in-memory dicts, with the same checks as the file readers."""
     seen: dict[str, int] = {}
+    renamed_fields = RenamedFields() if renamed else None
     doc_id_warned = False
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
@@ -308,7 +340,8 @@ def _records_from_dicts(rows: list[dict], origin: str, text_field: str, id_field
         record_id = str(raw_id) if raw_id is not None and not (isinstance(raw_id, float) and math.isnan(raw_id)) else str(number)
         text = row.get(text_field)
         if text is None or (isinstance(text, float) and math.isnan(text)):
-            yield InputProblem.from_code(origin, number, record_id, "E202")
+            yield InputProblem.from_code(origin, number, record_id, "E202", field=text_field,
+                                         fields=field_list({k: v for k, v in row.items() if k != text_field}))
         elif not isinstance(text, str):
             yield InputProblem.from_code(origin, number, record_id, "E204", type=type(text).__name__)
         elif not text.strip():
@@ -317,5 +350,10 @@ def _records_from_dicts(rows: list[dict], origin: str, text_field: str, id_field
             yield InputProblem.from_code(origin, number, record_id, "E205", id=record_id, first=f"{origin}:{seen[record_id]}")
         else:
             seen[record_id] = number
-            meta = {k: v for k, v in row.items() if k not in (text_field, row_id_field)}
-            yield Record(record_id, text, meta, origin, number)
+            meta, date_problems = clean_dates({k: v for k, v in row.items() if k not in (text_field, row_id_field)})
+            for code, fields in date_problems:
+                yield InputProblem.from_code(origin, number, record_id, code, **fields)
+            record = Record(record_id, text, meta, origin, number)
+            if renamed_fields is not None:
+                yield from renamed_fields.check(record)
+            yield record

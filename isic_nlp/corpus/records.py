@@ -106,3 +106,40 @@ class SeenIds:
             self._names.append(record.file)
         self._where[record.id] = (index << 40) + (record.line or 0)
         return None
+
+
+#: Metadata fields renamed ``meta_<name>`` in every table ``analyse`` writes: the names of its own
+#: unit columns (``isic_nlp.tables.RESERVED``; a test checks that the two agree).
+RENAMED_EVERYWHERE = frozenset({"doc_id", "unit_id", "unit_type", "unit_label", "start_char", "n_chars", "n_tokens"})
+#: Renamed ``meta_<name>`` in the tables of ``classify`` and of the reports: the classifier's outputs.
+RENAMED_IN_PREDICTIONS = frozenset({"frame", "modes", "tags"})
+
+
+class RenamedFields:
+    """W218 once per input file and field: a metadata field that the tables will write as ``meta_<name>``.
+
+    Example:
+        >>> warned = RenamedFields()
+        >>> [p.code for p in warned.check(Record("a", "x", {"n_tokens": 3}, "c.jsonl", 1))]
+        ['W218']
+        >>> warned.check(Record("b", "y", {"n_tokens": 4}, "c.jsonl", 2))
+        []
+    """
+
+    def __init__(self) -> None:
+        self._seen: set[tuple[str, str]] = set()
+
+    def check(self, record: Record) -> list[InputProblem]:
+        problems = []
+        for name in record.meta:
+            if name in RENAMED_EVERYWHERE:
+                where = "in every table"
+            elif name in RENAMED_IN_PREDICTIONS or name.startswith(("p_", "mode_")):
+                where = "in the tables of classify and of the reports"
+            else:
+                continue
+            if (record.file, name) in self._seen:
+                continue
+            self._seen.add((record.file, name))
+            problems.append(InputProblem.from_code(record.file, record.line, record.id, "W218", field=name, where=where))
+        return problems

@@ -274,11 +274,15 @@ def _txm_records(
         for item in items:
             if isinstance(item, Record):
                 if stem in rows:
-                    # The metadata.csv row over what a TEI header says.
+                    # The metadata.csv row over what a TEI header says; a date of the
+                    # row over the date of the file name.
+                    meta = item.meta
+                    if meta.get("date_source") == "file_name" and ({"date", "year"} & set(rows[stem])):
+                        meta = {k: v for k, v in meta.items() if k not in ("date", "year", "date_source")}
                     item = Record(
                         item.id,
                         item.text,
-                        {**item.meta, **rows[stem], "filename": file.name},
+                        {**meta, **rows[stem], "filename": file.name},
                         item.file,
                         item.line,
                     )

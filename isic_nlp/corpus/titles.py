@@ -152,6 +152,43 @@ def find_date(text: str) -> str | None:
     return min(found)[1] if found else None
 
 
+_WHOLE_NUMERIC = re.compile(r"^\s*(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4})\s*$")
+_WEEKDAY = r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"
+_WHOLE_FRENCH = re.compile(
+    r"^\s*" + _WEEKDAY + _DAY + r"\s+(?P<month>" + "|".join(_MONTHS) + r")\.?\s+(?P<year>\d{4})\s*$"
+)
+
+
+def read_date(value: str) -> tuple[str | None, str | None]:
+    """A date value written the French way, as ISO: ``(iso, None)``, or ``(None, why it is not read)``.
+
+    Reads a whole value ``dd/mm/yyyy`` (also ``dd.mm.yyyy``, ``dd-mm-yyyy``) and
+    ``12 mars 2002`` (``1er``, a weekday and accents allowed). Values that start with a year
+    (``2002``, ``2002-03-12``) are not for this function: ``(None, None)``.
+
+    Example:
+        >>> read_date("12/03/2002"), read_date("1er février 2005"), read_date("2002-03-12")
+        (('2002-03-12', None), ('2005-02-01', None), (None, None))
+        >>> read_date("03/25/2002")[1]
+        'there is no month 25 in day/month/year: month/day/year is not read'
+    """
+    if re.match(r"^\s*\d{4}(?!\d)", value) or not value.strip():
+        return None, None
+    match = _WHOLE_NUMERIC.match(value) or _WHOLE_FRENCH.match(_fold(value))
+    if match is None:
+        return None, "not yyyy-mm-dd, a year, dd/mm/yyyy or '12 mars 2002'"
+    day_text = match["day"].replace(" ", "")
+    day = 1 if day_text in ("1er", "premier") else int(day_text)
+    month = match["month"]
+    month_number = _MONTHS[month] if month in _MONTHS else int(month)
+    if month_number > 12 and day <= 12:
+        return None, f"there is no month {month_number} in day/month/year: month/day/year is not read"
+    try:
+        return _dt.date(int(match["year"]), month_number, day).isoformat(), None
+    except ValueError:
+        return None, "this day does not exist"
+
+
 def parse_title(title: str) -> LegalTitle:
     """Nature, number and date of a French legal title or reference.
 

@@ -256,7 +256,7 @@ def _ppi_against_rest(units: pd.DataFrame, confidence: float) -> pd.DataFrame:
 
 
 def _tests(frames: pd.DataFrame, modes: pd.DataFrame, units: pd.DataFrame | None = None) -> pd.DataFrame:
-    """χ² of group × frame, and of group × (with mode, without) for each mode.
+    """χ² of group × frame, and of group × (with mode, without) for each mode some unit has.
 
     With clustered ``units``, also a cluster-robust Wald test of the same hypothesis
     (:func:`_cluster_wald`): ``cluster_wald``, ``cluster_dof``, ``cluster_p_value``.
@@ -267,6 +267,8 @@ def _tests(frames: pd.DataFrame, modes: pd.DataFrame, units: pd.DataFrame | None
         rows.append(("frame", counts.to_numpy(), None))
     for mode, part in modes.groupby("mode", sort=False) if len(modes) else ():
         with_mode = part["k"].to_numpy(float)
+        if not with_mode.sum():
+            continue  # no unit has the mode: nothing to test (its shares, all 0, are in the modes table)
         rows.append((f"mode {mode}", np.column_stack([with_mode, part["n_units"].to_numpy(float) - with_mode]), mode))
     out = []
     for name, table, mode in rows:

@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import difflib
 import json
 import warnings
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ import pandas as pd
 from ..analysis import analyse
 from ..classify.api import PREDICTION_COLUMNS, classify, load_for_use, prediction_table
 from ..classify.labels import MODES
-from ..corpus.readers import ERROR_COLUMNS, Source, input_files
+from ..corpus.readers import ERROR_COLUMNS, Record, Source, input_files, read_records, records_from_source
 from ..errors import Errors, IsicError
 from ..shipped import data_file
 
@@ -99,6 +100,11 @@ def load_report_data(
     pipeline: str | None = None,
     model: str | Path | None = None,
     progress: bool | None = None,
+    text_field: str = "text",
+    id_field: str = "id",
+    fields: dict[str, str | None] | None = None,
+    dates: bool = False,
+    keyness: bool = True,
 ) -> ReportData:
     """Units, mentions and lemmas of corpora or of earlier ``analyse``/``classify`` outputs.
 
@@ -111,6 +117,15 @@ def load_report_data(
             trained with, so one pass of the pipeline serves both; another
             pipeline costs a second pass for the model's features).
         model: classifier folder (default: the shipped model).
+        text_field, id_field: the text and id fields of the corpora, as in ``analyse``.
+        fields: the fields the report will use, by the option that names them
+            (``{"--facet": "collection", "--date-field": None}``): each is looked
+            for in the inputs' metadata *before* anything is analysed, and an unknown
+            one is an E609 error with the closest names. ``dates``: the report needs
+            dates (a trend): without ``--date-field``, a ``date`` or ``year`` field
+            must be there (E609 says how to attach dates).
+        keyness: the report shows lemma keyness (a comparison): lemmas are counted,
+            and their absence from an ``analyse`` output is warned (W603). A trend has none.
     """
     if isinstance(inputs, (str, Path)):
         items = [inputs]
@@ -136,21 +151,27 @@ def load_report_data(
         paths = [c for c in corpora if isinstance(c, (str, Path))]
         if paths:
             input_files(paths)
+    # A mistyped --facet or --date-field is caught now, not after the analysis and the classification.
+    check_fields(corpora, [out for _, out in analysed], classified, fields or {}, dates, text_field, id_field)
+    if corpora:
         clf = load_for_use(model)
         for item in corpora:
             name = input_name(item)
             if pipeline in (None, clf.pipeline):
                 # One pass: the classifier reads the analysis' own tables.
-                result = analyse(item, nlp=clf.language(), unit=unit, lemmas=True, texts=True, progress=progress)
+                result = analyse(item, nlp=clf.language(), unit=unit, lemmas=keyness, texts=True, progress=progress,
+                                 text_field=text_field, id_field=id_field)
                 table = prediction_table(result, clf.predict(result), unit)
             else:
                 # Mentions from another pipeline than the model's: the model needs its own features.
-                result = analyse(item, pipeline=pipeline, unit=unit, lemmas=True, progress=progress)
-                table, _ = classify(item, clf=clf, unit=unit)  # its problems are those analyse reports
+                result = analyse(item, pipeline=pipeline, unit=unit, lemmas=keyness, progress=progress,
+                                 text_field=text_field, id_field=id_field)
+                # Its problems are those analyse reports.
+                table, _ = classify(item, clf=clf, unit=unit, text_field=text_field, id_field=id_field)
             analysed.append((name, _Outputs.from_result(result, table)))
     if not analysed:
         raise IsicError(Errors.E007.format(path=", ".join(map(str, items)), reason="a classify table alone has no tokens or mentions; give the corpus or the analyse outputs with it"))
-    data = _combine(analysed, classified, clf)
+    data = _combine(analysed, classified, clf, keyness)
     if any(_is_demo(item) for item in items):
         data.provenance["demo"] = True  # the reports then say first that their figures are not findings
     return data
@@ -248,7 +269,7 @@ def read_analysis_dir(path: Path) -> _Outputs:
     )
 
 
-def _combine(analysed: list[tuple[str, _Outputs]], classified: list[pd.DataFrame], clf) -> ReportData:
+def _combine(analysed: list[tuple[str, _Outputs]], classified: list[pd.DataFrame], clf, keyness: bool = True) -> ReportData:
     units, mentions, lemmas, errors = [], [], [], []
     notes: list[str] = []
     names = _unique_names([name for name, _ in analysed])
@@ -277,7 +298,7 @@ def _combine(analysed: list[tuple[str, _Outputs]], classified: list[pd.DataFrame
             table[f"mode_{mode}"] = modes.map(lambda ms, m=mode: m in ms).where(table["frame"].notna())
     else:
         notes.append(Errors.W602)
-    if len(lemmas) < len(analysed):
+    if keyness and len(lemmas) < len(analysed):  # a trend report has no lemma keyness to leave out
         notes.append(Errors.W603)
     errors_df = pd.concat(errors, ignore_index=True) if errors else pd.DataFrame(columns=ERROR_COLUMNS)
     if len(table) == 0:
@@ -313,6 +334,92 @@ def _combine(analysed: list[tuple[str, _Outputs]], classified: list[pd.DataFrame
         provenance=provenance,
         notes=notes,
     )
+
+
+#: Fields every unit table has, whatever the inputs' metadata (the unit split, the counts, the classifier).
+COMPUTED_FIELDS = ("id", "doc_id", "input", "unit_id", "unit_type", "unit_label", "start_char", "n_chars", "n_tokens",
+                   "frame", "modes", "codification_group")
+COMPUTED_PREFIXES = ("n_", "rate_", "p_", "mode_", "meta_")
+#: How to give a corpus dates, for the errors that find none.
+ATTACH_DATES = (
+    " To attach dates, give each record a 'date' (yyyy-mm-dd, dd/mm/yyyy or '12 mars 2002') or a 'year' field: "
+    "a field of the JSON Lines, a column of the CSV or of a TXM metadata.csv, a field of a corpus manifest, or "
+    "a date in the .txt file names (loi-2002-01-02.txt, 2002_circulaire.txt); or name your date field with --date-field."
+)
+
+
+def metadata_fields(columns: Any) -> list[str]:
+    """The metadata fields among ``columns`` (a unit table's): not the ids, counts, rates and predictions isic_nlp adds.
+
+    For the messages that list the fields a user can name (``--facet``, ``--by``...).
+
+    Example:
+        >>> metadata_fields(["id", "doc_id", "collection", "n_tokens", "n_rights", "rate_rights", "p_none", "date"])
+        ['collection', 'date']
+    """
+    return [str(name) for name in columns if name not in COMPUTED_FIELDS and not str(name).startswith(COMPUTED_PREFIXES)]
+
+
+def check_fields(
+    corpora: list[Any],
+    outputs: list[_Outputs],
+    classified: list[pd.DataFrame],
+    fields: dict[str, str | None],
+    dates: bool = False,
+    text_field: str = "text",
+    id_field: str = "id",
+) -> None:
+    """E609 for a field (of ``fields``, by option) that no input has, before any analysis.
+
+    The fields of ``analyse`` outputs and ``classify`` tables are their columns;
+    those of corpora are the metadata of their records, read without the pipeline
+    (the reading stops as soon as every field asked for has been seen). Values of
+    ``--by`` that are not fields (``input``, ``period:N``) are left alone. With
+    ``dates`` and no ``--date-field``, a ``date`` or ``year`` field is needed.
+
+    Example:
+        >>> check_fields([[{"id": "a", "text": "x", "collection": "casf"}]], [], [], {"--facet": "colection"})
+        Traceback (most recent call last):
+        ...
+        isic_nlp.errors.IsicError: [isic:E609] There is no field 'colection' (--facet) in the inputs. Did you mean 'collection'? Metadata fields: collection. Nothing was analysed.
+    """
+    wanted = {option: name for option, name in fields.items()
+              if name is not None and name != "input" and not str(name).startswith("period")}
+    date_given = fields.get("--date-field") is not None
+    if not wanted and not (dates and not date_given):
+        return
+    needed = set(wanted.values()) | ({"date", "year"} if dates and not date_given else set())
+    found: dict[str, None] = {}
+    for table in [*(out.documents for out in outputs), *classified]:
+        found.update(dict.fromkeys(map(str, table.columns)))
+    n_records = sum(len(out.documents) for out in outputs)
+    for corpus in corpora:
+        # Files are read, not hashed (analyse hashes them).
+        items = (read_records(corpus, text_field=text_field, id_field=id_field) if isinstance(corpus, (str, Path))
+                 else records_from_source(corpus, text_field, id_field)[0])
+        for item in items:
+            if isinstance(item, Record):
+                n_records += 1
+                found.update(dict.fromkeys(map(str, item.meta)))
+                if needed <= found.keys():
+                    break
+    if n_records == 0:
+        return  # nothing usable: the analysis says why (E604), not a missing field
+    metadata = metadata_fields(found)
+    known = ", ".join(sorted(metadata, key=str.lower)) or "none"
+
+    def present(name: str) -> bool:
+        return name in found or name in COMPUTED_FIELDS
+
+    for option, name in wanted.items():
+        if not present(name):
+            close = difflib.get_close_matches(name, [*metadata, *COMPUTED_FIELDS], n=3, cutoff=0.6)
+            hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            date_hint = ATTACH_DATES if option == "--date-field" else ""
+            raise IsicError(Errors.E609.format(field=name, option=option, hint=hint, known=known, dates=date_hint))
+    if dates and not date_given and not (present("date") or present("year")):
+        raise IsicError(Errors.E609.format(field="date", option="the dates of a trend", hint=" Nor is there a 'year'.",
+                                           known=known, dates=ATTACH_DATES))
 
 
 def split_collective(units: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:

@@ -1,8 +1,10 @@
 """Evidence: keyword-in-context examples behind each label, drawn at random with a fixed seed.
 
 For every label and every group (a period, a corpus, a ``doc_type``...), a
-few counted mentions are drawn, each with its document, unit, date and
-lexicon entry, so a reader can check what is being counted.
+few counted mentions are drawn, each with its document, unit, date,
+character offsets and lexicon entry, so a reader can check what is being
+counted: ``doc_id``, ``start_char`` and ``end_char`` match the mention's row of
+``data/mentions.csv`` exactly (offsets in the document's text).
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ import pandas as pd
 from .data import ReportData
 
 CONTEXT_CHARS = 90
-EVIDENCE_COLUMNS = ["group", "label", "side", "doc_id", "unit_id", "date", "left", "match", "right",
-                    "entry_id", "lexicon", "lexicon_version"]
+EVIDENCE_COLUMNS = ["group", "label", "side", "doc_id", "unit_id", "start_char", "end_char", "date", "left", "match",
+                    "right", "entry_id", "lexicon", "lexicon_version"]
 
 
 def evidence(data: ReportData, unit_groups: pd.Series, *, per_cell: int = 3, seed: int = 0,
@@ -47,11 +49,13 @@ def evidence(data: ReportData, unit_groups: pd.Series, *, per_cell: int = 3, see
         left, match, right = _kwic(m.sentence, m.text)
         rows.append({
             "group": m.group, "label": m.label, "side": data.labels.get(m.label),
-            "doc_id": m.doc_id, "unit_id": getattr(m, key), "date": None if dates is None else _first(dates, getattr(m, key)),
+            "doc_id": m.doc_id, "unit_id": getattr(m, key), "start_char": int(m.start_char), "end_char": int(m.end_char),
+            "date": None if dates is None else _first(dates, getattr(m, key)),
             "left": left, "match": match, "right": right,
             "entry_id": m.entry_id, "lexicon": m.lexicon, "lexicon_version": m.lexicon_version,
         })
-    return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+    table = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+    return table.astype({"start_char": "int64", "end_char": "int64"})
 
 
 def _first(series: pd.Series, key):

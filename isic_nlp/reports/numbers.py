@@ -51,9 +51,21 @@ def _localise(text: str, locale: str) -> str:
     return text.translate(_TO_FRENCH) if locale == "fr" else text
 
 
+def _missing(value: Any) -> bool:
+    """None, NaN, and pandas' ``NA`` and ``NaT`` (of nullable columns: ``Int64``, ``boolean``, ``string``)."""
+    return (value is None or type(value).__name__ in ("NAType", "NaTType")
+            or (isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isnan(value)))
+
+
 def format_value(value: Any, column: Any = "", *, locale: str = DEFAULT_LOCALE) -> str:
-    """A table cell: integers grouped, other numbers to 4 significant digits, years and ids plain, missing empty."""
-    if value is None or (isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isnan(value)):
+    """A table cell: integers grouped, other numbers to 4 significant digits, years and ids plain, missing empty.
+
+    Example:
+        >>> import pandas as pd
+        >>> format_value(pd.NA), format_value(float("nan")), format_value(12345)
+        ('', '', '12,345')
+    """
+    if _missing(value):
         return ""
     if isinstance(value, bool) or type(value).__name__ == "bool_":
         return "yes" if value else "no"
@@ -73,7 +85,7 @@ def format_value(value: Any, column: Any = "", *, locale: str = DEFAULT_LOCALE) 
 
 def format_number(value: float, *, locale: str = DEFAULT_LOCALE, digits: int = 1, signed: bool = False) -> str:
     """``value`` with ``digits`` decimals, grouped; ``+`` first when ``signed`` and positive; empty when missing."""
-    if value is None or isinstance(value, float) and math.isnan(value):
+    if _missing(value):
         return ""
     text = f"{value:{'+' if signed else ''},.{digits}f}"
     if signed and text.startswith("-"):
@@ -83,7 +95,7 @@ def format_number(value: float, *, locale: str = DEFAULT_LOCALE, digits: int = 1
 
 def format_percent(share: float, *, locale: str = DEFAULT_LOCALE, digits: int = 0) -> str:
     """A share (0.123) as a percentage: ``12%`` (en), ``12 %`` (fr, narrow no-break space)."""
-    if share is None or isinstance(share, float) and math.isnan(share):
+    if _missing(share):
         return ""
     text = format_number(share * 100, locale=locale, digits=digits)
     return text + (NNBSP + "%" if locale == "fr" else "%")

@@ -519,6 +519,8 @@ def sample_units(
     pipeline: str = "fast",
     strategy: str = "stratified",
     model: str | Path | None = None,
+    text_field: str = "text",
+    id_field: str = "id",
 ) -> tuple[pd.DataFrame, list[InputProblem]]:
     """The units of a corpus as ``isic_nlp.analyse`` cuts them, each with its ``text``.
 
@@ -526,7 +528,8 @@ def sample_units(
     unit at the ``unit`` level); with ``strategy="uncertain"`` the shipped (or
     ``model``) classifier reads that same analysis and adds its ``p_<frame>``
     (so the analysis uses the model's pipeline). Returns the units and the
-    input problems (records that could not be used, warnings).
+    input problems (records that could not be used, warnings). ``text_field`` and
+    ``id_field`` name the text and id fields of the corpus, as in ``analyse``.
     """
     from ..analysis import analyse
     from ..classify.api import load_for_use, result_problems
@@ -536,9 +539,9 @@ def sample_units(
         raise IsicError(Errors.E407.format(option="--strategy", known=", ".join(STRATEGIES), value=strategy))
     clf = load_for_use(model) if strategy == "uncertain" else None
     if clf is not None:
-        result = analyse(source, nlp=clf.language(), unit=unit, texts=True)
+        result = analyse(source, nlp=clf.language(), unit=unit, texts=True, text_field=text_field, id_field=id_field)
     else:
-        result = analyse(source, pipeline=pipeline, unit=unit, texts=True)
+        result = analyse(source, pipeline=pipeline, unit=unit, texts=True, text_field=text_field, id_field=id_field)
     units = result.documents.copy()
     units.insert(1, "text", result.texts["text"].to_numpy())
     if clf is not None:
