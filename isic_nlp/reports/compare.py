@@ -107,7 +107,11 @@ def compare(
             random within each group).
         Other arguments as in :func:`~isic_nlp.reports.trend.trend`.
     """
-    data = source if isinstance(source, ReportData) else load_report_data(source, unit=unit, pipeline=pipeline, model=model)
+    if not isinstance(source, ReportData):  # fields checked before the analysis
+        source = load_report_data(source, unit=unit, pipeline=pipeline, model=model,
+                                  fields={"--by": by, "--date-field": date_field, "--cluster": cluster},
+                                  dates=bool(by and by.startswith("period")))
+    data = source
     check_options(n_boot=n_boot, confidence=confidence, examples=examples)
     units = data.units.copy()
     units["_cluster"], cluster_field = inference.resolve_cluster(units, cluster)

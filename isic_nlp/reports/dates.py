@@ -42,6 +42,7 @@ DATE_MEANINGS = {
     "title": "date in the title (signature)",
     "version_in_force": "entry into force of the version (article-version history)",
     "modifying_text_signature": "signature of the text that made the version (article-version history)",
+    "file_name": "a date in the file name (meaning unknown: state it with --date-meaning)",
 }
 #: The date definitions a unit may carry as fields of their own (LEGI reader, versions reader,
 #: or :func:`add_date_definitions` on the prepared corpora), with what each means.

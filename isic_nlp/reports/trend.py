@@ -169,7 +169,10 @@ def trend(
     Every trend also gives its slopes under each date definition the units carry
     (``date``, ``date_signature``, ``date_in_force``...): the ``date_sensitivity`` table.
     """
-    data = source if isinstance(source, ReportData) else load_report_data(source, unit=unit, pipeline=pipeline, model=model)
+    if not isinstance(source, ReportData):  # fields checked before the analysis; a trend needs no lemmas
+        source = load_report_data(source, unit=unit, pipeline=pipeline, model=model, dates=True, keyness=False,
+                                  fields={"--facet": facet, "--date-field": date_field, "--cluster": cluster})
+    data = source
     check_options(n_boot=n_boot, confidence=confidence, examples=examples)
     width = parse_period(by)
     if min_units < 1:

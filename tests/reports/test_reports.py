@@ -322,7 +322,7 @@ def test_cli_report_trend_and_compare(tmp_path, cli):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "c" / "tables" / "keyness_lemmas.csv").is_file()
     # User mistakes: a coded message, no traceback.
-    for args, code in ((["trend", str(tmp_path / "missing.jsonl")], "E001"), (["trend", str(corpus), "--facet", "nope"], "E601"),
-                       (["trend", str(corpus), "--by", "fortnight"], "E006"), (["compare", str(corpus), "--by", "nope"], "E601")):
+    for args, code in ((["trend", str(tmp_path / "missing.jsonl")], "E001"), (["trend", str(corpus), "--facet", "nope"], "E609"),
+                       (["trend", str(corpus), "--by", "fortnight"], "E006"), (["compare", str(corpus), "--by", "nope"], "E609")):
         result = cli("report", *args, "--out", str(tmp_path / "x"))
         assert result.returncode == 2 and f"[isic:{code}]" in result.stderr and "Traceback" not in result.stderr, result.stderr
