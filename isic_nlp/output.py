@@ -223,7 +223,7 @@ def sha256_file(path: str | Path) -> str:
 STRING_COLUMNS = frozenset(
     "id doc_id unit_id article_id unit_type unit_label text lemma label group lexicon lexicon_version "
     "entry_id false_friend_reason cue_ids sentence file severity code reason frame modes tags "
-    "input left match right flags".split()
+    "input left match right context_flags".split()
 )
 INTEGER_COLUMNS = frozenset("start_char end_char n_chars n_tokens line count".split())
 BOOLEAN_COLUMNS = frozenset(
