@@ -8,7 +8,7 @@ from classify_data import labelled_rows  # type: ignore[import-not-found]
 
 from isic_nlp import Classifier
 from isic_nlp.classify import tags as tag_module
-from isic_nlp.classify.tags import learnable_tags, tag_matrix
+from isic_nlp.classify.tags import TAGS, learnable_tags, tag_matrix
 
 
 def test_learnable_tags_need_enough_positive_and_negative_units():
@@ -61,3 +61,13 @@ def test_tag_columns_on_empty_inputs(nlp_fast, monkeypatch, empty):
     clf = Classifier(C=1.0, nlp=nlp_fast).fit(texts, frames, tags=tags)
     out = clf.predict(empty)
     assert len(out) == len(empty) and "p_tag_rights" in out
+
+
+def test_the_shipped_model_gives_every_fine_tag(tmp_path):
+    from isic_nlp.classify import classify
+
+    table, problems = classify([{"id": "a", "text": "Les habitants participent au conseil de quartier avec le centre social."}])
+    assert problems == []
+    first = list(table.columns).index("tags")
+    assert [c for c in table.columns[first + 1:]] == [f"p_tag_{t}" for t in TAGS]
+    assert "participation" in table.loc[0, "tags"].split(";")
