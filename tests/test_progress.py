@@ -94,3 +94,17 @@ def test_the_cli_shows_a_bar_on_a_terminal_unless_quiet(tmp_path):
     assert "analyse" in shown and "/7 " in shown
     quiet = _stderr_on_a_terminal(["analyse", str(path), "--out", str(tmp_path / "o2"), "-p", "fast", "--quiet"])
     assert "/7 " not in quiet and "analyse:" not in quiet
+
+
+def test_export_shows_the_units_it_writes(tmp_path, capsys):
+    from isic_nlp.corpus.export import export_iramuteq
+
+    records = [{"id": f"d{i}", "text": f"Texte numéro {i}."} for i in range(3)]
+    try:
+        set_progress(True)
+        result = export_iramuteq(records, tmp_path / "corpus.txt")
+    finally:
+        set_progress(False)
+    assert result.units == 3 and "Exporting" in capsys.readouterr().err
+    export_iramuteq(records, tmp_path / "again.txt")  # off by default in Python
+    assert capsys.readouterr().err == ""

@@ -12,7 +12,8 @@ from ..corpus.description import describe
 from ..corpus.export import export_iramuteq, export_txm
 from ..corpus.fetch import DATASETS, get_dataset
 from ..output import write_atomic
-from .app import INPUT_FORMATS, IdFieldOpt, TextFieldOpt, Unit, app, existing_inputs
+from ..progress import set_progress
+from .app import INPUT_FORMATS, IdFieldOpt, QuietOpt, TextFieldOpt, Unit, app, existing_inputs
 
 corpus_app = typer.Typer(help="Look at a corpus before analysing it.", no_args_is_help=True)
 export_app = typer.Typer(
@@ -90,8 +91,10 @@ def iramuteq_cli(
     ),
     text_field: str = TextFieldOpt,
     id_field: str = IdFieldOpt,
+    quiet: bool = QuietOpt,
 ) -> None:
     """Write an IRaMuTeQ corpus: a '**** *id_... *var_value' line per unit, then its text."""
+    set_progress(False if quiet else "auto")
     result = export_iramuteq([str(p) for p in inputs], out, unit=unit.value, variables=var or None,
                              text_field=text_field, id_field=id_field)
     typer.echo(result.summary())
@@ -107,8 +110,10 @@ def txm_cli(
     unit: Unit = UnitOpt,
     text_field: str = TextFieldOpt,
     id_field: str = IdFieldOpt,
+    quiet: bool = QuietOpt,
 ) -> None:
     """Write a TXM "TXT + CSV" corpus folder: one .txt per unit and metadata.csv (id first)."""
+    set_progress(False if quiet else "auto")
     result = export_txm([str(p) for p in inputs], out, unit=unit.value, text_field=text_field, id_field=id_field)
     typer.echo(result.summary())
     _report_errors(result.problems)

@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..progress import progress_bar
+
 from isic_nlp.errors import Errors, IsicError
 from isic_nlp.output import write_atomic
 
@@ -248,14 +250,17 @@ def _distinct_name(base: str, record: Record, used: dict[str, str], result: Expo
 def _counted_units(source: Any, unit: str, result: ExportResult, text_field: str, id_field: str):
     """``unit_records``, counting the documents and units into ``result`` as they pass."""
     last_doc = None
-    for document, record in unit_records(
-        source, unit, result.problems, text_field=text_field, id_field=id_field
-    ):
-        if document.id != last_doc:
-            result.documents += 1
-            last_doc = document.id
-        result.units += 1
-        yield document, record
+    # No total: the units are counted as they are read (the bar shows how many and how fast).
+    with progress_bar(desc="Exporting", unit=" units") as bar:
+        for document, record in unit_records(
+            source, unit, result.problems, text_field=text_field, id_field=id_field
+        ):
+            if document.id != last_doc:
+                result.documents += 1
+                last_doc = document.id
+            result.units += 1
+            bar.update(1)
+            yield document, record
 
 
 def _column(name: str) -> str:
