@@ -289,23 +289,10 @@ RULES_2_1 = [
 
 @pytest.fixture(scope="module")
 def nlp_case_mentions(tmp_path_factory):
-    """``fast`` with, beside the shipped lexicons, one made of the fixture's mention phrases.
+    """``fast`` with a lexicon of the fixture's mention phrases, for mentions a later lexicon no longer finds."""
+    from benchmarks.context_quality import with_case_mentions
 
-    The cases test the context rules on a given mention; a later lexicon version may no longer
-    find it (framing 1.2.0 dropped *vous ne pouvez*): as in ``benchmarks/context_quality.py``,
-    the mention is then put back by this lexicon.
-    """
-    import json
-
-    import isic_nlp
-
-    phrases = {c["mention"].lower().replace("’", "'"): c["mention"] for c in _fixture_cases().values()}
-    lexicon = {"name": "context_cases", "version": "1.0.0", "description": "mentions of the context test cases",
-               "sources": ["tests/fixtures/context"], "labels": {"case_mention": {"group": "individual"}},
-               "entries": [{"id": f"case.{i}", "label": "case_mention", "pattern": p} for i, p in enumerate(sorted(phrases))]}
-    path = tmp_path_factory.mktemp("lexicon") / "context_cases.yaml"
-    path.write_text(json.dumps(lexicon, ensure_ascii=False), encoding="utf-8")
-    return isic_nlp.load("fast", lexicons=["framing", "isic_modes", str(path)])
+    return with_case_mentions("fast", list(_fixture_cases().values()), tmp_path_factory.mktemp("lexicon"))
 
 
 @pytest.mark.parametrize("case_id, flags", RULES_2_1)
