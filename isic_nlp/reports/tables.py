@@ -89,6 +89,7 @@ def shares(units: pd.DataFrame, keys: list[str], kind: str, *, confidence: float
         n = len(part)
         k = per_cluster.sum().to_numpy()
         failed = 0
+        edge = np.zeros(len(names), dtype=bool)  # shares of 0 % or 100 % given a Wilson interval over clusters
         if len(per_cluster) < 2 and n_per_cluster.max(initial=0) > 1:
             low = high = np.full(len(names), np.nan)  # one cluster: its resamples are all alike
             method = "one cluster: no interval"
@@ -100,16 +101,15 @@ def shares(units: pd.DataFrame, keys: list[str], kind: str, *, confidence: float
             _, low, high = boot
             failed = boot.n_failed
             method = bootstrap_name(cluster)
-        methods = [method] * len(names)
-        if method == bootstrap_name(cluster):
             # No unit (or every unit) with the outcome: every resample gives 0 % (100 %), a
             # zero-width interval. Wilson over the clusters instead, each counted as one
             # observation (conservative: no cluster can be more informative than one unit).
             low, high = np.array(low, dtype=float), np.array(high, dtype=float)
             c = len(per_cluster)
-            for j in np.flatnonzero((k == 0) | (k == n)):
+            edge = (k == 0) | (k == n)
+            for j in np.flatnonzero(edge):
                 low[j], high[j] = stats.wilson_interval(0 if k[j] == 0 else c, c, confidence)
-                methods[j] = WILSON_CLUSTERS
+        methods = [WILSON_CLUSTERS if e else method for e in edge]
         n_docs = part["doc_id"].nunique()
         for j, name in enumerate(names):
             rows.append([*group, name, n, n_docs, int(k[j]), k[j] / n if n else np.nan,

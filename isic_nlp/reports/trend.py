@@ -462,7 +462,7 @@ def _composition_sentence(dated: pd.DataFrame, periods: pd.DataFrame, params: di
     parts = []
     for frame in ("individual", "collective_social", "collective_labour"):
         outcome = (units["frame"] == frame).to_numpy(dtype=int)
-        pooled = within_facet_points(units.assign(facet="all"), outcome)
+        pooled = stats.logistic_trend(units["_year"].to_numpy(float), outcome, np.ones(len(outcome))).ame_points
         within = within_facet_points(units, outcome)
         if not (np.isnan(pooled) or np.isnan(within)):
             parts.append(f"{FRAME_NAMES[frame]} {pooled:+.1f} pooled, {within:+.1f} within")
