@@ -496,7 +496,8 @@ class Classifier(BaseEstimator):
         out = pd.DataFrame(
             0.0,
             index=range(len(table)),
-            columns=[f"p_{f}" for f in FRAMES] + list(SPLIT_COLUMNS) + [f"p_{m}" for m in MODES],
+            columns=[f"p_{f}" for f in FRAMES] + list(SPLIT_COLUMNS) + [f"p_{m}" for m in MODES]
+            + [f"p_tag_{t}" for t in getattr(self, "tags_", [])],  # a model with fine tags
         )
         if len(table):
             features = table[["text", *self.columns_]].reset_index(drop=True)
@@ -515,11 +516,10 @@ class Classifier(BaseEstimator):
                 mode_proba = _predict_proba(self.mode_model_, features, blocks)
                 for j, mode in enumerate(self.modes_):
                     out[f"p_{mode}"] = mode_proba[:, j]
-        tag_model = getattr(self, "tag_model_", None)
-        if tag_model is not None:
-            tag_proba = _predict_proba(tag_model, features, blocks) if len(table) else np.zeros((0, len(self.tags_)))
-            for j, tag in enumerate(self.tags_):
-                out[f"p_tag_{tag}"] = tag_proba[:, j]
+            if getattr(self, "tag_model_", None) is not None:
+                tag_proba = _predict_proba(self.tag_model_, features, blocks)
+                for j, tag in enumerate(self.tags_):
+                    out[f"p_tag_{tag}"] = tag_proba[:, j]
         if "id" in table:
             out.insert(0, "id", table["id"].to_numpy())
         return out
