@@ -231,8 +231,8 @@ def analyse(
         texts: also keep the text of every unit (``AnalysisResult.texts``), for
             the classifier: ``Classifier.predict(result)`` then needs no second spaCy pass.
         cache: a folder for the Doc cache (:mod:`isic_nlp.cache`): texts analysed
-            before by the same linguistic pipeline skip it, only the lexicon
-            components run again (after a lexicon edit, say). Same results.
+            before by the same linguistic pipeline skip it, and records whose
+            rows a lexicon edit cannot change keep them. Same results.
         out: write the tables to this folder as the documents are analysed
             (:meth:`AnalysisResult.write`'s files; memory does not grow with the
             corpus); the result then reads its tables from there when asked.
@@ -384,7 +384,8 @@ def _manifest(run: Run, nlp: Language, inputs: list[dict], unit: str, doc_cache:
         "duration_seconds": round(time.perf_counter() - started, 3),
     }
     if doc_cache is not None:
-        manifest["cache"] = {**doc_cache.info(), "hits": run.totals.cache_hits, "misses": run.totals.cache_misses}
+        manifest["cache"] = {**doc_cache.info(), "hits": run.totals.cache_hits, "misses": run.totals.cache_misses,
+                             "records_reused": run.totals.records_reused}
         doc_cache.close()
     # Tokens per kind (isic_nlp.components.normalizer.KINDS) whose typography was normalised for matching.
     manifest["normalisation"] = {kind: run.totals.normalisation[kind] for kind in KINDS if kind in run.totals.normalisation}

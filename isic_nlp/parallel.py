@@ -83,6 +83,7 @@ class Batch:
     normalisation: dict[str, int] = field(default_factory=dict)
     cache_hits: int = 0
     cache_misses: int = 0
+    records_reused: int = 0
     n_units: int = 0
     n_mentions: int = 0
     n_counted: int = 0
@@ -90,7 +91,8 @@ class Batch:
 
     def add_counts(self, other: Batch) -> None:
         """Add the counts of ``other`` to this batch's (a run's totals)."""
-        for name in ("n_records", "n_tokens", "cache_hits", "cache_misses", "n_units", "n_mentions", "n_counted"):
+        for name in ("n_records", "n_tokens", "cache_hits", "cache_misses", "records_reused", "n_units", "n_mentions",
+                     "n_counted"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for kind, n in other.normalisation.items():
             self.normalisation[kind] = self.normalisation.get(kind, 0) + n
@@ -154,40 +156,77 @@ def analyse_chunk(
     records: list[Record], nlp: Language, groups: dict[str, str], settings: ChunkSettings | None = None,
     cache: DocCache | None = None,
 ) -> Batch:
-    """Run ``nlp`` (through ``cache`` if given) over ``records`` and build their table rows."""
+    """Run ``nlp`` (through ``cache`` if given) over ``records`` and build their table rows.
+
+    With a cache, records whose rows it holds for the current lexicons are not
+    analysed at all (:meth:`DocCache.cached_rows`); the others go through the
+    pipeline (their Docs from the cache where it has them) and their rows are kept.
+    """
     settings = settings or ChunkSettings()
+    keys = [cache.row_key(r, settings.unit, settings.lemmas, settings.limit) for r in records] if cache else []
+    reused = cache.cached_rows(keys) if cache is not None else {}
     pieces = [(piece, (index, offset)) for index, record in enumerate(records)
+              if not reused or keys[index] not in reused
               for offset, piece in split_text(record.text, settings.limit)]
     if cache is not None:
         hits, misses = cache.hits, cache.misses
         docs = list(cache.pipe(pieces, batch_size=settings.batch_size))
         hits, misses = cache.hits - hits, cache.misses - misses
+        hits += sum(payload["n_pieces"] for payload in reused.values())
     else:
         docs = list(nlp.pipe(pieces, as_tuples=True, batch_size=settings.batch_size))
         hits = misses = 0
     per_record: list[list] = [[] for _ in records]
     for doc, (index, offset) in docs:
         per_record[index].append((offset, doc))
-    batch = Batch(n_records=len(records), cache_hits=hits, cache_misses=misses)
-    for record, chunks in zip(records, per_record):
-        part = record_tables(record, chunks, groups, unit=settings.unit, lemmas=settings.lemmas,
-                             first_row=len(batch.units))
-        batch.units.extend(part.units)
-        batch.mentions.extend(part.mentions)
-        if part.lemmas is not None:
-            batch.lemmas.append(part.lemmas)
+    batch = Batch(n_records=len(records), cache_hits=hits, cache_misses=misses, records_reused=len(reused))
+    lemma_names: dict[int, str] = {}
+    to_store = []
+    for index, (record, chunks) in enumerate(zip(records, per_record)):
+        payload = reused.get(keys[index]) if reused else None
+        if payload is None:
+            part = record_tables(record, chunks, groups, unit=settings.unit, lemmas=settings.lemmas)
+            counts = add_counts({}, (doc for _, doc in chunks))
+            if cache is not None:
+                payload = {"units": part.units, "mentions": part.mentions, "lemmas": part.lemmas,
+                           "lemma_names": _names(part.lemmas, nlp), "n_tokens": part.n_tokens,
+                           "normalisation": counts, "n_pieces": len(chunks)}
+                to_store.append((keys[index], payload, cache.vocabulary(doc for _, doc in chunks)))
+            units, mentions, lemma_rows, n_tokens = part.units, part.mentions, part.lemmas, part.n_tokens
+        else:
+            units, mentions, lemma_rows, n_tokens = (payload["units"], payload["mentions"], payload["lemmas"],
+                                                     payload["n_tokens"])
+            counts = payload["normalisation"]
+            lemma_names.update(payload["lemma_names"])
+        if lemma_rows is not None:
+            batch.lemmas.append((lemma_rows[0] + len(batch.units), lemma_rows[1]))
+        batch.units.extend(units)
+        batch.mentions.extend(mentions)
         if settings.texts:
-            batch.texts.extend(part.texts)
-        batch.n_tokens += part.n_tokens
-    add_counts(batch.normalisation, (doc for doc, _ in docs))
+            batch.texts.extend(record.text[u["start_char"]:u["start_char"] + u["n_chars"]] for u in units)
+        batch.n_tokens += n_tokens
+        for kind, n in counts.items():
+            batch.normalisation[kind] = batch.normalisation.get(kind, 0) + n
+    if to_store:
+        cache.store_rows(to_store)
+    add_counts(batch.normalisation, [])  # in the order of KINDS
     batch.n_units, batch.n_mentions = len(batch.units), len(batch.mentions)
     batch.n_counted = sum(1 for row in batch.mentions if row["counted"])
+    for name in lemma_names.values():  # lemmas of reused rows, which this process may never have seen
+        nlp.vocab.strings.add(name)
     if settings.arrow:
         return _as_arrow(batch, nlp, groups, settings)
     if settings.lemmas:
         hashes = np.unique(np.concatenate([h for _, h in batch.lemmas])) if batch.lemmas else []
         batch.lemma_names = {int(h): nlp.vocab.strings[int(h)] for h in hashes}
     return batch
+
+
+def _names(lemmas: tuple[np.ndarray, np.ndarray] | None, nlp: Language) -> dict[int, str]:
+    """The strings of a record's lemma hashes (kept with its cached rows)."""
+    if lemmas is None:
+        return {}
+    return {int(h): nlp.vocab.strings[int(h)] for h in np.unique(lemmas[1]).tolist()}
 
 
 def _as_arrow(batch: Batch, nlp: Language, groups: dict[str, str], settings: ChunkSettings) -> Batch:

@@ -392,7 +392,8 @@ def test_two_processes_share_the_doc_cache(nlp_fast, tmp_path):
     again = isic_nlp.analyse(records, nlp=nlp_fast, n_process=2, cache=tmp_path)
     # Repeated texts may be analysed by both workers before either has stored them: at least one miss each.
     assert first.manifest["cache"]["hits"] + first.manifest["cache"]["misses"] == 15
-    assert again.manifest["cache"] == {**first.manifest["cache"], "hits": 15, "misses": 0}
+    assert first.manifest["cache"]["records_reused"] == 0
+    assert again.manifest["cache"] == {**first.manifest["cache"], "hits": 15, "misses": 0, "records_reused": 15}
     for result in (first, again):
         for table in ("documents", "mentions"):
             pd.testing.assert_frame_equal(getattr(fresh, table), getattr(result, table))

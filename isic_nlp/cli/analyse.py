@@ -47,9 +47,9 @@ def analyse_cli(
     text_field: str = TextFieldOpt,
     id_field: str = IdFieldOpt,
     in_force_on: str = InForceOpt,
-    cache: Path = typer.Option(None, "--cache", help="Keep the tokens, lemmas and sentences of every text in this folder "
-                               "('auto': the user cache folder), so that a re-run after a lexicon edit only re-runs the "
-                               "lexicon components. Same results."),
+    cache: Path = typer.Option(None, "--cache", help="Keep the tokens, lemmas and sentences of every text, and the rows of "
+                               "every record, in this folder ('auto': the user cache folder): a re-run after a lexicon "
+                               "edit only analyses the records the edit can change. Same results."),
     scheduler: str = typer.Option(None, "--scheduler", help="Run on Dask: threads, processes, or dask://HOST:PORT (a "
                                   "cluster; the output folder must be on a file system every worker sees). One "
                                   "Parquet file per partition in documents.parquet/ and mentions.parquet/; no CSV."),

@@ -147,19 +147,23 @@ class CompiledLexicons:
         self._spaced_window = (0, 1)  # the same, in a text with white-space tokens
         self._unanchored = False
         self._entries: dict[int, tuple[int, Entry]] = {}
+        # What a text must hold for an entry to match there (see `can_match`).
+        self.requirements: dict[tuple[str, str], list[tuple[frozenset[int], ...]]] = {}
         # Lemmas of words joined across a line-end hyphen, from the same lemmatiser.
         self._lemmatise = lemmatise
         self._joined_lemmas: dict[str, str] = {}
-        lemma_phrases: list[tuple[str, str]] = []
+        lemma_phrases: list[tuple[str, str, tuple[str, str]]] = []
         for index, lexicon in enumerate(lexicons):
             for entry in lexicon.entries:
                 key = f"{lexicon.name}@{lexicon.version}:{entry.id}"
                 self._entries[nlp.vocab.strings.add(key)] = (index, entry)
+                needs = self.requirements.setdefault((lexicon.name, entry.id), [])
                 if entry.tokens is not None:
                     tokens = _across_spaces([_norm_spec(spec) for spec in entry.tokens])
                     self.token_matcher.add(key, [tokens])
                     self.n_token_patterns += 1
                     self._add_anchor(nlp, tokens)
+                    needs.append(_token_requirements(tokens, nlp.vocab.strings))
                     continue
                 norm_docs = [
                     self._normalised(nlp.make_doc(form))
@@ -180,16 +184,18 @@ class CompiledLexicons:
                         )
                 if fold_docs:
                     self.fold_matcher.add(key, fold_docs)
+                needs.extend(_phrase_requirements(doc, NORM) for doc in norm_docs + fold_docs)
                 if entry.match == "lemma" and lemmatise is not None:
-                    lemma_phrases.extend((key, phrase) for phrase in entry.phrases)
+                    lemma_phrases.extend((key, phrase, (lexicon.name, entry.id)) for phrase in entry.phrases)
         self._anchor_arrays = {
             attr: numpy.fromiter(values, dtype="uint64") for attr, values in self._anchors.items()
         }
         if lemma_phrases:
             # None when the pipeline has no lemmatizer: phrases then match on their forms only.
-            docs = lemmatise([phrase for _, phrase in lemma_phrases]) or []
-            for (key, _), doc in zip(lemma_phrases, docs):
+            docs = lemmatise([phrase for _, phrase, _ in lemma_phrases]) or []
+            for (key, _, entry_key), doc in zip(lemma_phrases, docs):
                 self.lemma_matcher.add(key, [doc])
+                self.requirements[entry_key].append(_phrase_requirements(doc, LEMMA))
             self._remember(docs, LEMMA)
         self._folded_array = numpy.fromiter(self._folded_words, dtype="uint64")
 
@@ -353,6 +359,40 @@ class CompiledLexicons:
             self._joined_lemmas[word] = lemma or word
         return self._joined_lemmas[word]
 
+    # -- What a text must hold for an entry to match (the Doc cache's row tier) ------------
+
+    def vocabulary(self, doc: Doc) -> numpy.ndarray:
+        """Every word value the matchers can compare in ``doc``: the hashes of its
+        ``ORTH``, ``LOWER``, ``NORM`` and ``LEMMA``, and of the words rejoined across
+        a line-end hyphen (and their lemmas)."""
+        values = [doc.to_array([ORTH, LOWER, NORM, LEMMA]).reshape(-1)]
+        joined = []
+        for before, after in line_end_hyphens(doc):
+            norm = doc[before].norm_[:-1] + doc[after].norm_
+            joined.extend((self.vocab.strings.add(norm), self.vocab.strings.add(self._joined_lemma(norm))))
+        if joined:
+            values.append(numpy.array(joined, dtype="uint64"))
+        return numpy.unique(numpy.concatenate(values).astype("uint64"))
+
+    def can_match(self, lexicon: str, entry_id: str, vocabulary: set[int]) -> bool:
+        """Whether the entry may match in a text whose :meth:`vocabulary` is given.
+
+        A necessary condition, never a sufficient one: a phrase needs every one
+        of its words (as a form, a number variant, an unaccented form or a
+        lemma) in the text; a token pattern needs, for each of its required
+        tokens, one of the words it names (``REGEX`` and other conditions are
+        taken as always met). ``True`` for an entry this object does not know.
+        """
+        alternatives = self.requirements.get((lexicon, entry_id))
+        if not alternatives:
+            return True
+        return any(all(not need.isdisjoint(vocabulary) for need in alternative) for alternative in alternatives)
+
+    def layout(self) -> tuple:
+        """What, besides the entries themselves, decides where the matchers look: the
+        windows around token-pattern anchors (a new pattern may widen them)."""
+        return (self._window, self._spaced_window, self._unanchored, self.n_token_patterns > 0)
+
     def _add_anchor(self, nlp: Language, tokens: tuple[dict, ...]) -> None:
         """Remember the values of the first required token of a pattern, and how
         many tokens the pattern can span before and after it."""
@@ -411,6 +451,29 @@ class CompiledLexicons:
             base = shift + start
             for key, m_start, m_end in self.token_matcher(doclike[start:end]):
                 yield key, m_start + base, m_end + base
+
+
+def _phrase_requirements(doc: Doc, attr: int) -> tuple[frozenset[int], ...]:
+    """One phrase form: each of its words must be in the text."""
+    return tuple(frozenset((value,)) for value in doc.to_array(attr).reshape(-1).tolist())
+
+
+def _token_requirements(tokens: list[dict], strings) -> tuple[frozenset[int], ...]:
+    """A token pattern: for each token that must occur, the words it accepts
+    (an equality or an ``IN`` list on ``NORM``, ``LOWER``, ``LEMMA`` or ``ORTH``);
+    tokens with other conditions only (``REGEX``, ``IS_*``...) require nothing."""
+    needs = []
+    for spec in tokens:
+        op = str(spec.get("OP", "1"))
+        if op not in ("1", "+") and not (op.startswith("{") and op[1:].split(",")[0].strip("} ") not in ("", "0")):
+            continue
+        for attr in ("NORM", "LOWER", "LEMMA", "ORTH"):
+            value = spec.get(attr)
+            values = value["IN"] if isinstance(value, dict) and set(value) == {"IN"} else [value]
+            if values and all(isinstance(v, str) for v in values):
+                needs.append(frozenset(strings.add(v) for v in values))
+                break
+    return tuple(needs)
 
 
 def _across_spaces(tokens: list[dict]) -> list[dict]:
