@@ -235,7 +235,7 @@ class CompiledLexicons:
         matchers = self._matchers(doclike)
         for matcher in matchers:
             for key, start, end in matcher(doclike):
-                if matcher is self.fold_matcher and not self._folded_in_caps(doclike[start:end]):
+                if matcher is self.fold_matcher and not self._folded_in_caps(doc[start:end]):
                     continue
                 found[(key, start, end)] = None
         if isinstance(doclike, Doc):

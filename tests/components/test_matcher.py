@@ -260,3 +260,15 @@ def test_accentless_forms_match_only_in_capitals(nlp_fast):
     assert not [m for m in labels("Le départ à la retraite est fixé à soixante ans.") if m[0].lower() == "retraite"]
     assert ("retraité", "individual_benefit") in labels("Le retraité perçoit sa pension.")
     assert [m for m in labels("PENSION DU RETRAITE ET DROITS") if m[0] == "RETRAITE"]
+
+
+def test_accentless_forms_match_only_in_capitals_inside_a_span_too(nlp_fast):
+    # The context component matches its cues on Spans (the mentions' sentences): the
+    # capitals check must read the matched tokens (Doc offsets), not the Span's own.
+    compiled = nlp_fast.get_pipe("isic_matcher").compiled
+    doc = nlp_fast("Le texte commence ici. Le départ à la retraite est fixé. PENSION DU RETRAITE ET DROITS")
+    lower = doc[5:12]  # "Le départ à la retraite est fixé"
+    assert "retraite" in lower.text
+    assert not [m for m in compiled(lower) if doc[m.start:m.end].text == "retraite"]
+    upper = doc[13:]
+    assert [m for m in compiled(upper) if doc[m.start:m.end].text == "RETRAITE"]
