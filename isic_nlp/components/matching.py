@@ -187,9 +187,8 @@ class CompiledLexicons:
                 needs.extend(_phrase_requirements(doc, NORM) for doc in norm_docs + fold_docs)
                 if entry.match == "lemma" and lemmatise is not None:
                     lemma_phrases.extend((key, phrase, (lexicon.name, entry.id)) for phrase in entry.phrases)
-        self._anchor_arrays = {
-            attr: numpy.fromiter(values, dtype="uint64") for attr, values in self._anchors.items()
-        }
+        # Python sets: for a few hundred tokens, set lookups beat numpy.isin several times over.
+        self._anchor_sets = {attr: frozenset(values) for attr, values in self._anchors.items()}
         if lemma_phrases:
             # None when the pipeline has no lemmatizer: phrases then match on their forms only.
             docs = lemmatise([phrase for _, phrase, _ in lemma_phrases]) or []
@@ -197,7 +196,6 @@ class CompiledLexicons:
                 self.lemma_matcher.add(key, [doc])
                 self.requirements[entry_key].append(_phrase_requirements(doc, LEMMA))
             self._remember(docs, LEMMA)
-        self._folded_array = numpy.fromiter(self._folded_words, dtype="uint64")
 
     def _normalised(self, doc: Doc) -> Doc:
         return normalise_doc(doc, self._norm_cache)
@@ -255,9 +253,7 @@ class CompiledLexicons:
         # The lemma matcher is empty when the pipeline has no lemmatizer.
         matchers = [self.lemma_matcher] if len(self.lemma_matcher) else []
         matchers.append(self.norm_matcher)
-        if len(self._folded_array) and numpy.isin(
-            doclike.to_array([NORM]).reshape(-1), self._folded_array
-        ).any():
+        if self._folded_words and not self._folded_words.isdisjoint(doclike.to_array([NORM]).reshape(-1).tolist()):
             matchers.append(self.fold_matcher)
         return matchers
 
@@ -434,13 +430,13 @@ class CompiledLexicons:
         if self._unanchored:
             windows = [(0, len(doclike))]
         else:
-            hits = numpy.zeros(len(doclike), dtype=bool)
-            for attr, values in self._anchor_arrays.items():
-                hits |= numpy.isin(doclike.to_array([attr]).reshape(-1), values)
+            hits: set[int] = set()
+            for attr, values in self._anchor_sets.items():
+                hits.update(i for i, value in enumerate(doclike.to_array([attr]).reshape(-1).tolist()) if value in values)
             windows = []
             spaced = doclike.to_array([IS_SPACE]).reshape(-1).any()
             before, after = self._spaced_window if spaced else self._window
-            for i in numpy.flatnonzero(hits).tolist():
+            for i in sorted(hits):
                 start, end = max(0, i - before), min(len(doclike), i + after)
                 if windows and start <= windows[-1][1]:
                     windows[-1] = (windows[-1][0], end)
