@@ -120,7 +120,7 @@ class DocCache:
             self._db.execute("CREATE TABLE IF NOT EXISTS rows (key TEXT PRIMARY KEY, state TEXT NOT NULL, "
                              "vocabulary BLOB NOT NULL, rows BLOB NOT NULL)")
             self._db.execute("CREATE TABLE IF NOT EXISTS states (id TEXT PRIMARY KEY, entries TEXT NOT NULL)")
-            self._state = LexiconState.of(nlp, self.lexical)
+            self._state = LexiconState.of(nlp, self.lexical, self.namespace)
             self._db.execute("INSERT OR IGNORE INTO states (id, entries) VALUES (?, ?)",
                              (self._state.id, json.dumps(self._state.entries)))
             self._db.commit()
@@ -288,7 +288,7 @@ class LexiconState:
     compiled: list[Any]
 
     @classmethod
-    def of(cls, nlp: Language, lexical: list[str]) -> LexiconState:
+    def of(cls, nlp: Language, lexical: list[str], linguistic_namespace: str) -> LexiconState:
         config = nlp.config
         entries: dict[str, list[list[str]]] = {}
         versions: dict[str, str] = {}
@@ -312,7 +312,7 @@ class LexiconState:
             elif isinstance(proc, LexiconComponent):
                 parts["lexicons"][name] = [lexicon.sha256 for lexicon in proc.lexicons]
             parts["components"][name] = settings
-        base = _digest({"namespace": namespace(nlp, [n for n in nlp.pipe_names if n not in lexical]), **parts})
+        base = _digest({"namespace": linguistic_namespace, **parts})
         return cls(base, _digest(entries), entries, versions, compiled)
 
     def changes_since(self, former: dict[str, list[list[str]]] | None) -> Changes:

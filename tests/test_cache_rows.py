@@ -60,8 +60,9 @@ def _rerun(tmp_path, shipped_run, records, lexicon_path, **options):
     nlp = isic_nlp.load("fast", lexicons=[str(lexicon_path), "isic_modes"])
     cached = isic_nlp.analyse(records, nlp=nlp, cache=folder, lemmas=True, **options)
     fresh = isic_nlp.analyse(records, nlp=nlp, lemmas=True, **options)
-    for table in ("documents", "mentions", "lemmas"):
-        pd.testing.assert_frame_equal(getattr(fresh, table), getattr(cached, table))
+    for table in ("documents", "mentions", "lemmas", "texts"):
+        if getattr(fresh, table) is not None or getattr(cached, table) is not None:
+            pd.testing.assert_frame_equal(getattr(fresh, table), getattr(cached, table))
     assert fresh.manifest["normalisation"] == cached.manifest["normalisation"]
     assert fresh.manifest["counts"] == cached.manifest["counts"]
     return cached, fresh
@@ -164,7 +165,7 @@ def test_labels_context_unit_and_metadata_make_the_key(tmp_path, framing, shippe
             cache.row_key(Record("a", "texte", {"year": 2002}, "<x>", 1), "document", False, 1000)}
     assert len(keys) == 5
     other = isic_nlp.load("fast", context_lexicons=[str(ROOT / "tests" / "fixtures" / "lexicons" / "test_context.yaml")])
-    assert LexiconState.of(other, cache.lexical).base != cache._state.base
+    assert LexiconState.of(other, cache.lexical, cache.namespace).base != cache._state.base
     cache.close()
 
 
