@@ -318,7 +318,8 @@ def unit_lemmas(chunks: list[tuple[int, Doc]], units: list[Unit], first_row: int
 def documents_table(rows: list[dict], groups: dict[str, str]) -> pd.DataFrame:
     """Unit rows -> DataFrame with metadata first and a fixed set of count columns."""
     counts = count_columns(groups)
-    meta = list(dict.fromkeys(key for row in rows for key in row if key not in counts and key not in RESERVED))
+    known = {*counts, *RESERVED}
+    meta = [key for key in dict.fromkeys(key for row in rows for key in row) if key not in known]
     table = pd.DataFrame(rows, columns=["id", *UNIT_COLUMNS, *meta, "n_chars", "n_tokens", *counts])
     # Rates are floats even in an empty table or when every unit is empty.
     rates = [c for c in counts if c.startswith("rate_")]
