@@ -421,6 +421,7 @@ def kwic(
     problems: list[InputProblem] | None = None,
     text_field: str = "text",
     id_field: str = "id",
+    cache: str | Path | None = None,
 ) -> pd.DataFrame:
     """Keyword-in-context lines of a label (or a group such as ``collective``), a lemma or a phrase.
 
@@ -437,6 +438,9 @@ def kwic(
         problems: if given, input problems are appended to it. When no record
             of the source is usable, an error says why (never an empty table in silence).
         text_field, id_field: the field or column of the texts and of the ids, as in :func:`analyse`.
+        cache: for a ``label``, the Doc cache folder of :func:`analyse` (the lines
+            then come from its tables: after a lexicon edit, only the records the
+            edit can change are analysed again). Same lines.
 
     Returns:
         One row per occurrence: ``doc_id``, ``unit_id``, ``left``, ``match``,
@@ -459,6 +463,14 @@ def kwic(
     if label is not None:
         label = _check_label(label, groups)
     found: list[InputProblem] = problems if problems is not None else []
+    if cache is not None and label is not None:
+        result = analyse(source, nlp=nlp, cache=cache, texts=True, text_field=text_field, id_field=id_field,
+                         progress=False)
+        found.extend(InputProblem(**{k: (None if pd.isna(v) else int(v) if k == "line" else v) for k, v in row.items()})
+                     for row in result.errors.to_dict("records"))
+        if not result.manifest["counts"]["documents"]:
+            _no_usable_record(found)
+        return result.kwic(label, window=window, counted_only=counted_only)
     rows = []
     n_records = 0
     for record, chunks in process(items, nlp, found):

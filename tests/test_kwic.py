@@ -93,3 +93,18 @@ def test_terminal_lines_keep_the_words_nearest_the_match():
     assert "dispositions" not in line  # the far end of the left context is cut, not the near one
     assert line.endswith("\tx.y  [not counted: negation]")
     assert kwic_line({**row, "left": "court", "counted": None, "entry_id": None}).split("\t")[1].startswith(" " * 55 + "court [")
+
+
+def test_label_lines_through_the_cache_equal_those_from_the_corpus(nlp_fast, tmp_path, bad_corpus):
+    plain = isic_nlp.kwic(CORPUS, "participation", nlp=nlp_fast, window=4)
+    cached = isic_nlp.kwic(CORPUS, "participation", nlp=nlp_fast, window=4, cache=tmp_path)
+    pd.testing.assert_frame_equal(plain, cached)
+    assert list(tmp_path.glob("*.sqlite"))
+    again = isic_nlp.kwic(CORPUS, "participation", nlp=nlp_fast, window=4, cache=tmp_path, counted_only=True)
+    pd.testing.assert_frame_equal(again, isic_nlp.kwic(CORPUS, "participation", nlp=nlp_fast, window=4, counted_only=True))
+    assert len(again) == len(plain) - 1
+    # Broken records are reported as without the cache.
+    problems, cached_problems = [], []
+    isic_nlp.kwic([str(bad_corpus.folder)], "participation", nlp=nlp_fast, problems=problems)
+    isic_nlp.kwic([str(bad_corpus.folder)], "participation", nlp=nlp_fast, problems=cached_problems, cache=tmp_path)
+    assert cached_problems == problems and any(p.severity == "error" for p in problems)

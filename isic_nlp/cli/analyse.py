@@ -129,13 +129,15 @@ def kwic_cli(
     id_field: str = IdFieldOpt,
     max_record_bytes: int = MaxRecordOpt,
     max_file_bytes: int = MaxFileOpt,
+    cache: Path = typer.Option(None, "--cache", help="With --label: the analyse cache folder ('auto': the user cache "
+                               "folder): after a lexicon edit only the records the edit can change are analysed again."),
 ) -> None:
     """Keyword-in-context lines of a label, to check by eye what is counted."""
     set_limits(max_record_bytes, max_file_bytes)
     problems: list[InputProblem] = []
     lines = kwic([str(p) for p in inputs], label, lemma=lemma, phrase=phrase, window=window,
                  pipeline=_pipeline(pipeline, lexicon), counted_only=counted_only, problems=problems,
-                 text_field=text_field, id_field=id_field)
+                 text_field=text_field, id_field=id_field, cache=_cache_folder(cache))
     if out is not None:
         write_table(lines, out)
         typer.echo(f"{len(lines):,} lines written to {out}")
