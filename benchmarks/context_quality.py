@@ -68,6 +68,21 @@ def shared_corpora() -> Path:
     sys.exit("[isic:E104] ../shared/corpora not found beside the repository; --sample needs it.")
 
 
+def shuffled_records(name: str, rng: random.Random) -> list[dict]:
+    """The records of one file of ../shared/corpora, in the order ``rng`` shuffles them to."""
+    opener = gzip.open if name.endswith(".gz") else open
+    with opener(shared_corpora() / name, "rt", encoding="utf-8") as handle:
+        records = [json.loads(line) for line in handle]
+    rng.shuffle(records)
+    return records
+
+
+def candidate_mentions(nlp, text: str) -> list:
+    """The mentions of a candidate line (not the false friends), to pick a case's mention from."""
+    doc = nlp(text)  # kept alive while its spans are read
+    return [s for s in doc.spans["isic"] if not s._.isic_false_friend]
+
+
 def sample(n: int, seed: int = 12, strata: list[str] | None = None, near: int | None = None) -> list[dict]:
     """Candidate cases: (line, mention) pairs per stratum, from every corpus file."""
     import isic_nlp
@@ -75,12 +90,8 @@ def sample(n: int, seed: int = 12, strata: list[str] | None = None, near: int | 
     nlp = isic_nlp.load("fast")
     rng = random.Random(seed)
     pools: dict[str, list[dict]] = {name: [] for name in STRATA}
-    corpora = shared_corpora()
     for name in FILES:
-        opener = gzip.open if name.endswith(".gz") else open
-        with opener(corpora / name, "rt", encoding="utf-8") as handle:
-            records = [json.loads(line) for line in handle]
-        rng.shuffle(records)
+        records = shuffled_records(name, rng)
         for record in records[:400]:
             lines = record["text"].split("\n")
             for i, line in enumerate(lines):
@@ -104,8 +115,7 @@ def sample(n: int, seed: int = 12, strata: list[str] | None = None, near: int | 
         for item in pool:
             if taken >= per:
                 break
-            doc = nlp(item["text"])
-            spans = [s for s in doc.spans["isic"] if not s._.isic_false_friend]
+            spans = candidate_mentions(nlp, item["text"])
             if not spans:
                 continue
             # The mention nearest to the cue word (its position only, not what isic_context says).
