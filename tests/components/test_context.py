@@ -300,14 +300,17 @@ def test_context_2_1_rules_on_real_sentences(nlp_fast, nlp_case_mentions, case_i
     case = _fixture_cases()[case_id]
     assert case["half"] == "tune"
     assert set(case["flags"]) == flags  # the label by meaning, as the fixture has it
-    spans = []
-    for nlp in (nlp_fast, nlp_case_mentions):
+    assert _case_flags(case, nlp_fast, nlp_case_mentions) == flags
+
+
+def _case_flags(case: dict, *pipelines) -> set[str]:
+    """The context flags of a fixture case's mention, from the first pipeline that finds it."""
+    for nlp in pipelines:
         doc = nlp(case["text"])
         spans = [s for s in doc.spans["isic"] if s.start_char == case["start"] and s.text == case["mention"]]
         if spans:
-            break
-    assert spans, f"no mention {case['mention']!r} at {case['start']}"
-    assert set(spans[0]._.isic_context or {}) == flags
+            return set(spans[0]._.isic_context or {})
+    raise AssertionError(f"no mention {case['mention']!r} at {case['start']}")
 
 
 def test_fixture_cases_are_real_and_distinct():
@@ -374,14 +377,7 @@ def test_context_2_2_rules_on_real_sentences(nlp_fast, nlp_tuning_mentions, tuni
     case = tuning_cases[case_id]
     assert case["half"] in ("tune", "held_out", "fresh")
     assert set(case["flags"]) == flags  # the label by meaning, as the fixture has it
-    spans = []
-    for nlp in (nlp_fast, nlp_tuning_mentions):
-        doc = nlp(case["text"])
-        spans = [s for s in doc.spans["isic"] if s.start_char == case["start"] and s.text == case["mention"]]
-        if spans:
-            break
-    assert spans, f"no mention {case['mention']!r} at {case['start']}"
-    assert set(spans[0]._.isic_context or {}) == flags
+    assert _case_flags(case, nlp_fast, nlp_tuning_mentions) == flags
 
 
 @pytest.mark.parametrize(
