@@ -9,9 +9,14 @@ labelled before the rules were tuned; the rules were then tuned on the
 ``tune`` half only, and the ``held_out`` half is reported apart. A third half,
 ``fresh`` (``tests/fixtures/context/fresh.jsonl``), holds cases from other
 records, labelled and committed after the second round of tuning (context
-2.1.0) and before the rules were run on them: the honest figure after tuning.
+2.1.0) and before the rules were run on them. Context 2.2.0 was tuned on
+the errors of all three; a fourth half, ``fresh2``
+(``tests/fixtures/context/fresh2.jsonl``, drawn by ``benchmarks/sample_fresh2.py``),
+was labelled and committed before 2.2.0 was written: the honest figure of 2.2.0.
+Each flag comes with 95 % intervals: Wilson for precision and recall
+(statsmodels), a percentile bootstrap over the cases for F1.
 
-    .venv/bin/python benchmarks/context_quality.py                 # fast, tune, held_out and fresh
+    .venv/bin/python benchmarks/context_quality.py                 # fast, tune, held_out, fresh and fresh2
     .venv/bin/python benchmarks/context_quality.py --pipeline accurate
     .venv/bin/python benchmarks/context_quality.py --half tune --show-errors 30
     .venv/bin/python benchmarks/context_quality.py --sample 400     # candidates to label (stdout)
@@ -33,10 +38,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "fixtures" / "context" / "cases.jsonl"
 FRESH = ROOT / "tests" / "fixtures" / "context" / "fresh.jsonl"
-HALVES = ("tune", "held_out", "fresh")
+FRESH2 = ROOT / "tests" / "fixtures" / "context" / "fresh2.jsonl"
+HALVES = ("tune", "held_out", "fresh", "fresh2")
+BOOTSTRAP = 2000  # resamples of the cases for the F1 interval
 FLAGS = ("negation", "hypothesis", "quotation", "exception", "abrogation")
 LEGAL = ("quotation", "abrogation", "exception")
-LEGAL_STRATA = ("quote", "abrogation", "exception")
+LEGAL_STRATA = ("quote", "abrogation", "exception", "repeal")  # "repeal": fresh2 only
 
 # Strata of the candidate sentences: chosen from the words of the sentence, not
 # from what isic_context says about them.
@@ -68,6 +75,21 @@ def shared_corpora() -> Path:
     sys.exit("[isic:E104] ../shared/corpora not found beside the repository; --sample needs it.")
 
 
+def shuffled_records(name: str, rng: random.Random) -> list[dict]:
+    """The records of one file of ../shared/corpora, in the order ``rng`` shuffles them to."""
+    opener = gzip.open if name.endswith(".gz") else open
+    with opener(shared_corpora() / name, "rt", encoding="utf-8") as handle:
+        records = [json.loads(line) for line in handle]
+    rng.shuffle(records)
+    return records
+
+
+def candidate_mentions(nlp, text: str) -> list:
+    """The mentions of a candidate line (not the false friends), to pick a case's mention from."""
+    doc = nlp(text)  # kept alive while its spans are read
+    return [s for s in doc.spans["isic"] if not s._.isic_false_friend]
+
+
 def sample(n: int, seed: int = 12, strata: list[str] | None = None, near: int | None = None) -> list[dict]:
     """Candidate cases: (line, mention) pairs per stratum, from every corpus file."""
     import isic_nlp
@@ -75,12 +97,8 @@ def sample(n: int, seed: int = 12, strata: list[str] | None = None, near: int | 
     nlp = isic_nlp.load("fast")
     rng = random.Random(seed)
     pools: dict[str, list[dict]] = {name: [] for name in STRATA}
-    corpora = shared_corpora()
     for name in FILES:
-        opener = gzip.open if name.endswith(".gz") else open
-        with opener(corpora / name, "rt", encoding="utf-8") as handle:
-            records = [json.loads(line) for line in handle]
-        rng.shuffle(records)
+        records = shuffled_records(name, rng)
         for record in records[:400]:
             lines = record["text"].split("\n")
             for i, line in enumerate(lines):
@@ -104,8 +122,7 @@ def sample(n: int, seed: int = 12, strata: list[str] | None = None, near: int | 
         for item in pool:
             if taken >= per:
                 break
-            doc = nlp(item["text"])
-            spans = [s for s in doc.spans["isic"] if not s._.isic_false_friend]
+            spans = candidate_mentions(nlp, item["text"])
             if not spans:
                 continue
             # The mention nearest to the cue word (its position only, not what isic_context says).
@@ -148,23 +165,76 @@ def with_case_mentions(pipeline: str, cases: list[dict], folder: Path | None = N
     return isic_nlp.load(pipeline, lexicons=["framing", "isic_modes", str(path)])
 
 
-def scores(cases: list[dict], predicted: list[set[str]]) -> dict:
+def _f1(tp, fp, fn):
+    """F1 from counts (arrays or numbers): 0 where there is no true positive."""
+    import numpy
+
+    tp, fp, fn = (numpy.asarray(x, dtype=float) for x in (tp, fp, fn))
+    with numpy.errstate(invalid="ignore", divide="ignore"):
+        return numpy.where(tp > 0, 2 * tp / (2 * tp + fp + fn), 0.0)
+
+
+def scores(cases: list[dict], predicted: list[set[str]], seed: int = 12) -> dict:
+    import numpy
+    from statsmodels.stats.proportion import proportion_confint
+
     out = {}
+    # The same resamples of the cases for every flag (percentile bootstrap of F1).
+    rows = numpy.random.default_rng(seed).integers(0, len(cases), size=(BOOTSTRAP, len(cases))) if cases else None
     for flag in FLAGS:
-        tp = sum(flag in p and flag in c["flags"] for c, p in zip(cases, predicted))
-        fp = sum(flag in p and flag not in c["flags"] for c, p in zip(cases, predicted))
-        fn = sum(flag not in p and flag in c["flags"] for c, p in zip(cases, predicted))
+        gold = numpy.array([flag in c["flags"] for c in cases], dtype=bool)
+        got = numpy.array([flag in p for p in predicted], dtype=bool)
+        tp, fp, fn = int((gold & got).sum()), int((~gold & got).sum()), int((gold & ~got).sum())
         precision = tp / (tp + fp) if tp + fp else float("nan")
         recall = tp / (tp + fn) if tp + fn else float("nan")
-        f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
-        out[flag] = {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn}
+        f1 = float(_f1(tp, fp, fn))
+        row = {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn, "tp": tp, "fp": fp, "fn": fn}
+        if tp + fp:
+            row["precision_ci"] = list(proportion_confint(tp, tp + fp, method="wilson"))
+        if tp + fn:
+            row["recall_ci"] = list(proportion_confint(tp, tp + fn, method="wilson"))
+            boot = _f1((gold & got)[rows].sum(1), (~gold & got)[rows].sum(1), (gold & ~got)[rows].sum(1))
+            row["f1_ci"] = [float(numpy.percentile(boot, 2.5)), float(numpy.percentile(boot, 97.5))]
+        out[flag] = row
     legal = [(c, p) for c, p in zip(cases, predicted) if c["stratum"] in LEGAL_STRATA]
     # Every flag right, on all cases (a summary across strata).
     out["all_flags_right"] = sum(set(c["flags"]) == p for c, p in zip(cases, predicted)) / len(cases) if cases else float("nan")
     right = sum(all((f in p) == (f in c["flags"]) for f in LEGAL) for c, p in legal)
     out["legal_constructs"] = {"accuracy": right / len(legal) if legal else float("nan"), "n": len(legal)}
+    if legal:
+        out["legal_constructs"]["ci"] = list(proportion_confint(right, len(legal), method="wilson"))
     out["n_cases"] = len(cases)
     return out
+
+
+def load_cases(paths=(CASES, FRESH, FRESH2)) -> list[dict]:
+    """The labelled cases of the given fixture files (all four halves by default)."""
+    return [
+        json.loads(line)
+        for path in paths
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+def predict_cases(pipeline: str, cases: list[dict]) -> tuple[list[set[str]], int]:
+    """The flags the pipeline gives each case's mention, and how many mentions were re-anchored.
+
+    The cases test the context rules on a given mention: a mention that a later lexicon
+    version no longer finds (e.g. 'vous ne pouvez', framing 1.2.0) is put back by a
+    one-off lexicon of those phrases, so lexicon edits do not pass for context errors.
+    Also used by ``tests/components/test_context_fresh2.py``.
+    """
+    import isic_nlp
+
+    nlp = isic_nlp.load(pipeline)
+    first = [predict(nlp, c) for c in cases]
+    gone = [i for i, p in enumerate(first) if p == {"<no mention>"}]
+    if gone:
+        anchored = with_case_mentions(pipeline, [cases[i] for i in gone])
+        for i in gone:
+            first[i] = predict(anchored, cases[i])
+    return first, len(gone)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -183,27 +253,10 @@ def main(argv: list[str] | None = None) -> int:
         for case in sample(args.sample, args.seed, args.strata, args.near):
             print(json.dumps(case, ensure_ascii=False))
         return 0
-    import isic_nlp
-
-    nlp = isic_nlp.load(args.pipeline)
-    cases = [
-        json.loads(line)
-        for path in (CASES, FRESH)
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
+    cases = load_cases()
     halves = list(HALVES) if args.half == "all" else [args.half]
     report = {"command": "python benchmarks/context_quality.py " + " ".join(argv if argv is not None else sys.argv[1:]), "pipeline": args.pipeline, "halves": {}}
-    # The cases test the context rules on a given mention: a mention that a later lexicon
-    # version no longer finds (e.g. 'vous ne pouvez', framing 1.2.0) is put back by a
-    # one-off lexicon of those phrases, so lexicon edits do not pass for context errors.
-    first = [predict(nlp, c) for c in cases]
-    gone = [i for i, p in enumerate(first) if p == {"<no mention>"}]
-    if gone:
-        anchored = with_case_mentions(args.pipeline, [cases[i] for i in gone])
-        for i in gone:
-            first[i] = predict(anchored, cases[i])
-    report["reanchored_cases"] = len(gone)
+    first, report["reanchored_cases"] = predict_cases(args.pipeline, cases)
     for half in halves:
         rows = [i for i, c in enumerate(cases) if c["half"] == half]
         mine, predicted = [cases[i] for i in rows], [first[i] for i in rows]
@@ -213,7 +266,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'flag':12s} {'P':>6s} {'R':>6s} {'F1':>6s} {'n':>4s}")
         for flag in FLAGS:
             row = result[flag]
-            print(f"{flag:12s} {row['precision']:6.2f} {row['recall']:6.2f} {row['f1']:6.2f} {row['support']:4d}")
+            ci = row.get("f1_ci")
+            ci = f"  F1 95% {ci[0]:.2f}-{ci[1]:.2f}" if ci else ""
+            print(f"{flag:12s} {row['precision']:6.2f} {row['recall']:6.2f} {row['f1']:6.2f} {row['support']:4d}{ci}")
         legal = result["legal_constructs"]
         print(f"legal constructs right: {legal['accuracy']:.3f} of {legal['n']}")
         print(f"cases with every flag right: {result['all_flags_right']:.3f}")

@@ -69,6 +69,20 @@ ACTOR_LABEL = "actor"
 SUBJECT_LABEL = "subject"
 SPECIAL_STOPS = (ACTOR_LABEL, SUBJECT_LABEL)
 SUBJECT_GAP = 4
+# Cues that open a new clause, so that they end the `clause` scopes of the others
+# (since context 2.2.0 exceptions too: 'n'est pas versée sauf application d'une convention').
+CLAUSE_OPENERS = ("hypothesis", "exception")
+# Nouns whose complement is the real object of a verb ('ne peut pas faire l'objet d'un
+# recours', 'n'ouvre pas droit au bénéfice de l'allocation'): no noun complement boundary.
+LIGHT_NOUNS = frozenset("objet bénéfice versement paiement attribution octroi service".split())
+# Clitic pronouns: a mention that opens with one right after a negation cue is the
+# negated verb itself ('ne peut pas vous demander'), not a person the verb bears on.
+CLITICS = frozenset("vous nous il elle ils elles on je".split())
+# How many tokens of a quoted passage a cue may span from its opening mark (`" 7° …`).
+PASSAGE_HEAD = 4
+# Coordinators: they do not end a backward scope (the cue's verb follows the whole
+# coordinated subject), since 2.2.0.
+COORDINATORS = frozenset(["et", "ou"])
 # Function words of the scope rules (grammar, not vocabulary).
 DE_FORMS = frozenset(["de", "du", "des", "d'"])
 DETERMINERS = frozenset(
@@ -169,8 +183,8 @@ class ContextQualifier(LexiconComponent):
         for begin, end in passages:
             if any(begin <= m.start < end for m in mentions):
                 held.append((begin, end))
-                if begin > 0:
-                    windows.add((max(0, begin - QUOTATION_LOOKBACK), begin))
+                # Before the passage (its cue) and its first words ('" 7° De …', a paragraph label).
+                windows.add((max(0, begin - QUOTATION_LOOKBACK), min(len(doc), begin + PASSAGE_HEAD)))
                 if end < len(doc):
                     windows.add((end, min(len(doc), end + AFTER_PASSAGE)))
         cues: list[Match] = []
@@ -196,8 +210,8 @@ class ContextQualifier(LexiconComponent):
                 quotation_cues.append(match)
             elif label != "pseudo":
                 cues.append(match)
-                if label == "hypothesis" and CLAUSE_LABEL in self._boundaries:
-                    # "si", "lorsque" ... open a new clause.
+                if label in CLAUSE_OPENERS and CLAUSE_LABEL in self._boundaries:
+                    # "si", "lorsque", "sauf" ... open a new clause.
                     stops.setdefault(CLAUSE_LABEL, []).append((match.start, match.start + 1))
         if cues and CLAUSE_LABEL in self._boundaries:
             stops.setdefault(CLAUSE_LABEL, []).extend(
@@ -314,10 +328,10 @@ class _Norms:
         self._norms = doc.to_array(NORM)
         self._strings = doc.vocab.strings
         spaces = doc.to_array(IS_SPACE).astype(bool)
-        self._cuts: dict[int, int] = {}
+        self.cuts: dict[int, int] = {}
         if doc.user_data.get(COUNTS_KEY, {}).get("hyphenation"):
-            self._cuts = dict(line_end_hyphens(doc))
-            for second in self._cuts.values():
+            self.cuts = dict(line_end_hyphens(doc))
+            for second in self.cuts.values():
                 spaces[second] = True  # "partici-" / "pation" is one word
         self._spaces = numpy.concatenate(([0], numpy.cumsum(spaces))) if spaces.any() else None
 
@@ -332,7 +346,7 @@ class _Norms:
             return True
         return any(
             self._strings.add(self.get(i)[:-1] + self.get(second)) in values
-            for i, second in self._cuts.items()
+            for i, second in self.cuts.items()
             if low <= i < high
         )
 
@@ -384,8 +398,12 @@ class _Scope:
                 if start >= low and end <= high + 1:
                     if incise and label == PAUSE_LABEL and start <= incise:
                         continue
+                    if label == PAUSE_LABEL and self._in_aside(start, low):
+                        continue
+                    if label == CLAUSE_LABEL and not forward and self.norms.get(start) in COORDINATORS:
+                        continue  # coordinated subjects: 'L'article 20 … et le protocole … sont abrogés'
                     return True
-        if ACTOR_LABEL in stop_at and self.norms.holds(span.start, span.end, self.actors):
+        if ACTOR_LABEL in stop_at and self._actor(span, forward and self.words(low, high) == 0):
             return True
         if PHRASE_LABEL in stop_at and forward and self._noun_complement(low, high):
             return True
@@ -393,6 +411,23 @@ class _Scope:
             if self.norms.words(low, high) > SUBJECT_GAP or self._complement(span, sent_start):
                 return True
         return self._bracketed(cue, gap, forward)
+
+    def _actor(self, span: Span, adjacent: bool) -> bool:
+        """Whether the mention is a person: its first word past prepositions and determiners
+        is an ``actor`` word ('le salarié', 'au salarié', 'vous'; not 'l'allocation de
+        solidarité aux personnes âgées', since 2.2.0). A clitic right after a forward cue
+        opens the negated verb itself ('ne peut pas vous demander'): no actor."""
+        norms = self.norms
+        for i in range(span.start, span.end):
+            norm = norms.get(i)
+            if norms.is_space(i) or norm in PREPOSITIONS or norm in DETERMINERS:
+                continue
+            if adjacent and norm in CLITICS and span.end - i > 1:
+                return False
+            return norms.holds(i, i + 1, self.actors) or (
+                i in norms.cuts and norms.holds(i, norms.cuts[i] + 1, self.actors)
+            )
+        return False
 
     def incise_length(self, cue: Match) -> int:
         """Tokens of an incise that opens right after the cue (0 if none)."""
@@ -408,15 +443,28 @@ class _Scope:
             return None  # the cue is itself between pauses: "ainsi que, le cas échéant, des ..."
         return self.pauses[i + 1] if i + 1 < len(self.pauses) else None
 
+    def _in_aside(self, i: int, low: int) -> bool:
+        """Whether pause i is a bracket, or inside brackets, that open after ``low`` (since
+        2.2.0 an aside does not end a scope: 'Lorsque le comité social et économique (CSE)
+        n'a pas été mis en place', 'Si je perçois d'autres allocations (par exemple : …')."""
+        k = bisect.bisect_right(self.opening, i) - 1
+        if k < 0 or self.opening[k] < low:
+            return False
+        closed = bisect.bisect_left(self.closing, self.opening[k])
+        # the bracket that opened last before i is still open at i (or i closes it)
+        return closed == len(self.closing) or self.closing[closed] >= i
+
     def _noun_complement(self, low: int, high: int) -> bool:
         """A determiner, one or two words and de/du/des/d' between the cue and the mention."""
         norms = self.norms
         words = [i for i in range(low, high + 1) if not norms.is_space(i)]
         for k in range(1, len(words)):
-            if norms.get(words[k]) in DE_FORMS and any(
-                j >= 0 and norms.get(words[j]) in DETERMINERS for j in (k - 2, k - 3)
-            ):
-                return True
+            if norms.get(words[k]) not in DE_FORMS:
+                continue
+            for j in (k - 2, k - 3):
+                if j >= 0 and norms.get(words[j]) in DETERMINERS:
+                    if not any(norms.get(words[n]) in LIGHT_NOUNS for n in range(j + 1, k)):
+                        return True
         return False
 
     def _complement(self, span: Span, sent_start: int) -> bool:
@@ -520,11 +568,12 @@ def _quoted_passages(
 def _introduced(
     passages: list[tuple[int, int]], quotation_cues: list[Match], scope_of
 ) -> list[tuple[int, int, Match]]:
-    """The passages that a quotation cue introduces, each with its cue."""
+    """The passages that a quotation cue introduces, each with its cue: a cue before the
+    passage, or one that starts at its opening mark (an amendment paragraph label, `" 7° …`)."""
     regions = []
     for begin, end in passages:
         for cue in quotation_cues:
-            if cue.end <= begin and begin - cue.end <= scope_of(cue)[1]:
+            if (cue.end <= begin and begin - cue.end <= scope_of(cue)[1]) or cue.start == begin:
                 regions.append((begin, end, cue))
                 break
     return regions

@@ -300,14 +300,17 @@ def test_context_2_1_rules_on_real_sentences(nlp_fast, nlp_case_mentions, case_i
     case = _fixture_cases()[case_id]
     assert case["half"] == "tune"
     assert set(case["flags"]) == flags  # the label by meaning, as the fixture has it
-    spans = []
-    for nlp in (nlp_fast, nlp_case_mentions):
+    assert _case_flags(case, nlp_fast, nlp_case_mentions) == flags
+
+
+def _case_flags(case: dict, *pipelines) -> set[str]:
+    """The context flags of a fixture case's mention, from the first pipeline that finds it."""
+    for nlp in pipelines:
         doc = nlp(case["text"])
         spans = [s for s in doc.spans["isic"] if s.start_char == case["start"] and s.text == case["mention"]]
         if spans:
-            break
-    assert spans, f"no mention {case['mention']!r} at {case['start']}"
-    assert set(spans[0]._.isic_context or {}) == flags
+            return set(spans[0]._.isic_context or {})
+    raise AssertionError(f"no mention {case['mention']!r} at {case['start']}")
 
 
 def test_fixture_cases_are_real_and_distinct():
@@ -318,3 +321,81 @@ def test_fixture_cases_are_real_and_distinct():
         assert case["file"] and case["record_id"]
         assert case["text"][case["start"] : case["start"] + len(case["mention"])] == case["mention"]
     assert not {c["record_id"] for c in fresh.values()} & {c["record_id"] for c in cases.values()}
+
+
+# --------------------------------------------------------------------------- context 2.2.0, on real sentences
+# Errors of the tune, held-out and fresh halves that context 2.2.0 fixes (all three
+# halves are tuning data since 2.2.0; fresh2 is the held-out half, see
+# tests/test_context_fresh2.py). Each case: its label by meaning, as the fixture has it.
+
+RULES_2_2 = [
+    # est supprimé(e): a repeal, a benefit that stops for a person, or neither
+    pytest.param("fresh-104", {"negation"}, id="supprime-aux-personnes-is-a-negation"),
+    pytest.param("fresh-101", set(), id="dont-l-emploi-est-supprime-is-no-repeal"),
+    pytest.param("fresh-115", set(), id="participation-des-assures-supprimee-waives"),
+    pytest.param("fresh-099", set(), id="en-cas-de-ends-the-repeal-scope"),
+    pytest.param("ctx-166", set(), id="abrogeant-is-no-repeal"),
+    pytest.param("ctx-177", {"abrogation"}, id="coordinated-subjects-abroges"),
+    pytest.param("ctx-171", {"abrogation"}, id="indemnite-supprimee-is-a-repeal"),
+    # predicates that restrict or classify
+    pytest.param("fresh-007", set(), id="pseudo-n-est-pas-cumulable"),
+    pytest.param("fresh-025", set(), id="pseudo-ne-sont-pas-consideres-comme"),
+    pytest.param("ctx-296", set(), id="pseudo-n-est-pas-deduit-des"),
+    pytest.param("ctx-316", set(), id="pseudo-sans-restriction"),
+    pytest.param("ctx-086", set(), id="pseudo-meme-s-il"),
+    # the mention's own verb, light nouns, asides
+    pytest.param("fresh-034", {"negation"}, id="clitic-ne-peut-pas-vous-demander"),
+    pytest.param("ctx-214", {"exception", "negation"}, id="faire-l-objet-d-un-recours-and-par-derogation"),
+    pytest.param("ctx-106", {"hypothesis", "negation"}, id="aside-acronym-before-n-a-pas-ete"),
+    pytest.param("ctx-096", {"hypothesis"}, id="aside-par-exemple-after-si"),
+    # clause ends
+    pytest.param("ctx-270", {"exception"}, id="sauf-ends-the-negation"),
+    pytest.param("ctx-208", set(), id="et-ne-ends-the-exception"),
+    pytest.param("fresh-010", {"hypothesis"}, id="tant-que"),
+    pytest.param("ctx-281", {"negation"}, id="en-tant-que-is-no-condition"),
+    pytest.param("ctx-050", {"exception"}, id="par-derogation-22-words"),
+    # amendment paragraphs without their introducing line
+    pytest.param("fresh-134", {"quotation"}, id="quoted-paragraph-letter"),
+    pytest.param("fresh-144", {"quotation"}, id="quoted-paragraph-number"),
+]
+
+
+@pytest.fixture(scope="module")
+def tuning_cases() -> dict[str, dict]:
+    return {**_fixture_cases(), **_fixture_cases(FRESH_FILE)}
+
+
+@pytest.fixture(scope="module")
+def nlp_tuning_mentions(tmp_path_factory, tuning_cases):
+    from benchmarks.context_quality import with_case_mentions
+
+    return with_case_mentions("fast", list(tuning_cases.values()), tmp_path_factory.mktemp("lexicon"))
+
+
+@pytest.mark.parametrize("case_id, flags", RULES_2_2)
+def test_context_2_2_rules_on_real_sentences(nlp_fast, nlp_tuning_mentions, tuning_cases, case_id, flags):
+    case = tuning_cases[case_id]
+    assert case["half"] in ("tune", "held_out", "fresh")
+    assert set(case["flags"]) == flags  # the label by meaning, as the fixture has it
+    assert _case_flags(case, nlp_fast, nlp_tuning_mentions) == flags
+
+
+@pytest.mark.parametrize(
+    "text, words, flags",
+    [
+        # a person inside a mention is not the mention's head
+        ("Le service de l'allocation de solidarité aux personnes âgées est supprimé aux personnes qui résident à l'étranger.",
+         "allocation de solidarité aux personnes âgées", {"negation"}),
+        # ... but a person is still no repeal, nor the subject of a stopped benefit
+        ("Si le poste de la salariée est supprimé pour un motif économique, elle est reclassée.", "la salariée", {"hypothesis"}),
+        # a straight repeal still is one, and its forms only
+        ("L'article L. 311-6 relatif au conseil de la vie sociale est abrogé.", "conseil de la vie sociale", {"abrogation"}),
+        ("Le décret relatif au conseil de la vie sociale et abrogeant le décret de 1991 est publié.",
+         "conseil de la vie sociale", set()),
+    ],
+)
+def test_context_2_2_made_up_variants(nlp_fast, text, words, flags):
+    doc = nlp_fast(text)
+    spans = [span for span in doc.spans["isic"] if span.text == words]
+    assert spans, [span.text for span in doc.spans["isic"]]
+    assert set(spans[0]._.isic_context or {}) == flags

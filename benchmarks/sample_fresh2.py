@@ -1,0 +1,213 @@
+"""Draw the candidate cases of the ``fresh2`` half of the context benchmark.
+
+``tests/fixtures/context/fresh2.jsonl`` was made from this script's output
+(seed 2026, the defaults): real lines of ``../shared/corpora`` from records
+that ``cases.jsonl`` and ``fresh.jsonl`` do not use, one case per record,
+one case per article (the versions of a CASF article count as one), no text
+twice, chosen from the **words of the line only**: a stratum's regular expression
+(a negation cue word, amendment wording with a quotation mark, a repeal or
+suppression word, an exception or condition word, or none of them for the
+plain controls) and, as the case's mention, the mention of the shipped
+lexicons nearest to that word (``isic_context`` is disabled: what the rules
+say about a candidate is never computed here). The flags were then written by
+hand, by meaning, before the context rules were run on the cases.
+
+    PYTHONPATH=. .venv/bin/python benchmarks/sample_fresh2.py > /tmp/fresh2_candidates.jsonl
+
+A negation candidate has a mention within ``NEAR`` characters of its cue
+word, so that the negation may bear on it (it often does not: that is the
+point of labelling by meaning). A line that opens with a quotation mark
+after a line ending with a colon (an amendment paragraph introduced on the
+line before) is drawn with that previous line, joined by a line break, as
+the pipeline reads it in a record.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from benchmarks.context_quality import FILES as CONTEXT_FILES, candidate_mentions, shuffled_records  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures" / "context"
+# The files of the first halves, with every version of the CASF articles after the partial CASF.
+FILES = [CONTEXT_FILES[0], "casf-versions.jsonl.gz", *CONTEXT_FILES[1:]]
+# Records read while writing this script (to see how amendment paragraphs are laid
+# out): left out, so that no case comes from a record looked at before labelling.
+SEEN = {
+    "LEGIARTI000030100650", "LEGIARTI000006735110", "etalab-cjf:casf:L541-1",
+    "etalab-cjf:casf:L541-2", "etalab-cjf:casf:L542-2", "etalab-cjf:casf:L542-4",
+    "etalab-cjf:casf:L542-5",
+}
+NEAR = 60
+NEGATION = re.compile(
+    r"\b(?:ne|n['’])\s+(?:\S+\s+){0,4}?(?:pas|plus|jamais|aucune?|ni|que|qu['’]|point|rien|nullement)\b"
+    r"|\bsans\b|\bpas d(?:e|['’])|\baucune?\b|\bnul(?:le)?\b|\bnon\b|\bexclu(?:e|s|es)?\b"
+    r"|\b[àa] d[ée]faut d|\ben l['’]absence d|\bfaute d|\bni\b",
+    re.I,
+)
+STRATA = {
+    "negation": NEGATION,
+    "quote": re.compile(r"\bles mots\b|\ble mot\b|\bles termes\b|\bainsi r[ée]dig|\bremplac[ée]e?s? par\b|\bins[ée]r[ée]|\bla phrase\b|\bcompl[ée]t[ée]e?s? par|\bsuivante?s?\s*:"),
+    "abrogation": re.compile(r"\babrog|\bsupprim", re.I),
+    "exception": re.compile(r"\bsauf\b|\bpar d[ée]rogation\b|\b[àa] l['’]exception\b|\b[àa] l['’]exclusion\b|\bhormis\b|\bexcept[ée]|\bhors\b", re.I),
+    "hypothesis": re.compile(r"\b(?:si|s['’]ils?|lorsque|lorsqu['’]|quand|tant que|au cas o[uù]|dans le cas o[uù]|dans l['’]hypoth[eè]se|[àa] condition|[àa] titre exp[ée]rimental|le cas [ée]ch[ée]ant|sous r[ée]serve|en cas d|dans la mesure o[uù]|pour autant qu|[ée]ventuel)", re.I),
+}
+ANY_CUE = re.compile("|".join(f"(?:{p.pattern})" for p in STRATA.values()), re.I)
+# Drawn after the others (so that adding them left the first 215 cases as they were):
+# a negation word right BEFORE a mention (the mention starts at most CLOSE characters
+# after the cue word ends), and the wording of a repeal.
+CLOSE = 25
+STRATA["negation_close"] = re.compile(
+    r"\b(?:ne|n['’])\s+(?:\S+\s+){0,4}?(?:pas|plus|jamais|aucune?|ni|point|rien)\b|\bsans\b|\b(?:pas|jamais) d(?:e|['’])"
+    r"|\baucune?\b|\bnon\b|\bexclue?s?\b|\b[àa] d[ée]faut d|\ben l['’]absence d|\bfaute d|\bni\b",
+    re.I,
+)
+STRATA["repeal"] = re.compile(r"\b(?:est|sont) (?:abrog|supprim)|\babrog[ée]e?s?\b", re.I)
+QUOTE_MARK = re.compile(r"[«\"“]")
+# How many cases of each stratum (about 215 in all; negation first).
+TARGETS = {"negation": 110, "quote": 25, "abrogation": 25, "exception": 20, "hypothesis": 20, "plain": 15,
+           "negation_close": 45, "repeal": 15}
+
+
+def article_key(record_id: str) -> str:
+    """One key per article: every version of a CASF article (``CASF:L311-6@2002-01-03``)
+    and its record in the partial CASF file (``etalab-cjf:casf:L311-6``) share it."""
+    if record_id.startswith("CASF:"):
+        return "casf:" + record_id[5:].split("@")[0]
+    if record_id.startswith("etalab-cjf:casf:"):
+        return "casf:" + record_id[16:]
+    return record_id
+
+
+def used_records() -> tuple[set[str], set[str]]:
+    """Article keys and texts of the cases of cases.jsonl and fresh.jsonl (and SEEN)."""
+    used, texts = {article_key(r) for r in SEEN}, set()
+    for name in ("cases.jsonl", "fresh.jsonl"):
+        for line in (FIXTURES / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                case = json.loads(line)
+                used.add(article_key(case["record_id"]))
+                texts.add(case["text"])
+    return used, texts
+
+
+def units(text: str):
+    """(text, offset of the cue line in it) for each line of a record, 30 to 400 characters;
+    a line opening with a quotation mark after a line ending with ':' comes with that line."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if not 30 <= len(line) <= 400:
+            continue
+        if i and QUOTE_MARK.match(line) and lines[i - 1].rstrip().endswith(":") and len(lines[i - 1]) <= 300:
+            yield lines[i - 1] + "\n" + line, len(lines[i - 1]) + 1
+        else:
+            yield line, 0
+
+
+def candidates(seed: int, per_file: int) -> dict[str, list[dict]]:
+    rng = random.Random(seed)
+    used, _ = used_records()
+    pools: dict[str, list[dict]] = {name: [] for name in TARGETS}
+    for name in FILES:
+        records = shuffled_records(name, rng)
+        for n, record in enumerate(records):
+            if article_key(record["id"]) in used:
+                continue
+            # Past the first per_file records, only repeals (rare) are looked for.
+            strata = STRATA if n < per_file else {"repeal": STRATA["repeal"]}
+            for text, offset in units(record["text"]):
+                line = text[offset:]
+                item = {"file": name, "record_id": record["id"], "text": text}
+                for stratum, pattern in strata.items():
+                    if stratum == "quote":
+                        found = pattern.search(text) if QUOTE_MARK.search(line) else None
+                    elif stratum == "negation_close":
+                        # every negation word of the line: the one right before a mention is wanted
+                        ends = [offset + f.end() for f in pattern.finditer(line)]
+                        found = None
+                        if ends:
+                            pools[stratum].append({**item, "stratum": stratum, "cue_at": ends})
+                    else:
+                        found = pattern.search(line)
+                    if found:
+                        at = found.start() + (0 if stratum == "quote" else offset)
+                        pools[stratum].append({**item, "stratum": stratum, "cue_at": at})
+                if n < per_file and not ANY_CUE.search(text):
+                    pools["plain"].append({**item, "stratum": "plain", "cue_at": None})
+    return pools
+
+
+def draw(seed: int = 2026, per_file: int = 1500) -> list[dict]:
+    sys.path.insert(0, str(ROOT))
+    import isic_nlp
+
+    nlp = isic_nlp.load("fast")
+    nlp.disable_pipe("isic_context")  # only the mentions: the rules' verdict is not looked at
+    rng = random.Random(seed)
+    pools = candidates(seed, per_file)
+    taken_records: set[str] = set()
+    _, taken_texts = used_records()  # no text twice, nor one of the older halves
+    out = []
+    for stratum, target in TARGETS.items():
+        pool = pools[stratum]
+        rng.shuffle(pool)
+        # Round robin over the files, so that no file fills a stratum.
+        by_file: dict[str, list[dict]] = {}
+        for item in pool:
+            by_file.setdefault(item["file"], []).append(item)
+        queues = [by_file[f] for f in FILES if f in by_file]
+        taken = 0
+        while taken < target and any(queues):
+            for queue in queues:
+                if taken >= target:
+                    break
+                while queue:
+                    item = queue.pop()
+                    if article_key(item["record_id"]) in taken_records or item["text"] in taken_texts:
+                        continue
+                    spans = candidate_mentions(nlp, item["text"])
+                    if not spans:
+                        continue
+                    at = item.pop("cue_at")
+                    if isinstance(at, list):  # negation_close: the first mention right after a cue word
+                        close = [s for s in spans if any(0 <= s.start_char - end <= CLOSE for end in at)]
+                        if not close:
+                            continue
+                        out.append({**item, "mention": close[0].text, "start": close[0].start_char})
+                        taken_records.add(article_key(item["record_id"]))
+                        taken_texts.add(item["text"])
+                        taken += 1
+                        break
+                    if at is None:
+                        span = spans[rng.randrange(len(spans))]
+                    else:
+                        span = min(spans, key=lambda s: (min(abs(s.start_char - at), abs(s.end_char - at)), s.start_char))
+                        if stratum == "negation" and min(abs(span.start_char - at), abs(span.end_char - at)) > NEAR:
+                            continue
+                    out.append({**item, "mention": span.text, "start": span.start_char})
+                    taken_records.add(article_key(item["record_id"]))
+                    taken_texts.add(item["text"])
+                    taken += 1
+                    break
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--per-file", type=int, default=1500, help="records read per corpus file (after shuffling)")
+    args = parser.parse_args(argv)
+    for i, case in enumerate(draw(args.seed, args.per_file), 1):
+        print(json.dumps({"id": f"fresh2-{i:03d}", **case}, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
