@@ -9,6 +9,8 @@ average (the machine may be shared: when the load is above the number of cores,
 the wall-clock speed-up understates what two processes give).
 
     .venv/bin/python benchmarks/processes_speed.py --tokens 1000000 --rounds 1
+    .venv/bin/python benchmarks/processes_speed.py --tokens 1000000 --rounds 5 --pipelines fast --write \
+        --out benchmarks/results/processes_speed_write.json     # as the CLI: tables streamed to a folder
 
 Writes ``benchmarks/results/processes_speed.json``.
 """
@@ -20,8 +22,10 @@ import gzip
 import json
 import os
 import resource
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -57,6 +61,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--pipelines", nargs="+", default=["fast", "accurate"])
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "processes_speed.json")
+    parser.add_argument("--write", action="store_true",
+                        help="analyse(..., out=DIR) as the CLI does: tables streamed to a folder (Parquet and CSV)")
     args = parser.parse_args()
 
     import pandas as pd
@@ -77,20 +83,28 @@ def main() -> None:
             for n_process in (1, 2):
                 cpu_before = _cpu_seconds()
                 started = time.perf_counter()
-                result = isic_nlp.analyse(records, nlp=nlp, n_process=n_process)
+                if args.write:
+                    folder = Path(tempfile.mkdtemp()) / "out"
+                    result = isic_nlp.analyse(records, nlp=nlp, n_process=n_process, out=folder)
+                else:
+                    result = isic_nlp.analyse(records, nlp=nlp, n_process=n_process)
                 times[n_process].append(time.perf_counter() - started)
                 main, workers = (after - before for after, before in zip(_cpu_seconds(), cpu_before))
                 cpu[n_process].append(main + workers)
                 cpu_split[n_process].append((main, workers))
                 loads.append(os.getloadavg()[0])
                 tables[n_process] = result
+                if args.write:  # the tables are read back from the folder before it goes
+                    tables[n_process] = {t: getattr(result, t) for t in ("documents", "mentions")}
+                    shutil.rmtree(folder.parent)
                 print(f"{name}, {n_process} process(es): {times[n_process][-1]:.1f} s, "
                       f"CPU {cpu[n_process][-1]:.1f} s (main {cpu_split[n_process][-1][0]:.1f} s), load {loads[-1]:.2f}",
                       flush=True)
         identical = True
         for table in ("documents", "mentions"):
             try:
-                pd.testing.assert_frame_equal(getattr(tables[1], table), getattr(tables[2], table))
+                pd.testing.assert_frame_equal(*(t[table] if isinstance(t, dict) else getattr(t, table)
+                                                for t in (tables[1], tables[2])))
             except AssertionError:
                 identical = False
         one, two = statistics.median(times[1]), statistics.median(times[2])
@@ -105,6 +119,7 @@ def main() -> None:
         print(f"{name}: {one:.1f} s -> {two:.1f} s with 2 processes, x{one / two:.2f} "
               f"(x{statistics.median(bounds):.2f} from CPU times), identical: {identical}")
     out = {"command": " ".join(["python", "benchmarks/processes_speed.py", *sys.argv[1:]]),
+           "mode": "tables written to a folder (out=)" if args.write else "tables in memory",
            "texts": len(records), "whitespace_tokens": n_tokens, "cores": os.cpu_count(), "pipelines": results}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
