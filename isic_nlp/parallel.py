@@ -163,7 +163,7 @@ def analyse_chunk(
     pipeline (their Docs from the cache where it has them) and their rows are kept.
     """
     settings = settings or ChunkSettings()
-    keys = [cache.row_key(r, settings.unit, settings.lemmas, settings.limit) for r in records] if cache else []
+    keys = [cache.row_key(r, settings.unit, settings.lemmas, settings.limit) for r in records] if cache is not None else []
     reused = cache.cached_rows(keys) if cache is not None else {}
     pieces = [(piece, (index, offset)) for index, record in enumerate(records)
               if not reused or keys[index] not in reused
