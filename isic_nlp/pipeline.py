@@ -19,6 +19,7 @@ from spacy.language import Language
 from ._version import __version__
 from .components.base import LexiconComponent
 from .components.profile import DocumentProfile
+from .components.tokenizer import create_legal_tokenizer  # noqa: F401  (registers the configs' tokenizer)
 from .errors import Errors, IsicError
 from .shipped import data_folder
 
