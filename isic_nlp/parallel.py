@@ -40,7 +40,7 @@ from .cache import DocCache
 from .components.normalizer import add_counts
 from .corpus.readers import InputProblem, Record
 from .output import arrow_table
-from .tables import documents_table, label_groups, lemma_table, mentions_table, record_tables
+from .tables import documents_table, label_groups, lemma_table, mentions_table, record_tables, unit_texts
 
 __all__ = ["CHUNK_CHARS", "Batch", "ChunkSettings", "analyse_chunk", "chunks_of", "run_chunks", "split_text"]
 
@@ -203,7 +203,7 @@ def analyse_chunk(
         batch.units.extend(units)
         batch.mentions.extend(mentions)
         if settings.texts:
-            batch.texts.extend(record.text[u["start_char"]:u["start_char"] + u["n_chars"]] for u in units)
+            batch.texts.extend(unit_texts(record.text, units))
         batch.n_tokens += n_tokens
         for kind, n in counts.items():
             batch.normalisation[kind] = batch.normalisation.get(kind, 0) + n

@@ -73,6 +73,7 @@ __all__ = [
     "mentions_table",
     "record_tables",
     "record_units",
+    "unit_texts",
 ]
 
 RATE_PER = 10_000
@@ -105,12 +106,11 @@ UNIT_COLUMNS = ["doc_id", "unit_id", "unit_type", "unit_label", "start_char"]
 
 @dataclass
 class RecordTables:
-    """The rows of one record: its units, its mentions, its lemmas ``(row, lemma hash)`` and its text per unit."""
+    """The rows of one record: its units, its mentions and its lemmas ``(row, lemma hash)``."""
 
     units: list[dict]
     mentions: list[dict]
     lemmas: tuple[np.ndarray, np.ndarray] | None
-    texts: list[str]
     n_tokens: int
 
 
@@ -179,8 +179,12 @@ def record_tables(
     chosen = units_at(units, unit, record.id, record.text)
     rows, n_tokens = unit_rows(record, chunks, groups, chosen, mentions)
     lemma_rows = unit_lemmas(chunks, chosen, first_row) if lemmas else None
-    texts = [record.text[u.start:u.end] for u in chosen]
-    return RecordTables(rows, mentions, lemma_rows, texts, n_tokens)
+    return RecordTables(rows, mentions, lemma_rows, n_tokens)
+
+
+def unit_texts(text: str, units: list[dict]) -> list[str]:
+    """The text of each unit row of a record whose text is ``text``."""
+    return [text[u["start_char"]:u["start_char"] + u["n_chars"]] for u in units]
 
 
 def record_units(record: Record) -> list[Unit]:
@@ -376,19 +380,20 @@ def extract_tables(
     rows: list[dict] = []
     mentions: list[dict] = []
     lemma_parts: list[tuple[np.ndarray, np.ndarray]] = []
-    unit_texts: list[str] = []
+    texts_of_units: list[str] = []
     for index, doc in enumerate(docs):
         record_id = str(ids[index]) if ids is not None else str(index + 1)
         record = Record(record_id, doc.text, dict(meta[index]) if meta is not None else {}, "<docs>", index + 1)
         part = record_tables(record, [(0, doc)], groups, unit=unit, lemmas=lemmas, first_row=len(rows))
         rows.extend(part.units)
         mentions.extend(part.mentions)
-        unit_texts.extend(part.texts)
+        if texts:
+            texts_of_units.extend(unit_texts(record.text, part.units))
         if part.lemmas is not None:
             lemma_parts.append(part.lemmas)
     documents = documents_table(rows, groups)
     lemma_df = lemma_table(lemma_parts, documents["id"], nlp) if lemmas else None
-    text_df = pd.DataFrame({"id": documents["id"], "text": unit_texts}) if texts else None
+    text_df = pd.DataFrame({"id": documents["id"], "text": texts_of_units}) if texts else None
     return Tables(documents, mentions_table(mentions), lemma_df, text_df)
 
 
