@@ -109,6 +109,26 @@ def _max_repeats(spec: dict) -> int:
     return UNBOUNDED_SPAN  # * and +
 
 
+def _required(spec: dict) -> bool:
+    """Whether a token spec must match at least one token (``1``, ``+``, ``{n}``, ``{n,m}`` with n ≥ 1)."""
+    op = str(spec.get("OP", "1"))
+    if op.startswith("{") and op.endswith("}"):
+        low = op[1:-1].split(",")[0].strip()
+        return low not in ("", "0")
+    return op in ("1", "+")
+
+
+def _literal_values(spec: dict) -> tuple[str, list[str]] | None:
+    """The attribute and the words a token spec accepts, if it names them (an equality
+    or an ``IN`` list on ``NORM``, ``LOWER``, ``LEMMA`` or ``ORTH``), else ``None``."""
+    for attr in ("NORM", "LOWER", "LEMMA", "ORTH"):
+        value = spec.get(attr)
+        values = value["IN"] if isinstance(value, dict) and set(value) == {"IN"} else [value]
+        if values and all(isinstance(v, str) for v in values):
+            return attr, values
+    return None
+
+
 class CompiledLexicons:
     """Matchers for a list of lexicons, with longest-match overlap resolution per lexicon.
 
@@ -394,30 +414,24 @@ class CompiledLexicons:
         many tokens the pattern can span before and after it."""
         lengths = [_max_repeats(spec) for spec in tokens]
         for position, spec in enumerate(tokens):
-            if spec.get("OP", "1") not in ("1", "+"):
+            literal = _literal_values(spec) if spec.get("OP", "1") in ("1", "+") else None
+            if literal is None:
                 continue
-            for attr_name in ("NORM", "LOWER", "LEMMA", "ORTH"):
-                value = spec.get(attr_name)
-                values = (
-                    value["IN"] if isinstance(value, dict) and set(value) == {"IN"} else [value]
-                )
-                if all(isinstance(v, str) for v in values):
-                    attr = {"NORM": NORM, "LOWER": LOWER, "LEMMA": LEMMA, "ORTH": ORTH}[attr_name]
-                    self._anchors.setdefault(attr, set()).update(
-                        nlp.vocab.strings.add(v) for v in values
-                    )
-                    before = sum(lengths[:position])
-                    after = sum(lengths[position:])
-                    self._spaced_window = (
-                        max(self._spaced_window[0], before),
-                        max(self._spaced_window[1], after),
-                    )
-                    # Without white-space tokens in the text, the optional ones of
-                    # `_across_spaces` match nothing: a tighter window.
-                    tight = [0 if spec.get("IS_SPACE") else n for spec, n in zip(tokens, lengths)]
-                    before, after = sum(tight[:position]), sum(tight[position:])
-                    self._window = (max(self._window[0], before), max(self._window[1], after))
-                    return
+            attr_name, values = literal
+            attr = {"NORM": NORM, "LOWER": LOWER, "LEMMA": LEMMA, "ORTH": ORTH}[attr_name]
+            self._anchors.setdefault(attr, set()).update(nlp.vocab.strings.add(v) for v in values)
+            before = sum(lengths[:position])
+            after = sum(lengths[position:])
+            self._spaced_window = (
+                max(self._spaced_window[0], before),
+                max(self._spaced_window[1], after),
+            )
+            # Without white-space tokens in the text, the optional ones of
+            # `_across_spaces` match nothing: a tighter window.
+            tight = [0 if spec.get("IS_SPACE") else n for spec, n in zip(tokens, lengths)]
+            before, after = sum(tight[:position]), sum(tight[position:])
+            self._window = (max(self._window[0], before), max(self._window[1], after))
+            return
         self._unanchored = True
 
     def _token_matches(self, doclike: Doc | Span) -> Iterator[tuple[int, int, int]]:
@@ -458,18 +472,8 @@ def _token_requirements(tokens: list[dict], strings) -> tuple[frozenset[int], ..
     """A token pattern: for each token that must occur, the words it accepts
     (an equality or an ``IN`` list on ``NORM``, ``LOWER``, ``LEMMA`` or ``ORTH``);
     tokens with other conditions only (``REGEX``, ``IS_*``...) require nothing."""
-    needs = []
-    for spec in tokens:
-        op = str(spec.get("OP", "1"))
-        if op not in ("1", "+") and not (op.startswith("{") and op[1:].split(",")[0].strip("} ") not in ("", "0")):
-            continue
-        for attr in ("NORM", "LOWER", "LEMMA", "ORTH"):
-            value = spec.get(attr)
-            values = value["IN"] if isinstance(value, dict) and set(value) == {"IN"} else [value]
-            if values and all(isinstance(v, str) for v in values):
-                needs.append(frozenset(strings.add(v) for v in values))
-                break
-    return tuple(needs)
+    literals = [_literal_values(spec) for spec in tokens if _required(spec)]
+    return tuple(frozenset(strings.add(v) for v in literal[1]) for literal in literals if literal is not None)
 
 
 def _across_spaces(tokens: list[dict]) -> list[dict]:
