@@ -288,19 +288,29 @@ RULES_2_1 = [
 
 
 @pytest.fixture(scope="module")
-def nlp_case_mentions(tmp_path_factory):
-    """``fast`` with a lexicon of the fixture's mention phrases, for mentions a later lexicon no longer finds."""
+def tuning_cases() -> dict[str, dict]:
+    """The cases of the tune, held-out and fresh halves (fresh2 is held out: tests/components/test_context_fresh2.py)."""
+    return {**_fixture_cases(), **_fixture_cases(FRESH_FILE)}
+
+
+@pytest.fixture(scope="module")
+def nlp_case_mentions(tmp_path_factory, tuning_cases):
+    """``fast`` with a lexicon of the cases' mention phrases, for mentions a later lexicon no longer finds."""
     from benchmarks.context_quality import with_case_mentions
 
-    return with_case_mentions("fast", list(_fixture_cases().values()), tmp_path_factory.mktemp("lexicon"))
+    return with_case_mentions("fast", list(tuning_cases.values()), tmp_path_factory.mktemp("lexicon"))
+
+
+def _check_rule(case: dict, flags: set[str], halves: tuple[str, ...], *pipelines) -> None:
+    """The case is one of ``halves``, labelled ``flags`` by meaning, and the rules give ``flags``."""
+    assert case["half"] in halves
+    assert set(case["flags"]) == flags  # the label by meaning, as the fixture has it
+    assert _case_flags(case, *pipelines) == flags
 
 
 @pytest.mark.parametrize("case_id, flags", RULES_2_1)
-def test_context_2_1_rules_on_real_sentences(nlp_fast, nlp_case_mentions, case_id, flags):
-    case = _fixture_cases()[case_id]
-    assert case["half"] == "tune"
-    assert set(case["flags"]) == flags  # the label by meaning, as the fixture has it
-    assert _case_flags(case, nlp_fast, nlp_case_mentions) == flags
+def test_context_2_1_rules_on_real_sentences(nlp_fast, nlp_case_mentions, tuning_cases, case_id, flags):
+    _check_rule(tuning_cases[case_id], flags, ("tune",), nlp_fast, nlp_case_mentions)
 
 
 def _case_flags(case: dict, *pipelines) -> set[str]:
@@ -326,7 +336,7 @@ def test_fixture_cases_are_real_and_distinct():
 # --------------------------------------------------------------------------- context 2.2.0, on real sentences
 # Errors of the tune, held-out and fresh halves that context 2.2.0 fixes (all three
 # halves are tuning data since 2.2.0; fresh2 is the held-out half, see
-# tests/test_context_fresh2.py). Each case: its label by meaning, as the fixture has it.
+# tests/components/test_context_fresh2.py). Each case: its label by meaning, as the fixture has it.
 
 RULES_2_2 = [
     # est supprimé(e): a repeal, a benefit that stops for a person, or neither
@@ -360,24 +370,9 @@ RULES_2_2 = [
 ]
 
 
-@pytest.fixture(scope="module")
-def tuning_cases() -> dict[str, dict]:
-    return {**_fixture_cases(), **_fixture_cases(FRESH_FILE)}
-
-
-@pytest.fixture(scope="module")
-def nlp_tuning_mentions(tmp_path_factory, tuning_cases):
-    from benchmarks.context_quality import with_case_mentions
-
-    return with_case_mentions("fast", list(tuning_cases.values()), tmp_path_factory.mktemp("lexicon"))
-
-
 @pytest.mark.parametrize("case_id, flags", RULES_2_2)
-def test_context_2_2_rules_on_real_sentences(nlp_fast, nlp_tuning_mentions, tuning_cases, case_id, flags):
-    case = tuning_cases[case_id]
-    assert case["half"] in ("tune", "held_out", "fresh")
-    assert set(case["flags"]) == flags  # the label by meaning, as the fixture has it
-    assert _case_flags(case, nlp_fast, nlp_tuning_mentions) == flags
+def test_context_2_2_rules_on_real_sentences(nlp_fast, nlp_case_mentions, tuning_cases, case_id, flags):
+    _check_rule(tuning_cases[case_id], flags, ("tune", "held_out", "fresh"), nlp_fast, nlp_case_mentions)
 
 
 @pytest.mark.parametrize(
