@@ -93,9 +93,9 @@ def main() -> None:
                 cpu[n_process].append(main + workers)
                 cpu_split[n_process].append((main, workers))
                 loads.append(os.getloadavg()[0])
-                tables[n_process] = result
-                if args.write:  # the tables are read back from the folder before it goes
-                    tables[n_process] = {t: getattr(result, t) for t in ("documents", "mentions")}
+                # Read now: with --write the result reads its tables from the folder, which goes next.
+                tables[n_process] = {t: getattr(result, t) for t in ("documents", "mentions")}
+                if args.write:
                     shutil.rmtree(folder.parent)
                 print(f"{name}, {n_process} process(es): {times[n_process][-1]:.1f} s, "
                       f"CPU {cpu[n_process][-1]:.1f} s (main {cpu_split[n_process][-1][0]:.1f} s), load {loads[-1]:.2f}",
@@ -103,8 +103,7 @@ def main() -> None:
         identical = True
         for table in ("documents", "mentions"):
             try:
-                pd.testing.assert_frame_equal(*(t[table] if isinstance(t, dict) else getattr(t, table)
-                                                for t in (tables[1], tables[2])))
+                pd.testing.assert_frame_equal(tables[1][table], tables[2][table])
             except AssertionError:
                 identical = False
         one, two = statistics.median(times[1]), statistics.median(times[2])
