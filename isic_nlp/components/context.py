@@ -201,7 +201,7 @@ class ContextQualifier(LexiconComponent):
                 if (i := bisect.bisect_right(starts, m.start) - 1) >= 0 and m.end <= merged[i][1]
             ]
         else:
-            found = [m for start, end in merged for m in compiled(doc[start:end])]
+            found = compiled.in_windows(doc, merged)
         for match in found:
             label = match.entry.label
             if label == "termination" or label in self._boundaries:

@@ -21,8 +21,8 @@ What ``NORM`` holds (kinds, as counted in ``doc.user_data["isic_normalisation"]`
 * ``hyphenation``: a word cut at a line end (*partici-* / *pation*), which the
   matchers read as one word.
 
-Everything is computed once per distinct word form and cached, and written
-with ``Doc.from_array``, so the cost is a dictionary look-up per token.
+Everything is computed once per distinct word form and kept (:class:`FormCache`),
+and written with ``Doc.from_array``: a Doc costs a sorted-array look-up.
 """
 
 from __future__ import annotations
@@ -153,41 +153,39 @@ class Normalizer:
         self.vocab = nlp.vocab
         self.fold_accents = fold_accents
         self.tokenizer = nlp.tokenizer
-        self._cache: dict[int, tuple[int, int]] = {}
+        self._forms = FormCache(fold_accents)
         self._splits: dict[str, list[str] | None] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        normalise_doc(
-            doc, self._cache, fold_accents=self.fold_accents, tokenizer=self.tokenizer, splits=self._splits
-        )
+        normalise_doc(doc, self._forms, tokenizer=self.tokenizer, splits=self._splits)
         return doc
 
 
 def normalise_doc(
     doc: Doc,
-    cache: dict[int, tuple[int, int]] | None = None,
+    forms: FormCache | None = None,
     *,
-    fold_accents: bool = True,
     tokenizer=None,
     splits: dict[str, list[str] | None] | None = None,
 ) -> Doc:
     """Set ``NORM`` and the counts of ``doc`` (what ``isic_normalizer`` does).
 
-    ``cache`` maps a word form (ORTH) to its (NORM hash, kinds); pass the same
-    dict for every Doc of a vocab. With the pipeline's ``tokenizer``, words in
+    ``forms`` keeps the normalised form of every word form seen (accents folded
+    in all-capital words unless made with ``FormCache(fold_accents=False)``);
+    pass the same one for every Doc of a vocab. With the pipeline's ``tokenizer``, words in
     decomposed accents or with invisible characters are tokenized as their
     clean form is (see ``_retokenize_like_clean``), so they give the same tokens.
     """
-    if cache is None:
-        cache = {}
+    if forms is None:
+        forms = FormCache()
     counts: dict[str, int] = {}
     doc.user_data[COUNTS_KEY] = counts
     if not len(doc):
         return doc
-    orths, new_norms, kinds = _forms(doc, cache, fold_accents)
+    orths, new_norms, kinds = forms.lookup(doc)
     if tokenizer is not None and (kinds & (_BIT["nfc"] | _BIT["invisible"])).any():
         if _retokenize_like_clean(doc, kinds, tokenizer, {} if splits is None else splits):
-            orths, new_norms, kinds = _forms(doc, cache, fold_accents)
+            orths, new_norms, kinds = forms.lookup(doc)
     norms = doc.to_array(NORM)
     if (new_norms != norms).any():
         doc.from_array([NORM], new_norms.reshape(-1, 1))
@@ -202,19 +200,47 @@ def normalise_doc(
     return doc
 
 
-def _forms(doc: Doc, cache: dict[int, tuple[int, int]], fold_accents: bool):
-    """ORTH, normalised NORM and kinds (bits) of every token, from the cache."""
-    strings = doc.vocab.strings
-    orths = doc.to_array(ORTH)
-    new_norms = numpy.empty_like(orths)
-    kinds = numpy.zeros(len(orths), dtype="int64")
-    for i, orth in enumerate(orths.tolist()):
-        value = cache.get(orth)
-        if value is None:
-            form, bits = normal_form(strings[orth], fold_accents=fold_accents)
-            value = cache[orth] = (strings.add(form), bits)
-        new_norms[i], kinds[i] = value
-    return orths, new_norms, kinds
+class FormCache:
+    """The normalised form (``NORM`` hash) and kinds of every word form (``ORTH`` hash) seen so far.
+
+    Looked up a Doc at a time: the forms already known are found at once in
+    sorted arrays (``numpy.searchsorted``), and only the new ones go through
+    :func:`normal_form`. The arrays are rebuilt when the new forms reach a
+    tenth of the known ones, so a corpus rebuilds them a few dozen times in all.
+    """
+
+    def __init__(self, fold_accents: bool = True):
+        self.fold_accents = fold_accents
+        self.forms: dict[int, tuple[int, int]] = {}
+        self._keys = numpy.zeros(0, dtype="uint64")
+        self._values = numpy.zeros((0, 2), dtype="uint64")
+
+    def lookup(self, doc: Doc):
+        """ORTH, normalised NORM and kinds (bits) of every token of ``doc``."""
+        orths = doc.to_array(ORTH)
+        keys = self._keys
+        at = numpy.searchsorted(keys, orths)
+        numpy.minimum(at, len(keys) - 1, out=at)
+        known = keys[at] == orths if len(keys) else numpy.zeros(len(orths), dtype=bool)
+        values = self._values[at] if len(keys) else numpy.zeros((len(orths), 2), dtype="uint64")
+        if not known.all():
+            strings, forms = doc.vocab.strings, self.forms
+            for i in numpy.flatnonzero(~known).tolist():
+                orth = int(orths[i])
+                value = forms.get(orth)
+                if value is None:
+                    form, bits = normal_form(strings[orth], fold_accents=self.fold_accents)
+                    value = forms[orth] = (strings.add(form), bits)
+                values[i] = value
+            if len(forms) - len(keys) > max(256, len(keys) // 10):
+                self._rebuild()
+        return orths, values[:, 0].copy(), values[:, 1].astype("int64")
+
+    def _rebuild(self) -> None:
+        keys = numpy.fromiter(self.forms, dtype="uint64", count=len(self.forms))
+        order = numpy.argsort(keys)
+        values = numpy.array(list(self.forms.values()), dtype="uint64").reshape(-1, 2)
+        self._keys, self._values = keys[order], values[order]
 
 
 def _retokenize_like_clean(doc: Doc, kinds, tokenizer, cache: dict[str, list[str] | None]) -> bool:
