@@ -11,7 +11,7 @@ labelled before the rules were tuned; the rules were then tuned on the
 records, labelled and committed after the second round of tuning (context
 2.1.0) and before the rules were run on them. Context 2.2.0 was tuned on
 the errors of all three; a fourth half, ``fresh2``
-(``tests/fixtures/context/fresh2.jsonl``, drawn by ``benchmarks/sample_fresh2.py``),
+(``tests/fixtures/context/fresh2.jsonl``, drawn by ``benchmarks/sample_context_half.py``),
 was labelled and committed before 2.2.0 was written: the honest figure of 2.2.0.
 Each flag comes with 95 % intervals: Wilson for precision and recall
 (statsmodels), a percentile bootstrap over the cases for F1.

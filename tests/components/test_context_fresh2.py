@@ -1,8 +1,8 @@
 """The held-out half of the context benchmark, ``fresh2``: the fixture and the figures.
 
 ``tests/fixtures/context/fresh2.jsonl`` (275 real sentences of ../shared/corpora,
-drawn by ``benchmarks/sample_fresh2.py``, labelled by meaning) was committed before
-context 2.2.0 was written and never tuned on. The figures below are those the README
+drawn by ``benchmarks/sample_context_half.py --half fresh2``, labelled by meaning) was
+committed before context 2.2.0 was written and never tuned on. The figures below are those the README
 reports for ``fast`` (``benchmarks/context_quality.py --half fresh2``) minus a small
 margin: a rule change that loses a few held-out cases fails here.
 """
@@ -26,7 +26,7 @@ def _cases(name: str) -> list[dict]:
 
 
 def test_fresh2_fixture_is_real_held_out_and_stratified():
-    from benchmarks.sample_fresh2 import article_key
+    from benchmarks.sample_context_half import article_key
 
     fresh2 = _cases("fresh2.jsonl")
     older = _cases("cases.jsonl") + _cases("fresh.jsonl")

@@ -1,18 +1,25 @@
-"""Draw the candidate cases of the ``fresh2`` half of the context benchmark.
+"""Draw the candidate cases of a new half of the context benchmark (``fresh2``, ``fresh3``...).
 
-``tests/fixtures/context/fresh2.jsonl`` was made from this script's output
-(seed 2026, the defaults): real lines of ``../shared/corpora`` from records
-that ``cases.jsonl`` and ``fresh.jsonl`` do not use, one case per record,
-one case per article (the versions of a CASF article count as one), no text
-twice, chosen from the **words of the line only**: a stratum's regular expression
-(a negation cue word, amendment wording with a quotation mark, a repeal or
-suppression word, an exception or condition word, or none of them for the
-plain controls) and, as the case's mention, the mention of the shipped
-lexicons nearest to that word (``isic_context`` is disabled: what the rules
-say about a candidate is never computed here). The flags were then written by
-hand, by meaning, before the context rules were run on the cases.
+``tests/fixtures/context/<half>.jsonl`` is made from this script's output: real
+lines of ``../shared/corpora`` from records that no earlier half uses (neither
+their article nor their text: ``EARLIER`` lists, for each half, the fixture
+files it excludes), one case per record, one case per article (the versions
+of a CASF article count as one), no text twice, chosen from the **words of the
+line only**: a stratum's regular expression (a negation cue word, amendment
+wording with a quotation mark, a repeal or suppression word, an exception or
+condition word, or none of them for the plain controls) and, as the case's
+mention, the mention of the shipped lexicons nearest to that word
+(``isic_context`` is disabled: what the rules say about a candidate is never
+computed here). The flags are then written by hand, by meaning, before the
+context rules are run on the cases.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/sample_fresh2.py > /tmp/fresh2_candidates.jsonl
+    PYTHONPATH=. .venv/bin/python benchmarks/sample_context_half.py --half fresh2 > /tmp/fresh2_candidates.jsonl
+    PYTHONPATH=. .venv/bin/python benchmarks/sample_context_half.py --half fresh3 > /tmp/fresh3_candidates.jsonl
+
+Each half has its defaults in ``HALVES`` (seed, cases per stratum, earlier
+halves left out); ``--seed`` and ``--targets negation=90,quote=30`` override
+them. ``--half fresh2`` with its defaults gives the candidates of
+``fresh2.jsonl`` (seed 2026), case for case.
 
 A negation candidate has a mention within ``NEAR`` characters of its cue
 word, so that the negation may bear on it (it often does not: that is the
@@ -71,9 +78,29 @@ STRATA["negation_close"] = re.compile(
 )
 STRATA["repeal"] = re.compile(r"\b(?:est|sont) (?:abrog|supprim)|\babrog[ée]e?s?\b", re.I)
 QUOTE_MARK = re.compile(r"[«\"“]")
-# How many cases of each stratum (about 215 in all; negation first).
-TARGETS = {"negation": 110, "quote": 25, "abrogation": 25, "exception": 20, "hypothesis": 20, "plain": 15,
-           "negation_close": 45, "repeal": 15}
+# Cases per stratum of each half, in drawing order (the order matters: the strata
+# share one random generator). fresh2: about 215 cases first, negation first, then
+# negation_close and repeal (so that adding them left the first 215 cases as they were).
+# fresh3: weighted toward what fresh2 measured weakly (negation, legal constructs, conditions).
+# "everywhere": the rare strata looked for past the first per_file records of a file too
+# (few lines with a repeal word also hold a mention, and the earlier halves took many; for
+# fresh3 the repeal stratum found none left: its repeal and suppression lines are in abrogation).
+HALVES = {
+    "fresh2": {
+        "seed": 2026,
+        "targets": {"negation": 110, "quote": 25, "abrogation": 25, "exception": 20, "hypothesis": 20, "plain": 15,
+                    "negation_close": 45, "repeal": 15},
+        "earlier": ["cases.jsonl", "fresh.jsonl"],
+        "everywhere": ["repeal"],
+    },
+    "fresh3": {
+        "seed": 2027,
+        "targets": {"negation": 90, "negation_close": 60, "quote": 30, "repeal": 15, "abrogation": 20,
+                    "exception": 25, "hypothesis": 30, "plain": 15},
+        "earlier": ["cases.jsonl", "fresh.jsonl", "fresh2.jsonl"],
+        "everywhere": ["repeal", "abrogation", "quote", "exception"],
+    },
+}
 
 
 def article_key(record_id: str) -> str:
@@ -86,10 +113,10 @@ def article_key(record_id: str) -> str:
     return record_id
 
 
-def used_records() -> tuple[set[str], set[str]]:
-    """Article keys and texts of the cases of cases.jsonl and fresh.jsonl (and SEEN)."""
+def used_records(earlier: list[str]) -> tuple[set[str], set[str]]:
+    """Article keys and texts of the cases of the earlier halves' files (and SEEN)."""
     used, texts = {article_key(r) for r in SEEN}, set()
-    for name in ("cases.jsonl", "fresh.jsonl"):
+    for name in earlier:
         for line in (FIXTURES / name).read_text(encoding="utf-8").splitlines():
             if line.strip():
                 case = json.loads(line)
@@ -111,17 +138,18 @@ def units(text: str):
             yield line, 0
 
 
-def candidates(seed: int, per_file: int) -> dict[str, list[dict]]:
+def candidates(seed: int, per_file: int, targets: dict[str, int], earlier: list[str],
+               everywhere: list[str]) -> dict[str, list[dict]]:
     rng = random.Random(seed)
-    used, _ = used_records()
-    pools: dict[str, list[dict]] = {name: [] for name in TARGETS}
+    used, _ = used_records(earlier)
+    pools: dict[str, list[dict]] = {name: [] for name in targets}
     for name in FILES:
         records = shuffled_records(name, rng)
         for n, record in enumerate(records):
             if article_key(record["id"]) in used:
                 continue
-            # Past the first per_file records, only repeals (rare) are looked for.
-            strata = STRATA if n < per_file else {"repeal": STRATA["repeal"]}
+            # Past the first per_file records, only the rare strata are looked for.
+            strata = STRATA if n < per_file else {name: STRATA[name] for name in everywhere}
             for text, offset in units(record["text"]):
                 line = text[offset:]
                 item = {"file": name, "record_id": record["id"], "text": text}
@@ -144,18 +172,26 @@ def candidates(seed: int, per_file: int) -> dict[str, list[dict]]:
     return pools
 
 
-def draw(seed: int = 2026, per_file: int = 1500) -> list[dict]:
+def draw(seed: int = 2026, per_file: int = 1500, targets: dict[str, int] | None = None,
+         earlier: list[str] | None = None, everywhere: list[str] | None = None) -> list[dict]:
+    """The candidates of a half: ``targets`` cases per stratum, none from an article or a text of
+    the ``earlier`` halves' files, the strata ``everywhere`` looked for in every record of a file
+    (fresh2's defaults)."""
+    fresh2 = HALVES["fresh2"]
+    targets = fresh2["targets"] if targets is None else targets
+    earlier = fresh2["earlier"] if earlier is None else earlier
+    everywhere = fresh2["everywhere"] if everywhere is None else everywhere
     sys.path.insert(0, str(ROOT))
     import isic_nlp
 
     nlp = isic_nlp.load("fast")
     nlp.disable_pipe("isic_context")  # only the mentions: the rules' verdict is not looked at
     rng = random.Random(seed)
-    pools = candidates(seed, per_file)
+    pools = candidates(seed, per_file, targets, earlier, everywhere)
     taken_records: set[str] = set()
-    _, taken_texts = used_records()  # no text twice, nor one of the older halves
+    _, taken_texts = used_records(earlier)  # no text twice, nor one of the older halves
     out = []
-    for stratum, target in TARGETS.items():
+    for stratum, target in targets.items():
         pool = pools[stratum]
         rng.shuffle(pool)
         # Round robin over the files, so that no file fills a stratum.
@@ -199,13 +235,31 @@ def draw(seed: int = 2026, per_file: int = 1500) -> list[dict]:
     return out
 
 
+def parse_targets(value: str) -> dict[str, int]:
+    """Cases per stratum from ``negation=90,quote=30`` (strata of STRATA and ``plain``)."""
+    targets = {}
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        name, _, count = part.partition("=")
+        if name not in (*STRATA, "plain") or not count.isdigit():
+            raise argparse.ArgumentTypeError(
+                f"bad stratum target {part!r}: want NAME=COUNT with NAME among {', '.join([*STRATA, 'plain'])}")
+        targets[name] = int(count)
+    return targets
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--half", default="fresh2", choices=sorted(HALVES), help="the half to draw (its defaults)")
+    parser.add_argument("--seed", type=int, help="overrides the half's seed")
+    parser.add_argument("--targets", type=parse_targets,
+                        help="overrides the half's cases per stratum: negation=90,quote=30,...")
     parser.add_argument("--per-file", type=int, default=1500, help="records read per corpus file (after shuffling)")
     args = parser.parse_args(argv)
-    for i, case in enumerate(draw(args.seed, args.per_file), 1):
-        print(json.dumps({"id": f"fresh2-{i:03d}", **case}, ensure_ascii=False))
+    half = HALVES[args.half]
+    seed = half["seed"] if args.seed is None else args.seed
+    cases = draw(seed, args.per_file, args.targets or half["targets"], half["earlier"], half["everywhere"])
+    for i, case in enumerate(cases, 1):
+        print(json.dumps({"id": f"{args.half}-{i:03d}", **case}, ensure_ascii=False))
     return 0
 
 

@@ -1,0 +1,81 @@
+"""The sampler of new context-benchmark halves, ``benchmarks/sample_context_half.py``.
+
+Its ``fresh2`` defaults must keep drawing the candidates that ``fresh2.jsonl`` was
+labelled from, and a later half must leave out every article and text of the halves
+before it (that is what makes it held out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks.context_quality import shared_corpora
+from benchmarks.sample_context_half import HALVES, article_key, candidates, main, parse_targets, used_records
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "context"
+
+
+def _have_corpora() -> bool:
+    try:
+        return (shared_corpora() / "casf-versions.jsonl.gz").is_file()
+    except SystemExit:  # shared_corpora() exits with an error when there is none
+        return False
+
+
+needs_corpora = pytest.mark.skipif(not _have_corpora(), reason="../shared/corpora not beside the repository")
+
+
+def _cases(name: str) -> list[dict]:
+    return [json.loads(line) for line in (FIXTURES / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_parse_targets_reads_strata_and_rejects_unknown_ones():
+    assert parse_targets("negation=90, quote=30,plain=0") == {"negation": 90, "quote": 30, "plain": 0}
+    with pytest.raises(argparse.ArgumentTypeError, match="negaton"):
+        parse_targets("negaton=90")
+    with pytest.raises(argparse.ArgumentTypeError, match="quote=x"):
+        parse_targets("quote=x")
+
+
+def test_an_unknown_half_is_refused(capsys):
+    with pytest.raises(SystemExit):
+        main(["--half", "fresh99"])
+    assert "fresh99" in capsys.readouterr().err
+
+
+def test_each_half_leaves_out_every_earlier_half():
+    order = ["cases.jsonl", "fresh.jsonl", "fresh2.jsonl"]
+    assert HALVES["fresh2"]["earlier"] == order[:2]
+    assert HALVES["fresh3"]["earlier"] == order
+    used, texts = used_records(HALVES["fresh3"]["earlier"])
+    for name in order:
+        for case in _cases(name):
+            assert article_key(case["record_id"]) in used and case["text"] in texts
+
+
+@pytest.mark.slow
+@needs_corpora
+def test_fresh3_pools_hold_nothing_of_an_earlier_half():
+    half = HALVES["fresh3"]
+    used, texts = used_records(half["earlier"])
+    pools = candidates(half["seed"], 1500, half["targets"], half["earlier"], half["everywhere"])
+    assert all(pools[s] for s in half["targets"])
+    for pool in pools.values():
+        for item in pool:
+            assert article_key(item["record_id"]) not in used
+
+
+@pytest.mark.slow
+@needs_corpora
+def test_the_fresh2_defaults_still_draw_the_fresh2_candidates(capsys):
+    """The README command (no argument: ``--half fresh2``) prints the same ids, record ids,
+    strata, texts and mentions, in the same order, as fresh2.jsonl (whose flags were
+    written by hand afterwards)."""
+    assert main([]) == 0
+    drawn = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    keys = ("id", "file", "record_id", "stratum", "text", "mention", "start")
+    assert [tuple(c[k] for k in keys) for c in drawn] == [tuple(c[k] for k in keys) for c in _cases("fresh2.jsonl")]
