@@ -39,11 +39,12 @@ ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "fixtures" / "context" / "cases.jsonl"
 FRESH = ROOT / "tests" / "fixtures" / "context" / "fresh.jsonl"
 FRESH2 = ROOT / "tests" / "fixtures" / "context" / "fresh2.jsonl"
-HALVES = ("tune", "held_out", "fresh", "fresh2")
+FRESH3 = ROOT / "tests" / "fixtures" / "context" / "fresh3.jsonl"
+HALVES = ("tune", "held_out", "fresh", "fresh2", "fresh3")
 BOOTSTRAP = 2000  # resamples of the cases for the F1 interval
 FLAGS = ("negation", "hypothesis", "quotation", "exception", "abrogation")
 LEGAL = ("quotation", "abrogation", "exception")
-LEGAL_STRATA = ("quote", "abrogation", "exception", "repeal")  # "repeal": fresh2 only
+LEGAL_STRATA = ("quote", "abrogation", "exception", "repeal")  # "repeal": fresh2 and later
 
 # Strata of the candidate sentences: chosen from the words of the sentence, not
 # from what isic_context says about them.
@@ -207,8 +208,8 @@ def scores(cases: list[dict], predicted: list[set[str]], seed: int = 12) -> dict
     return out
 
 
-def load_cases(paths=(CASES, FRESH, FRESH2)) -> list[dict]:
-    """The labelled cases of the given fixture files (all four halves by default)."""
+def load_cases(paths=(CASES, FRESH, FRESH2, FRESH3)) -> list[dict]:
+    """The labelled cases of the given fixture files (all five halves by default)."""
     return [
         json.loads(line)
         for path in paths
