@@ -42,12 +42,15 @@ from .corpus.readers import InputProblem, Record
 from .output import arrow_table
 from .tables import documents_table, label_groups, lemma_table, mentions_table, record_tables, unit_texts
 
-__all__ = ["CHUNK_CHARS", "Batch", "ChunkSettings", "analyse_chunk", "chunks_of", "run_chunks", "split_text"]
+__all__ = ["CHUNK_CHARS", "Batch", "ChunkSettings", "analyse_chunk", "chunks_of", "even_tail", "run_chunks", "split_text"]
 
 #: Characters of text per chunk: a few tenths of a second of ``fast``, a few seconds of ``accurate``.
 CHUNK_CHARS = 200_000
 #: Records per chunk at most (many tiny records).
 CHUNK_RECORDS = 2_000
+#: With worker processes, each of the last chunks is cut into this many pieces, so
+#: that no worker is left alone with a whole chunk while the others have finished.
+TAIL_PIECES = 4
 
 
 @dataclass
@@ -150,6 +153,35 @@ def chunks_of(
         size += len(item.text)
     if chunk:
         yield chunk
+
+
+def even_tail(chunks: Iterable[list[Record]], n_last: int, pieces: int = TAIL_PIECES) -> Iterator[list[Record]]:
+    """The same records in the same order, the last ``n_last`` chunks each cut into ``pieces``
+    smaller ones of about equal text (a record is never cut).
+
+    Example:
+        >>> from isic_nlp.corpus.records import Record
+        >>> chunks = [[Record(f"{c}{i}", "x" * 10, {}, "<x>", i) for i in range(4)] for c in "ab"]
+        >>> [[r.id for r in chunk] for chunk in even_tail(chunks, 1, pieces=2)]
+        [['a0', 'a1', 'a2', 'a3'], ['b0', 'b1'], ['b2', 'b3']]
+    """
+    held: deque[list[Record]] = deque()
+    for chunk in chunks:
+        held.append(chunk)
+        if len(held) > n_last:
+            yield held.popleft()
+    for chunk in held:
+        share = sum(len(record.text) for record in chunk) / pieces
+        piece: list[Record] = []
+        size, made = 0, 1
+        for record in chunk:
+            piece.append(record)
+            size += len(record.text)
+            if size >= share * made and made < pieces:
+                yield piece
+                piece, made = [], made + 1
+        if piece:
+            yield piece
 
 
 def analyse_chunk(
@@ -277,7 +309,7 @@ def run_chunks(
                              initargs=(nlp, settings)) as pool:
         pending: deque[Future] = deque()
         try:
-            for records in chunks:
+            for records in even_tail(chunks, n_process):
                 pending.append(pool.submit(_work, records))
                 if len(pending) >= 2 * n_process:
                     yield pending.popleft().result()

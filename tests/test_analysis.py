@@ -124,6 +124,22 @@ def test_split_text(text, limit, pieces):
     assert "".join(piece for _, piece in pieces) == text
 
 
+def test_even_tail_cuts_only_the_last_chunks_and_keeps_every_record_in_order():
+    from isic_nlp.corpus.records import Record
+    from isic_nlp.parallel import even_tail
+
+    sizes = [[5, 5, 5, 5], [1, 1, 1, 1, 1, 1, 1, 1], [30, 1, 1], [7]]
+    chunks = [[Record(f"c{c}r{i}", "x" * n, {}, "<x>", i) for i, n in enumerate(chunk)] for c, chunk in enumerate(sizes)]
+    out = list(even_tail(chunks, 3, pieces=4))
+    ids = lambda parts: [[r.id for r in part] for part in parts]  # noqa: E731
+    assert [r.id for part in out for r in part] == [r.id for chunk in chunks for r in chunk]
+    assert ids(out[:1]) == ids(chunks[:1])  # not among the last three: whole
+    assert [len(part) for part in out[1:5]] == [2, 2, 2, 2]  # eight equal records: four pieces of two
+    assert ids(out[5:]) == [["c2r0"], ["c2r1"], ["c2r2"], ["c3r0"]]  # a big record is never cut; no empty piece
+    assert all(out)
+    assert ids(even_tail(chunks[:2], 3, pieces=1)) == ids(chunks[:2])
+
+
 @contextmanager
 def time_limit(seconds: int):
     """Fail instead of hanging (the code under test is pure Python, so SIGALRM interrupts it)."""
