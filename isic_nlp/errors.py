@@ -303,6 +303,10 @@ class Errors(metaclass=_Catalogue):
         "frame '{frame}' has only {count} labelled example(s) (at least {minimum} needed): it "
         "is not learned and its probability is 0."
     )
+    W507 = (
+        "The model in {path} was trained on the tokens of tokenizer {saved}; the pipeline now "
+        "uses {current}: features may differ, retrain (`isic-nlp train`, or `make model` for the shipped one)."
+    )
 
     # --- E6xx: reports ----------------------------------------------------
     E601 = "There is no field '{field}' in the inputs. Fields: {known}."

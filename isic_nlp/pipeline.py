@@ -89,7 +89,7 @@ def load(
 
 
 def pipeline_info(nlp: Language) -> dict[str, Any]:
-    """What produced a result: package, spaCy, model and lexicon versions and hashes.
+    """What produced a result: package, spaCy, model, tokenizer and lexicon versions and hashes.
 
     Saved with the pipeline (``nlp.meta["isic_nlp"]``) and written in every manifest.
     """
@@ -100,6 +100,8 @@ def pipeline_info(nlp: Language) -> dict[str, Any]:
         "pipeline": built.get("pipeline") or nlp.meta.get("name"),
         "pipe_names": nlp.pipe_names,
         "models": built.get("models", {}),
+        # The tokenizer makes the tokens every feature counts (a config's [nlp.tokenizer] block).
+        "tokenizer": dict(nlp.config["nlp"]["tokenizer"]),
         "lexicons": [
             info for component in lexicon_components(nlp) for info in component.lexicon_info()
         ],

@@ -641,6 +641,7 @@ def training_meta(clf: Classifier, **fields: Any) -> dict[str, Any]:
         "versions": versions(),
         "pipeline": clf.pipeline,
         "pipe_names": info["pipe_names"],
+        "tokenizer": info["tokenizer"],
         "lexicons": [
             {k: lex.get(k) for k in ("name", "version", "sha256")} for lex in info["lexicons"]
         ],
@@ -660,7 +661,7 @@ def training_meta(clf: Classifier, **fields: Any) -> dict[str, Any]:
 
 
 def check_features(clf: Classifier, path: Any = None) -> None:
-    """Warn when the pipeline's lexicons differ from those the model was trained with (W502, W504)."""
+    """Warn when the pipeline's tokenizer or lexicons differ from those the model was trained with (W507, W502, W504)."""
     from ..pipeline import pipeline_info
 
     nlp = clf.language()
@@ -671,8 +672,13 @@ def check_features(clf: Classifier, path: Any = None) -> None:
             UserWarning,
             stacklevel=3,
         )
+    info = pipeline_info(nlp)
+    saved_tokenizer = clf.meta_.get("tokenizer")  # not in models made before isic_nlp recorded it
+    if saved_tokenizer is not None and saved_tokenizer != info["tokenizer"]:
+        warnings.warn(Errors.W507.format(path=path or "the model", saved=_tokenizer_name(saved_tokenizer),
+                                         current=_tokenizer_name(info["tokenizer"])), UserWarning, stacklevel=3)
     saved = {lex["name"]: lex for lex in clf.meta_.get("lexicons", [])}
-    for lex in pipeline_info(nlp)["lexicons"]:
+    for lex in info["lexicons"]:
         old = saved.get(lex["name"])
         if old is not None and old.get("sha256") != lex.get("sha256"):
             warnings.warn(
@@ -687,6 +693,13 @@ def check_features(clf: Classifier, path: Any = None) -> None:
                 UserWarning,
                 stacklevel=3,
             )
+
+
+def _tokenizer_name(block: dict) -> str:
+    """A tokenizer config block in one line: its registered function and settings."""
+    name = block.get("@tokenizers", "?")
+    settings = ", ".join(f"{k}={v}" for k, v in block.items() if k != "@tokenizers")
+    return f"{name} ({settings})" if settings else name
 
 
 def mode_matrix(modes: Sequence[Sequence[str]], learned: Sequence[str]) -> np.ndarray:

@@ -142,6 +142,23 @@ def test_other_version_warns(model_copy, nlp_fast):
         Classifier.load(model_copy, nlp=nlp_fast)
 
 
+def test_other_tokenizer_warns(model_copy):
+    from isic_nlp.classify.api import load_for_use
+
+    meta = json.loads((model_copy / "model.json").read_text())
+    assert meta["tokenizer"] == {"@tokenizers": "isic_nlp.LegalTokenizer.v1"}
+    meta["tokenizer"] = {"@tokenizers": "spacy.Tokenizer.v1"}  # the model made before the legal tokenizer
+    (model_copy / "model.json").write_text(json.dumps(meta))
+    with pytest.warns(UserWarning, match=r"\[isic:W507\].*spacy\.Tokenizer\.v1.*isic_nlp\.LegalTokenizer\.v1"):
+        load_for_use(model_copy)
+    del meta["tokenizer"]  # a model of an older isic_nlp, which did not record it: nothing to compare
+    (model_copy / "model.json").write_text(json.dumps(meta))
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        load_for_use(model_copy)
+    assert not [w for w in seen if "W507" in str(w.message)]
+
+
 def test_read_labels_reports_bad_frames_and_modes(tmp_path):
     path = tmp_path / "labels.csv"
     path.write_text(
