@@ -61,7 +61,6 @@ from .tables import (
     label_groups,
     lemma_table,
     mention_key,
-    mention_rows,
     mentions_table,
 )
 
@@ -463,7 +462,7 @@ def kwic(
     if label is not None:
         label = _check_label(label, groups)
     found: list[InputProblem] = problems if problems is not None else []
-    if cache is not None and label is not None:
+    if label is not None:  # the mentions of analyse's own table (through the cache if given): one path
         result = analyse(source, nlp=nlp, cache=cache, texts=True, text_field=text_field, id_field=id_field,
                          progress=False)
         found.extend(InputProblem(**{k: (None if pd.isna(v) else int(v) if k == "line" else v) for k, v in row.items()})
@@ -478,17 +477,11 @@ def kwic(
         if phrase is not None:
             rows.extend(_phrase_rows(record.id, record.id, record.text, 0, phrase, window))
             continue
-        for offset, doc in chunks:
-            if lemma is not None:
-                for token in doc:
-                    if token.lemma_.lower() == query:
-                        start, end = token.idx + offset, token.idx + len(token) + offset
-                        rows.append(_kwic_row(record.id, record.id, record.text, start, end, window))
-                continue
-            for mention in mention_rows(record.id, doc, offset, groups):
-                if label not in (mention["label"], mention["group"]) or (counted_only and not mention["counted"]):
-                    continue
-                rows.append(_mention_kwic_row(mention, record.id, record.text, 0, window))
+        for offset, doc in chunks:  # a lemma: every token with it
+            for token in doc:
+                if token.lemma_.lower() == query:
+                    start, end = token.idx + offset, token.idx + len(token) + offset
+                    rows.append(_kwic_row(record.id, record.id, record.text, start, end, window))
     if n_records == 0:
         _no_usable_record(found)
     return pd.DataFrame(rows, columns=KWIC_COLUMNS)
