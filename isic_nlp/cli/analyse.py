@@ -13,7 +13,10 @@ from ..output import write_table
 from ..progress import set_progress
 from ..shipped import data_file
 from ..corpus.decoding import set_limits
-from .app import INPUT_FORMATS, IdFieldOpt, MaxFileOpt, MaxRecordOpt, QuietOpt, TextFieldOpt, Unit, app, existing_inputs
+from .app import (
+    INPUT_FORMATS, CacheOpt, IdFieldOpt, MaxFileOpt, MaxRecordOpt, QuietOpt, TextFieldOpt, Unit, app, cache_folder,
+    existing_inputs,
+)
 
 DEMO_CORPUS = data_file("corpora", "demo.jsonl.gz")
 
@@ -22,16 +25,6 @@ PipelineOpt = typer.Option("accurate", "--pipeline", "-p", help="accurate (fr_co
 LexiconOpt = typer.Option(None, "--lexicon", "-l", help="A lexicon (.yaml) to use instead of the shipped framing + isic_modes; repeat for several.")
 InForceOpt = typer.Option(None, "--in-force-on", help="For article-version files (casf-versions.jsonl.gz): the code as in "
                           "force on this date (YYYY-MM-DD), one record per article, instead of one record per version.")
-
-
-def _cache_folder(cache: Path | None) -> Path | None:
-    if cache is None:
-        return None
-    if str(cache) == "auto":
-        from ..cache import default_cache_dir
-
-        return default_cache_dir()
-    return cache
 
 
 @app.command("analyse")
@@ -47,9 +40,7 @@ def analyse_cli(
     text_field: str = TextFieldOpt,
     id_field: str = IdFieldOpt,
     in_force_on: str = InForceOpt,
-    cache: Path = typer.Option(None, "--cache", help="Keep the tokens, lemmas and sentences of every text, and the rows of "
-                               "every record, in this folder ('auto': the user cache folder): a re-run after a lexicon "
-                               "edit only analyses the records the edit can change. Same results."),
+    cache: Path = CacheOpt,
     scheduler: str = typer.Option(None, "--scheduler", help="Run on Dask: threads, processes, or dask://HOST:PORT (a "
                                   "cluster; the output folder must be on a file system every worker sees). One "
                                   "Parquet file per partition in documents.parquet/ and mentions.parquet/; no CSV."),
@@ -64,7 +55,7 @@ def analyse_cli(
         snapshot_records(inputs, in_force_on) if in_force_on else [str(p) for p in inputs],
         text_field=text_field,
         id_field=id_field,
-        cache=_cache_folder(cache),
+        cache=cache_folder(cache),
         pipeline=_pipeline(pipeline, lexicon),
         n_process=n_process,
         max_length=max_length,
@@ -137,7 +128,7 @@ def kwic_cli(
     problems: list[InputProblem] = []
     lines = kwic([str(p) for p in inputs], label, lemma=lemma, phrase=phrase, window=window,
                  pipeline=_pipeline(pipeline, lexicon), counted_only=counted_only, problems=problems,
-                 text_field=text_field, id_field=id_field, cache=_cache_folder(cache))
+                 text_field=text_field, id_field=id_field, cache=cache_folder(cache))
     if out is not None:
         write_table(lines, out)
         typer.echo(f"{len(lines):,} lines written to {out}")

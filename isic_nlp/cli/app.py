@@ -59,6 +59,22 @@ IdFieldOpt = typer.Option("id", "--id-field", help="The field or column that hol
 #: ``--quiet`` of every long command: no progress bar (there is none when stderr is not a terminal).
 QuietOpt = typer.Option(False, "--quiet", "-q", help="No progress bar (there is none anyway when stderr is not a terminal).")
 
+#: ``--cache`` of every command that analyses corpora (analyse, report trend, report compare).
+CacheOpt = typer.Option(None, "--cache", help="Keep the tokens, lemmas and sentences of every text, and the rows of "
+                        "every record, in this folder ('auto': the user cache folder): a re-run after a lexicon "
+                        "edit only analyses the records the edit can change. Same results.")
+
+
+def cache_folder(cache: Path | None) -> Path | None:
+    """The Doc cache folder of a ``--cache`` option ('auto': the user cache folder)."""
+    if cache is None:
+        return None
+    if str(cache) == "auto":
+        from ..cache import default_cache_dir
+
+        return default_cache_dir()
+    return cache
+
 
 def close_paths(path: Path, n: int = 3) -> list[str]:
     """Names in the folder of ``path`` (or in its nearest existing parent) close to its name, as paths to type.

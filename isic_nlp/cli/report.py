@@ -12,7 +12,7 @@ import enum
 import typer
 
 from ..progress import set_progress
-from .app import INPUT_FORMATS, IdFieldOpt, QuietOpt, TextFieldOpt, Unit, app, existing_inputs
+from .app import INPUT_FORMATS, CacheOpt, IdFieldOpt, QuietOpt, TextFieldOpt, Unit, app, cache_folder, existing_inputs
 from .classify import _show_warnings
 
 class Locale(str, enum.Enum):
@@ -73,6 +73,7 @@ def trend_cli(
     model: Path = ModelOpt,
     text_field: str = TextFieldOpt,
     id_field: str = IdFieldOpt,
+    cache: Path = CacheOpt,
     quiet: bool = QuietOpt,
     locale: Locale = LocaleOpt,
 ) -> None:
@@ -82,7 +83,7 @@ def trend_cli(
                  min_units=min_units, min_periods=min_periods, min_clusters=min_clusters, cluster=cluster,
                  codification=codification, labels=_labels(labels), in_force_on=in_force_on,
                  seed=seed, n_boot=n_boot, examples=examples, pipeline=pipeline, model=model,
-                 text_field=text_field, id_field=id_field)
+                 text_field=text_field, id_field=id_field, cache=cache_folder(cache))
 
 
 def trend_report(inputs: list[Path], out: Path, in_force_on: str | None = None, locale: str = "en",
@@ -114,6 +115,7 @@ def compare_cli(
     model: Path = ModelOpt,
     text_field: str = TextFieldOpt,
     id_field: str = IdFieldOpt,
+    cache: Path = CacheOpt,
     quiet: bool = QuietOpt,
     locale: Locale = LocaleOpt,
 ) -> None:
@@ -121,7 +123,7 @@ def compare_cli(
     set_progress(False if quiet else "auto")
     from ..reports import compare
 
-    options = {"unit": unit.value, "pipeline": pipeline, "model": model}
+    options = {"unit": unit.value, "pipeline": pipeline, "model": model, "cache": cache_folder(cache)}
     fields = {"--by": by, "--date-field": date_field, "--cluster": cluster}
     _run(lambda: compare(_data(inputs, in_force_on, options, text_field, id_field, fields,
                                dates=bool(by and by.startswith("period"))),
@@ -142,7 +144,7 @@ def _data(inputs: list[Path], in_force_on: str | None, options: dict, text_field
         source = [str(p) for p in inputs]
     return load_report_data(source, unit=options.get("unit", "document"), pipeline=options.get("pipeline"),
                             model=options.get("model"), text_field=text_field, id_field=id_field, fields=fields,
-                            dates=dates, keyness=keyness)
+                            dates=dates, keyness=keyness, cache=options.get("cache"))
 
 
 def _labels(path: Path | None):

@@ -92,6 +92,7 @@ def compare(
     model: str | Path | None = None,
     cluster: str | None = None,
     labels: pd.DataFrame | None = None,
+    cache: str | Path | None = None,
 ) -> CompareReport:
     """Compare groups of units: frame shares, tests, effect sizes and keyness.
 
@@ -108,7 +109,7 @@ def compare(
         Other arguments as in :func:`~isic_nlp.reports.trend.trend`.
     """
     if not isinstance(source, ReportData):  # fields checked before the analysis
-        source = load_report_data(source, unit=unit, pipeline=pipeline, model=model,
+        source = load_report_data(source, unit=unit, pipeline=pipeline, model=model, cache=cache,
                                   fields={"--by": by, "--date-field": date_field, "--cluster": cluster},
                                   dates=bool(by and by.startswith("period")))
     data = source

@@ -105,6 +105,7 @@ def load_report_data(
     fields: dict[str, str | None] | None = None,
     dates: bool = False,
     keyness: bool = True,
+    cache: str | Path | None = None,
 ) -> ReportData:
     """Units, mentions and lemmas of corpora or of earlier ``analyse``/``classify`` outputs.
 
@@ -126,6 +127,8 @@ def load_report_data(
             must be there (E609 says how to attach dates).
         keyness: the report shows lemma keyness (a comparison): lemmas are counted,
             and their absence from an ``analyse`` output is warned (W603). A trend has none.
+        cache: the Doc cache folder of ``analyse`` for the corpora: after a lexicon
+            edit only the records the edit can change are analysed again (same tables).
     """
     if isinstance(inputs, (str, Path)):
         items = [inputs]
@@ -160,12 +163,12 @@ def load_report_data(
             if pipeline in (None, clf.pipeline):
                 # One pass: the classifier reads the analysis' own tables.
                 result = analyse(item, nlp=clf.language(), unit=unit, lemmas=keyness, texts=True, progress=progress,
-                                 text_field=text_field, id_field=id_field)
+                                 text_field=text_field, id_field=id_field, cache=cache)
                 table = prediction_table(result, clf.predict(result), unit)
             else:
                 # Mentions from another pipeline than the model's: the model needs its own features.
                 result = analyse(item, pipeline=pipeline, unit=unit, lemmas=keyness, progress=progress,
-                                 text_field=text_field, id_field=id_field)
+                                 text_field=text_field, id_field=id_field, cache=cache)
                 # Its problems are those analyse reports.
                 table, _ = classify(item, clf=clf, unit=unit, text_field=text_field, id_field=id_field)
             analysed.append((name, _Outputs.from_result(result, table)))
@@ -318,7 +321,8 @@ def _combine(analysed: list[tuple[str, _Outputs]], classified: list[pd.DataFrame
         "spacy_version": first.get("spacy_version"),
         "lexicons": first.get("lexicons"),
         "inputs": [inp for m in manifests for inp in m.get("inputs", [])],
-        "analyses": [{"input": n, "created": m.get("created"), "counts": m.get("counts")} for n, m in zip(names, manifests)],
+        "analyses": [{"input": n, "created": m.get("created"), "counts": m.get("counts"),
+                      **({"cache": m["cache"]} if m.get("cache") else {})} for n, m in zip(names, manifests)],
         "definitions": first.get("definitions"),
         "model": _model_info(clf),
     }

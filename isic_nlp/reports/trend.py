@@ -138,6 +138,7 @@ def trend(
     codification: str = "include",
     codification_threshold: int | None = DEFAULT_THRESHOLD,
     notice: str | None = None,
+    cache: str | Path | None = None,
 ) -> TrendReport:
     """Framing per period (and per value of ``facet``), with intervals and a trend per frame.
 
@@ -165,13 +166,15 @@ def trend(
             (``exclude``) or shown as their own series (``separate``: the facet
             ``codification_group``). Whatever the choice, the report lists them.
         notice: a sentence put first in the summary (the demo says it is a demo sample).
+        cache: the Doc cache folder for the corpora (as in ``analyse``): after a lexicon
+            edit, only the records the edit can change are analysed again.
 
     Every trend also gives its slopes under each date definition the units carry
     (``date``, ``date_signature``, ``date_in_force``...): the ``date_sensitivity`` table.
     """
     if not isinstance(source, ReportData):  # fields checked before the analysis; a trend needs no lemmas
         source = load_report_data(source, unit=unit, pipeline=pipeline, model=model, dates=True, keyness=False,
-                                  fields={"--facet": facet, "--date-field": date_field, "--cluster": cluster})
+                                  cache=cache, fields={"--facet": facet, "--date-field": date_field, "--cluster": cluster})
     data = source
     check_options(n_boot=n_boot, confidence=confidence, examples=examples)
     width = parse_period(by)

@@ -307,6 +307,25 @@ def test_write_report_files(demo_data, tmp_path):
 
 
 @pytest.mark.slow
+def test_reports_through_the_doc_cache_equal_reports_without_it(tmp_path, cli):
+    corpus = tmp_path / "corpus.jsonl"
+    rows = pd.read_json(DEMO_CORPUS, lines=True, dtype=False).head(60)
+    corpus.write_text("".join(json.dumps({k: v for k, v in r.items() if isinstance(v, (str, int))}, ensure_ascii=False) + "\n"
+                              for r in rows.to_dict("records")), encoding="utf-8")
+    common = ["--by", "decade", "--n-boot", "50", "--quiet"]
+    for out, extra in (("plain", []), ("first", ["--cache", str(tmp_path / "cache")]), ("again", ["--cache", str(tmp_path / "cache")])):
+        result = cli("report", "trend", str(corpus), "--out", str(tmp_path / out), *common, *extra)
+        assert result.returncode == 0, result.stderr
+    for table in sorted(p.name for p in (tmp_path / "plain" / "tables").glob("*.csv")):
+        assert (tmp_path / "again" / "tables" / table).read_bytes() == (tmp_path / "plain" / "tables" / table).read_bytes(), table
+    provenance = json.loads((tmp_path / "again" / "manifest.json").read_text())
+    analyses = json.dumps(provenance)
+    assert '"records_reused": 60' in analyses  # the second run analysed nothing again, and says so
+    result = cli("report", "compare", str(corpus), "--by", "collection", "--out", str(tmp_path / "c"), "--n-boot", "20",
+                 "--quiet", "--cache", str(tmp_path / "cache"))
+    assert result.returncode == 0, result.stderr
+
+
 def test_cli_report_trend_and_compare(tmp_path, cli):
     corpus = tmp_path / "corpus.jsonl"
     rows = pd.read_json(DEMO_CORPUS, lines=True, dtype=False).head(120)
