@@ -96,6 +96,10 @@ COORDINATORS = frozenset(["et", "ou", "voire"])
 SUBJECT_PRONOUNS = frozenset("il elle ils elles on je nous vous ce cela ceci celui celle ceux celles chacun nul".split())
 # Conjunctions that open a clause after a comma (not a list item).
 CLAUSE_WORDS = frozenset("si lorsque quand lorsqu' s'il s'ils et ou mais dès afin puis alors".split())
+# What a text does to quoted words it deletes or replaces (since 2.3.0).
+REMOVAL_WORDS = frozenset(
+    f"{stem}{end}" for stem in ("supprimé", "remplacé", "abrogé") for end in ("", "e", "s", "es")
+)
 # 'sauf si A ou si B': how far the second 'si' may be from the first (tokens), and the last
 # words of an exception cue that make it a condition ('sauf si', 'sauf lorsque').
 COORDINATED_EXCEPTION = 30
@@ -253,15 +257,17 @@ class ContextQualifier(LexiconComponent):
                 )
         for positions in stops.values():
             positions.sort()
+        norms = _Norms(doc)
         if cues:
-            cues = _coordinated_exceptions(cues, _Norms(doc), stops.get("termination", ()))
-        regions = (
-            _introduced(passages, quotation_cues, self._scope, _Norms(doc)) if quotation_cues else []
-        )
+            cues = _coordinated_exceptions(cues, norms, stops.get("termination", ()))
+        regions = _introduced(passages, quotation_cues, self._scope, norms) if quotation_cues else []
         region_starts = [start for start, _, _ in regions]
         after = self._after_passages(held, cues) if held and cues else []
         exceptions = sorted(c.start for c in cues if c.entry.label == "exception")
-        scope = _Scope(stops, _Norms(doc), self._actors, passages, exceptions) if cues else None
+        scope = None
+        if cues:
+            scope = _Scope(stops, norms, self._actors, passages, exceptions)
+            scope.removed = _removed_passages(held, norms)
         for span, sent in zip(mentions, sents):
             flags: dict[str, tuple[str, str]] = {}
             if cues:
@@ -326,6 +332,8 @@ class ContextQualifier(LexiconComponent):
         for cue in cues:
             if cue.start < sent.start or cue.end > sent.end:
                 continue
+            if scope.removed and scope.in_removed(cue, span):
+                continue  # 'les mots : « … lorsqu'elles … » sont remplacés': words that go
             if cue.start < span.start and span.end <= cue.end:
                 # Inside a negation (since 2.3.0): the negated verb itself, 'n'ouvrent droit à
                 # aucun complément' (not a person: 'ne vous est pas').
@@ -418,6 +426,8 @@ class _Scope:
         exceptions: list[int] = (),
     ):
         self.passages = passages
+        # Quoted words that the text deletes or replaces (since 2.3.0).
+        self.removed: list[tuple[int, int]] = []
         # Where exception cues start: they end a condition's scope (since 2.3.0).
         self.exceptions = exceptions
         self.stops = stops
@@ -476,6 +486,14 @@ class _Scope:
             if self.norms.words(low, high) > SUBJECT_GAP or self._complement(span, sent_start):
                 return True
         return self._bracketed(cue, gap, forward)
+
+    def in_removed(self, cue: Match, span: Span) -> bool:
+        """Whether the cue and the mention are both inside quoted words that the text deletes
+        or replaces: those words are no longer the law's, their negations and conditions
+        qualify nothing (since 2.3.0)."""
+        return any(
+            begin <= cue.start < end and begin <= span.start < end for begin, end in self.removed
+        )
 
     def inside_actor(self, span: Span) -> bool:
         """Whether a mention inside a negation cue is a person."""
@@ -681,6 +699,22 @@ def _introduced(
                 regions.append((begin, end, cue))
                 break
     return regions
+
+
+def _removed_passages(held: list[tuple[int, int]], norms: "_Norms") -> list[tuple[int, int]]:
+    """Quoted passages that the text deletes or replaces: right after the closing mark, *est /
+    sont* and *supprimé(s)*, *remplacé(s)* or *abrogé(s)* (*les mots : « … » sont remplacés
+    par*, *les termes « … » sont supprimés*)."""
+    out = []
+    for begin, end in held:
+        i = end
+        while norms.is_space(i):
+            i += 1
+        if norms.get(i) in ("est", "sont"):
+            i += 1
+        if norms.get(i) in REMOVAL_WORDS:
+            out.append((begin, end))
+    return out
 
 
 def _coordinated_exceptions(cues: list[Match], norms: "_Norms", terminations) -> list[Match]:

@@ -410,6 +410,13 @@ RULES_2_2 = [
     # quoted titles
     pytest.param("fresh2-121", set(), id="title-of-an-existing-article-is-not-quoted"),
     pytest.param("ctx-116", {"quotation"}, id="title-of-an-inserted-article-is-quoted"),
+    # cues inside quoted words that the text deletes or replaces qualify nothing
+    pytest.param("ctx-126", {"quotation"}, id="lorsqu-inside-replaced-words"),
+    pytest.param("ctx-198", {"abrogation", "quotation"}, id="sauf-inside-deleted-words"),
+    pytest.param("fresh2-111", {"quotation"}, id="ni-inside-replaced-words"),
+    # ... while inserted text keeps them
+    pytest.param("fresh2-113", {"negation", "quotation"}, id="aucune-inside-inserted-text"),
+    pytest.param("fresh2-114", {"hypothesis", "quotation"}, id="lorsque-inside-inserted-text"),
 ]
 
 
