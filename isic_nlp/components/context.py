@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import re
 
 import numpy
 from spacy.attrs import IS_SPACE, NORM, ORTH, POS, SENT_START
@@ -74,7 +75,13 @@ SUBJECT_GAP = 4
 CLAUSE_OPENERS = ("hypothesis", "exception")
 # Nouns whose complement is the real object of a verb ('ne peut pas faire l'objet d'un
 # recours', 'n'ouvre pas droit au bénéfice de l'allocation'): no noun complement boundary.
-LIGHT_NOUNS = frozenset("objet bénéfice versement paiement attribution octroi service".split())
+# Since 2.3.0 also nouns of existence or making whose complement is what exists or is made
+# ('ne nécessite pas la conclusion préalable d'un accord collectif', 'ne caractérise pas
+# l'existence d'une faute grave'); not those whose complement may be an agent ('la signature
+# du travailleur', 'la présence du salarié').
+LIGHT_NOUNS = frozenset(
+    "objet bénéfice versement paiement attribution octroi service existence conclusion application".split()
+)
 # Clitic pronouns: a mention that opens with one right after a negation cue is the
 # negated verb itself ('ne peut pas vous demander'), not a person the verb bears on.
 CLITICS = frozenset("vous nous il elle ils elles on je".split())
@@ -82,7 +89,30 @@ CLITICS = frozenset("vous nous il elle ils elles on je".split())
 PASSAGE_HEAD = 4
 # Coordinators: they do not end a backward scope (the cue's verb follows the whole
 # coordinated subject), since 2.2.0.
-COORDINATORS = frozenset(["et", "ou"])
+COORDINATORS = frozenset(["et", "ou", "voire"])
+# What opens a main clause after an exception's comma (since 2.3.0 exceptions end at their
+# comma: 'Sauf en cas d'urgence, le lieu …'); any other word continues its list ('sauf
+# convention, accord collectif d'entreprise …', 'Sauf cas de force majeure, d'absence de faute').
+SUBJECT_PRONOUNS = frozenset("il elle ils elles on je nous vous ce cela ceci celui celle ceux celles chacun nul".split())
+# Conjunctions that open a clause after a comma (not a list item).
+CLAUSE_WORDS = frozenset("si lorsque quand lorsqu' s'il s'ils et ou mais dès afin puis alors".split())
+# What a text does to quoted words it deletes or replaces (since 2.3.0).
+REMOVAL_WORDS = frozenset(
+    f"{stem}{end}" for stem in ("supprimé", "remplacé", "abrogé") for end in ("", "e", "s", "es")
+)
+# 'sauf si A ou si B': how far the second 'si' may be from the first (tokens), and the last
+# words of an exception cue that make it a condition ('sauf si', 'sauf lorsque').
+COORDINATED_EXCEPTION = 30
+CONDITION_WORDS = frozenset("si s'il s'ils lorsque lorsqu' quand".split())
+# Words before a quoted heading: 'l'article 2.5 « Absences pour raisons syndicales »' names the
+# article by its title; the passage is no amendment text (since 2.3.0).
+HEADINGS = frozenset(
+    "article articles titre chapitre section sous-section annexe partie paragraphe rubrique".split()
+)
+NEW_HEADING = frozenset("un une nouveau nouvel nouvelle nouveaux nouvelles".split())
+ROMAN = re.compile(r"[ivxlc]+", re.I)
+# The partitive after a negation: 'n'a pas de délégué syndical' denies a person too (2.3.0).
+PARTITIVE = frozenset(["de", "d'"])
 # Function words of the scope rules (grammar, not vocabulary).
 DE_FORMS = frozenset(["de", "du", "des", "d'"])
 DETERMINERS = frozenset(
@@ -102,7 +132,7 @@ class ContextQualifier(LexiconComponent):
     Example:
         >>> import isic_nlp
         >>> nlp = isic_nlp.load("fast")
-        >>> doc = nlp("Sauf dérogation, le projet personnalisé est élaboré.")
+        >>> doc = nlp("Sauf dérogation au projet personnalisé, l'aide est versée.")
         >>> span = doc.spans["isic"][0]
         >>> span.text, span._.isic_context
         ('projet personnalisé', {'exception': ('Sauf', 'exc.sauf')})
@@ -227,10 +257,17 @@ class ContextQualifier(LexiconComponent):
                 )
         for positions in stops.values():
             positions.sort()
-        regions = _introduced(passages, quotation_cues, self._scope) if quotation_cues else []
+        norms = _Norms(doc)
+        if cues:
+            cues = _coordinated_exceptions(cues, norms, stops.get("termination", ()))
+        regions = _introduced(passages, quotation_cues, self._scope, norms) if quotation_cues else []
         region_starts = [start for start, _, _ in regions]
         after = self._after_passages(held, cues) if held and cues else []
-        scope = _Scope(stops, _Norms(doc), self._actors) if cues else None
+        exceptions = sorted(c.start for c in cues if c.entry.label == "exception")
+        scope = None
+        if cues:
+            scope = _Scope(stops, norms, self._actors, passages, exceptions)
+            scope.removed = _removed_passages(held, norms)
         for span, sent in zip(mentions, sents):
             flags: dict[str, tuple[str, str]] = {}
             if cues:
@@ -295,6 +332,14 @@ class ContextQualifier(LexiconComponent):
         for cue in cues:
             if cue.start < sent.start or cue.end > sent.end:
                 continue
+            if scope.removed and scope.in_removed(cue, span):
+                continue  # 'les mots : « … lorsqu'elles … » sont remplacés': words that go
+            if cue.start < span.start and span.end <= cue.end:
+                # Inside a negation (since 2.3.0): the negated verb itself, 'n'ouvrent droit à
+                # aucun complément' (not a person: 'ne vous est pas').
+                if cue.entry.label == "negation" and not scope.inside_actor(span):
+                    best["negation"] = (0, cue)
+                continue
             direction, max_scope = self._scope(cue)
             forward = cue.end <= span.start
             if forward and direction in ("forward", "both"):
@@ -311,6 +356,8 @@ class ContextQualifier(LexiconComponent):
             if scope.blocked(cue, span, gap, forward, stop_at, sent.start):
                 continue
             flag = cue.entry.label
+            if flag == "abrogation" and scope.conditional(cue, cues, sent.start):
+                flag = "negation"  # a repeal is never conditional: a benefit that stops in a case
             if flag not in best or distance < best[flag][0]:
                 best[flag] = (distance, cue)
         return {flag: cue for flag, (_, cue) in best.items()}
@@ -370,7 +417,19 @@ class _Norms:
 class _Scope:
     """The boundaries of one Doc, and the scope rules that read its words."""
 
-    def __init__(self, stops: dict[str, list[tuple[int, int]]], norms: _Norms, actors: frozenset):
+    def __init__(
+        self,
+        stops: dict[str, list[tuple[int, int]]],
+        norms: _Norms,
+        actors: frozenset,
+        passages: list[tuple[int, int]] = (),
+        exceptions: list[int] = (),
+    ):
+        self.passages = passages
+        # Quoted words that the text deletes or replaces (since 2.3.0).
+        self.removed: list[tuple[int, int]] = []
+        # Where exception cues start: they end a condition's scope (since 2.3.0).
+        self.exceptions = exceptions
         self.stops = stops
         self.norms = norms
         self.actors = actors
@@ -380,6 +439,17 @@ class _Scope:
 
     def words(self, low: int, high: int) -> int:
         return self.norms.words(low, high)
+
+    def conditional(self, cue: Match, cues: list[Match], sent_start: int) -> bool:
+        """Whether a condition cue (si, lorsque, en cas de …) precedes ``cue`` in its sentence,
+        outside quoted text: since 2.3.0 'Lorsque le demandeur d'emploi refuse …, le revenu de
+        remplacement … sont supprimés' stops a benefit in a case, it repeals nothing."""
+        return any(
+            other.entry.label == "hypothesis"
+            and sent_start <= other.start < cue.start
+            and not any(begin <= other.start < end for begin, end in self.passages)
+            for other in cues
+        )
 
     def blocked(
         self, cue: Match, span: Span, gap: tuple[int, int], forward: bool, stop_at, sent_start: int
@@ -400,17 +470,51 @@ class _Scope:
                         continue
                     if label == PAUSE_LABEL and self._in_aside(start, low):
                         continue
+                    if label == PAUSE_LABEL and cue.entry.label == "exception" and self._list_goes_on(start):
+                        continue
                     if label == CLAUSE_LABEL and not forward and self.norms.get(start) in COORDINATORS:
                         continue  # coordinated subjects: 'L'article 20 … et le protocole … sont abrogés'
                     return True
-        if ACTOR_LABEL in stop_at and self._actor(span, forward and self.words(low, high) == 0):
-            return True
+        if ACTOR_LABEL in stop_at and not (forward and self._partitive(low, high)):
+            if self._actor(span, forward and self.words(low, high) == 0):
+                return True
         if PHRASE_LABEL in stop_at and forward and self._noun_complement(low, high):
             return True
+        if forward and cue.entry.label == "hypothesis" and self._holds(self.exceptions, low, high):
+            return True  # 'Dans le cas d'un licenciement sauf en cas de faute grave': the exception's
         if SUBJECT_LABEL in stop_at and not forward:
             if self.norms.words(low, high) > SUBJECT_GAP or self._complement(span, sent_start):
                 return True
         return self._bracketed(cue, gap, forward)
+
+    def in_removed(self, cue: Match, span: Span) -> bool:
+        """Whether the cue and the mention are both inside quoted words that the text deletes
+        or replaces: those words are no longer the law's, their negations and conditions
+        qualify nothing (since 2.3.0)."""
+        return any(
+            begin <= cue.start < end and begin <= span.start < end for begin, end in self.removed
+        )
+
+    def inside_actor(self, span: Span) -> bool:
+        """Whether a mention inside a negation cue is a person."""
+        return self._actor(span, False)
+
+    def _list_goes_on(self, i: int) -> bool:
+        """Whether the comma at i continues an exception's list rather than open the main clause:
+        the next word is no determiner nor subject pronoun ('sauf convention, accord collectif
+        d'entreprise …'; not 'Sauf dispositions …, les demandes', '…, vous devrez payer')."""
+        norms = self.norms
+        if norms.get(i) != ",":
+            return False
+        j = i + 1
+        while norms.is_space(j):
+            j += 1
+        word = norms.get(j)
+        if word in DE_FORMS:
+            return True
+        return bool(word) and word.isalpha() and not (
+            word in DETERMINERS or word in SUBJECT_PRONOUNS or word in PREPOSITIONS or word in CLAUSE_WORDS
+        )
 
     def _actor(self, span: Span, adjacent: bool) -> bool:
         """Whether the mention is a person: its first word past prepositions and determiners
@@ -428,6 +532,12 @@ class _Scope:
                 i in norms.cuts and norms.holds(i, norms.cuts[i] + 1, self.actors)
             )
         return False
+
+    def _partitive(self, low: int, high: int) -> bool:
+        """Whether the only word between a negation and the mention is the partitive de / d'
+        ('l'employeur qui n'a pas de délégué syndical': the person is absent, since 2.3.0)."""
+        words = [i for i in range(low, high) if not self.norms.is_space(i)]
+        return len(words) == 1 and self.norms.get(words[0]) in PARTITIVE
 
     def incise_length(self, cue: Match) -> int:
         """Tokens of an incise that opens right after the cue (0 if none)."""
@@ -455,9 +565,15 @@ class _Scope:
         return closed == len(self.closing) or self.closing[closed] >= i
 
     def _noun_complement(self, low: int, high: int) -> bool:
-        """A determiner, one or two words and de/du/des/d' between the cue and the mention."""
+        """A determiner, one or two words and de/du/des/d' between the cue and the mention; or
+        (since 2.3.0) the partitive, one or two words and any preposition: the complement of
+        an absent thing ('n'envoie pas de représentant habilité à la commission mixte
+        paritaire', 'ne prévoit pas de dispositions spécifiques aux bénéficiaires')."""
         norms = self.norms
         words = [i for i in range(low, high + 1) if not norms.is_space(i)]
+        if words and norms.get(words[0]) in PARTITIVE:
+            if any(k < len(words) and norms.get(words[k]) in PREPOSITIONS for k in (2, 3)):
+                return True
         for k in range(1, len(words)):
             if norms.get(words[k]) not in DE_FORMS:
                 continue
@@ -566,17 +682,80 @@ def _quoted_passages(
 
 
 def _introduced(
-    passages: list[tuple[int, int]], quotation_cues: list[Match], scope_of
+    passages: list[tuple[int, int]], quotation_cues: list[Match], scope_of, norms: "_Norms"
 ) -> list[tuple[int, int, Match]]:
     """The passages that a quotation cue introduces, each with its cue: a cue before the
-    passage, or one that starts at its opening mark (an amendment paragraph label, `" 7° …`)."""
+    passage, or one that starts at its opening mark (an amendment paragraph label, `" 7° …`).
+    Since 2.3.0 a passage right after a heading and its number is that heading's title, not
+    amendment text ('Il est ajouté à l'article 2.5 « Absences pour raisons syndicales » …
+    l'alinéa suivant :')."""
     regions = []
     for begin, end in passages:
+        title = _heading_title(norms, begin)
         for cue in quotation_cues:
-            if (cue.end <= begin and begin - cue.end <= scope_of(cue)[1]) or cue.start == begin:
+            if cue.start == begin or (
+                not title and cue.end <= begin and begin - cue.end <= scope_of(cue)[1]
+            ):
                 regions.append((begin, end, cue))
                 break
     return regions
+
+
+def _removed_passages(held: list[tuple[int, int]], norms: "_Norms") -> list[tuple[int, int]]:
+    """Quoted passages that the text deletes or replaces: right after the closing mark, *est /
+    sont* and *supprimé(s)*, *remplacé(s)* or *abrogé(s)* (*les mots : « … » sont remplacés
+    par*, *les termes « … » sont supprimés*)."""
+    out = []
+    for begin, end in held:
+        i = end
+        while norms.is_space(i):
+            i += 1
+        if norms.get(i) in ("est", "sont"):
+            i += 1
+        if norms.get(i) in REMOVAL_WORDS:
+            out.append((begin, end))
+    return out
+
+
+def _coordinated_exceptions(cues: list[Match], norms: "_Norms", terminations) -> list[Match]:
+    """A condition coordinated with an exception's condition is part of the exception, since
+    2.3.0: 'Sauf si un enfant est confié au service … ou s'il s'agit de prestations en
+    espèces' ('sauf si A ou si B', 'sauf s'il … et si …': 27 in the corpora). The second
+    'si' takes the entry of the first cue, unless a full stop or a termination (';',
+    'mais' …) comes between them."""
+    out = list(cues)
+    for n, cue in enumerate(out):
+        if cue.entry.label != "hypothesis" or norms.get(norms.before(cue.start)) not in COORDINATORS:
+            continue
+        for other in out[:n]:
+            if (
+                other.entry.label == "exception"
+                and 0 < cue.start - other.end <= COORDINATED_EXCEPTION
+                and norms.get(other.end - 1) in CONDITION_WORDS
+                and not any(other.end <= t < cue.start for t, _ in terminations)
+                and not any(norms.get(i) == "." for i in range(other.end, cue.start))
+            ):
+                out[n] = dataclasses.replace(cue, entry=other.entry)
+    return out
+
+
+def _heading_title(norms: "_Norms", begin: int) -> bool:
+    """Whether the quoted passage opening at ``begin`` is the title of an existing heading,
+    named after the heading word and its number ('à l'article 09.03.2 « Report des congés
+    payés »', 'du titre III intitulé « … »', 'la partie « a) absences … »'); not that of a new
+    one, which is inserted text ('Il est inséré un article 15.03 « Retraite »', 'un nouveau
+    titre III intitulé « … »')."""
+    i = norms.before(begin)
+    if norms.get(i) in ("intitulé", "intitulée", "intitulés", "intitulées"):
+        i = norms.before(i)
+    word = norms.get(i)
+    if word and (any(c.isdigit() for c in word) or ROMAN.fullmatch(word)):
+        i = norms.before(i)
+        if norms.get(i) in ("n°", "no"):
+            i = norms.before(i)
+    if norms.get(i) not in HEADINGS:
+        return False
+    return norms.get(norms.before(i)) not in NEW_HEADING
 
 
 def _merge(windows) -> list[tuple[int, int]]:

@@ -38,6 +38,10 @@ FUNCTION_WORDS = frozenset(
     "dans entre chez vers leur leurs son sa ses qu' qu’ que qui".split()
 )
 MAX_VARIANTS = 64
+# Words too frequent to anchor a token pattern on when the pattern names a rarer word: each
+# occurrence of an anchor opens a Matcher window ('et', 'ou', 'en', 'est', 'sont' are among
+# the most frequent words of the codes).
+FREQUENT_ANCHORS = FUNCTION_WORDS | frozenset(["est", "sont"])
 # Longest run of tokens assumed for an unbounded operator (*, +) around an anchor.
 UNBOUNDED_SPAN = 30
 
@@ -418,13 +422,18 @@ class CompiledLexicons:
         return (self._window, self._spaced_window, self._unanchored, self.n_token_patterns > 0)
 
     def _add_anchor(self, nlp: Language, tokens: tuple[dict, ...]) -> None:
-        """Remember the values of the first required token of a pattern, and how
-        many tokens the pattern can span before and after it."""
+        """Remember the values of a required token of a pattern, and how many tokens
+        the pattern can span before and after it: the first required token that names
+        no frequent word ('supprimé' in 'est / sont supprimé aux', 'non' in 'ou / et non
+        une'), else the first required token that names words."""
         lengths = [_max_repeats(spec) for spec in tokens]
-        for position, spec in enumerate(tokens):
-            literal = _literal_values(spec) if spec.get("OP", "1") in ("1", "+") else None
-            if literal is None:
-                continue
+        literals = [
+            (position, literal)
+            for position, spec in enumerate(tokens)
+            if spec.get("OP", "1") in ("1", "+") and (literal := _literal_values(spec)) is not None
+        ]
+        rare = [(p, lit) for p, lit in literals if FREQUENT_ANCHORS.isdisjoint(v.lower() for v in lit[1])]
+        for position, literal in (rare or literals)[:1]:
             attr_name, values = literal
             attr = {"NORM": NORM, "LOWER": LOWER, "LEMMA": LEMMA, "ORTH": ORTH}[attr_name]
             self._anchors.setdefault(attr, set()).update(nlp.vocab.strings.add(v) for v in values)

@@ -1,10 +1,11 @@
-"""The held-out half of the context benchmark, ``fresh2``: the fixture and the figures.
+"""The fourth half of the context benchmark, ``fresh2``: the fixture and the figures.
 
 ``tests/fixtures/context/fresh2.jsonl`` (275 real sentences of ../shared/corpora,
 drawn by ``benchmarks/sample_context_half.py --half fresh2``, labelled by meaning) was
-committed before context 2.2.0 was written and never tuned on. The figures below are those the README
-reports for ``fast`` (``benchmarks/context_quality.py --half fresh2``) minus a small
-margin: a rule change that loses a few held-out cases fails here.
+committed before context 2.2.0 was written and held out for it; context 2.3.0 was tuned on
+its errors (with those of the three other halves), so it is tuning data since 2.3.0. The
+figures below are those the README reports for ``fast`` (``benchmarks/context_quality.py
+--half fresh2``) minus a small margin: a rule change that loses a few of its cases fails here.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import pytest
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "context"
 
-# Reported for fast, context 2.2.0 (README, "Context"), minus MARGIN.
-REPORTED = {"negation": 0.78, "hypothesis": 0.87, "quotation": 0.95, "legal_constructs": 0.894, "all_flags_right": 0.851}
+# Reported for fast, context 2.3.0 (README, "Context"), minus MARGIN (2.2.0: negation 0.78,
+# hypothesis 0.87, quotation 0.95, legal constructs 0.894, every flag right 0.851).
+REPORTED = {"negation": 0.968, "hypothesis": 0.923, "quotation": 0.973, "legal_constructs": 0.976, "all_flags_right": 0.949}
 MARGIN = 0.03
 
 

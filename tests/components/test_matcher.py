@@ -185,6 +185,24 @@ def test_compiled_lexicons_on_a_span_give_doc_offsets(nlp_test_fast):
     ]
 
 
+def test_token_patterns_anchor_on_a_rare_word(nlp_fast):
+    """The Matcher runs in windows around each pattern's anchor: the first required token that
+    names no frequent word ('supprimé' in 'est / sont supprimé aux', 'non' in 'ou / et non une',
+    'aucun' in 'en aucun cas …'), so that 'et', 'ou', 'en', 'est', 'sont' open no window; the
+    matches that start before their anchor are still found."""
+    compiled = nlp_fast.get_pipe("isic_context").compiled
+    strings = nlp_fast.vocab.strings
+    anchors = {strings[v] for values in compiled._anchor_sets.values() for v in values}
+    assert {"supprimé", "non", "aucun", "ne"} <= anchors
+    assert not anchors & {"et", "ou", "en", "est", "sont"}
+    doc = nlp_fast("Le juge décide d'attribuer ou non une pension. L'allocation est supprimée aux personnes "
+                   "qui résident à l'étranger. En aucun cas l'indemnité ne sera supérieure au plafond.")
+    found = {m.entry.id: doc[m.start : m.end].text for m in compiled(doc)}
+    assert found["pseudo.ou_non"] == "ou non une"
+    assert found["neg.supprime_pour"] == "est supprimée aux"
+    assert found["pseudo.en_aucun_cas_limit"].startswith("En aucun cas")
+
+
 # --------------------------------------------------------------------------- helpers
 
 

@@ -35,7 +35,7 @@ def test_the_first_word_of_a_paragraph_is_a_cue(pipeline):
 
     nlp = isic_nlp.load(pipeline)
     doc = nlp("II.-Lorsque le conseil de la vie sociale est réuni, il rend un avis.\n"
-              "III.-Sauf dérogation, le projet personnalisé est élaboré avec l'usager.")
+              "III.-Sauf dérogation au projet personnalisé, l'usager est consulté.")
     flags = {span.text: span._.isic_context for span in doc.spans["isic"]}
     assert "hypothesis" in flags["conseil de la vie sociale"]
     assert "exception" in flags["projet personnalisé"]
