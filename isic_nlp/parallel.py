@@ -29,7 +29,7 @@ from __future__ import annotations
 import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +51,9 @@ CHUNK_RECORDS = 2_000
 #: With worker processes, each of the last chunks is cut into this many pieces, so
 #: that no worker is left alone with a whole chunk while the others have finished.
 TAIL_PIECES = 4
+#: With worker processes, at most this many chunks per worker are held (running, queued,
+#: or done and waiting for an earlier one to be given back), so memory does not grow with the corpus.
+MAX_HELD = 6
 
 
 @dataclass
@@ -293,7 +296,8 @@ def run_chunks(
 ) -> Iterator[Batch]:
     """The :class:`Batch` of every chunk, in order: here, or in ``n_process`` worker processes.
 
-    At most ``2 × n_process`` chunks are in flight, so memory does not grow
+    Each worker has a chunk queued behind the one it runs, and at most
+    ``MAX_HELD × n_process`` chunks are held at once, so memory does not grow
     with the corpus. In workers, ``settings.cache`` (a folder) opens the cache;
     here, ``cache`` is used.
     """
@@ -307,14 +311,26 @@ def run_chunks(
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(n_process, mp_context=context, initializer=_start_worker,
                              initargs=(nlp, settings)) as pool:
-        pending: deque[Future] = deque()
+        pending: deque[Future] = deque()  # submitted, not yet given back, in input order
+        todo = iter(even_tail(chunks, n_process))
         try:
-            for records in even_tail(chunks, n_process):
-                pending.append(pool.submit(_work, records))
-                if len(pending) >= 2 * n_process:
+            while True:
+                # Keep every worker busy with one chunk queued behind: a worker that finished
+                # gets more even while an earlier chunk (to be given back first) still runs.
+                running = sum(not future.done() for future in pending)
+                while todo is not None and running < 2 * n_process and len(pending) < MAX_HELD * n_process:
+                    records = next(todo, None)
+                    if records is None:
+                        todo = None
+                        break
+                    pending.append(pool.submit(_work, records))
+                    running += 1
+                if not pending:
+                    return
+                if todo is None or pending[0].done() or len(pending) >= MAX_HELD * n_process:
                     yield pending.popleft().result()
-            while pending:
-                yield pending.popleft().result()
+                else:
+                    wait([future for future in pending if not future.done()], return_when=FIRST_COMPLETED)
         finally:
             for future in pending:
                 future.cancel()

@@ -399,6 +399,22 @@ def test_two_processes_give_the_tables_of_one(nlp_fast, bad_corpus, tmp_path, mo
         assert one.manifest[key] == two.manifest[key]
 
 
+@pytest.mark.parametrize("held", [1, 6])
+def test_chunks_that_finish_out_of_order_come_back_in_order(nlp_fast, monkeypatch, held):
+    import pandas as pd
+
+    # Big and small chunks alternate, so a later chunk often finishes first; with MAX_HELD = 1
+    # a worker can only be fed when the earliest chunk is given back (no deadlock either way).
+    monkeypatch.setattr(isic_nlp.parallel, "CHUNK_CHARS", 100)
+    monkeypatch.setattr(isic_nlp.parallel, "MAX_HELD", held)
+    records = [{"id": f"d{i}", "text": " ".join([PROCESS_TEXTS[i % len(PROCESS_TEXTS)]] * (30 if i % 4 == 0 else 1))}
+               for i in range(40)]
+    one = isic_nlp.analyse(records, nlp=nlp_fast, n_process=1)
+    two = isic_nlp.analyse(records, nlp=nlp_fast, n_process=2)
+    for table in ("documents", "mentions"):
+        pd.testing.assert_frame_equal(getattr(one, table), getattr(two, table))
+
+
 def test_two_processes_share_the_doc_cache(nlp_fast, tmp_path):
     import pandas as pd
 
