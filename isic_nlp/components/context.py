@@ -70,6 +70,9 @@ ACTOR_LABEL = "actor"
 SUBJECT_LABEL = "subject"
 SPECIAL_STOPS = (ACTOR_LABEL, SUBJECT_LABEL)
 SUBJECT_GAP = 4
+# Labels whose cue governs a mention it holds between its first and last words: the
+# negated verb itself, 'les résidents ne s'entraident pas' (issue 12, external cues).
+WITHIN_LABELS = ("negation",)
 # Cues that open a new clause, so that they end the `clause` scopes of the others
 # (since context 2.2.0 exceptions too: 'n'est pas versée sauf application d'une convention').
 CLAUSE_OPENERS = ("hypothesis", "exception")
@@ -240,7 +243,7 @@ class ContextQualifier(LexiconComponent):
                 quotation_cues.append(match)
             elif label != "pseudo":
                 cues.append(match)
-                if label in CLAUSE_OPENERS and CLAUSE_LABEL in self._boundaries:
+                if label in CLAUSE_OPENERS and CLAUSE_LABEL in self._boundaries and self._opens_clause(match):
                     # "si", "lorsque", "sauf" ... open a new clause.
                     stops.setdefault(CLAUSE_LABEL, []).append((match.start, match.start + 1))
         if cues and CLAUSE_LABEL in self._boundaries:
@@ -289,6 +292,13 @@ class ContextQualifier(LexiconComponent):
         direction = cue.entry.direction or direction
         scope = cue.entry.max_scope if cue.entry.max_scope is not None else max_scope
         return direction, DEFAULT_MAX_SCOPE if scope is None else scope
+
+    def _opens_clause(self, cue: Match) -> bool:
+        """Whether a hypothesis or exception cue opens a clause: not one that qualifies the
+        word next to it or its subject (backward, or a scope of at most one word: 'il ne lui
+        est pas possible d'obtenir une pension', 'Discrimination suspectée')."""
+        direction, max_scope = self._scope(cue)
+        return direction != "backward" and max_scope > 1
 
     def _stop_at(self, cue: Match) -> tuple[str, ...]:
         """The labels whose cues end this cue's scope (termination always does)."""
@@ -342,6 +352,9 @@ class ContextQualifier(LexiconComponent):
                 continue
             direction, max_scope = self._scope(cue)
             forward = cue.end <= span.start
+            if cue.start < span.start and span.end < cue.end and cue.entry.label in WITHIN_LABELS:
+                best.setdefault(cue.entry.label, (0, cue))
+                continue
             if forward and direction in ("forward", "both"):
                 gap = (cue.end, span.start)
             elif cue.start >= span.end and direction in ("backward", "both"):
@@ -478,7 +491,7 @@ class _Scope:
         if ACTOR_LABEL in stop_at and not (forward and self._partitive(low, high)):
             if self._actor(span, forward and self.words(low, high) == 0):
                 return True
-        if PHRASE_LABEL in stop_at and forward and self._noun_complement(low, high):
+        if PHRASE_LABEL in stop_at and forward and self._noun_complement(low, high, self.norms.get(cue.end - 1)):
             return True
         if forward and cue.entry.label == "hypothesis" and self._holds(self.exceptions, low, high):
             return True  # 'Dans le cas d'un licenciement sauf en cas de faute grave': the exception's
@@ -564,11 +577,14 @@ class _Scope:
         # the bracket that opened last before i is still open at i (or i closes it)
         return closed == len(self.closing) or self.closing[closed] >= i
 
-    def _noun_complement(self, low: int, high: int) -> bool:
+    def _noun_complement(self, low: int, high: int, cue_end: str | None = None) -> bool:
         """A determiner, one or two words and de/du/des/d' between the cue and the mention; or
         (since 2.3.0) the partitive, one or two words and any preposition: the complement of
         an absent thing ('n'envoie pas de représentant habilité à la commission mixte
-        paritaire', 'ne prévoit pas de dispositions spécifiques aux bénéficiaires')."""
+        paritaire', 'ne prévoit pas de dispositions spécifiques aux bénéficiaires'). Since
+        2.4.0 a de/d' right after the cue is the partitive article of a negation ('n'y a pas
+        d'amélioration de la cohésion sociale'), and a cue that ends with one (``cue_end``)
+        is the determiner itself ('absence de réponse de sa part')."""
         norms = self.norms
         words = [i for i in range(low, high + 1) if not norms.is_space(i)]
         if words and norms.get(words[0]) in PARTITIVE:
@@ -577,8 +593,11 @@ class _Scope:
         for k in range(1, len(words)):
             if norms.get(words[k]) not in DE_FORMS:
                 continue
+            if k <= 2 and cue_end in DE_FORMS:
+                if not any(norms.get(words[n]) in LIGHT_NOUNS for n in range(k)):
+                    return True
             for j in (k - 2, k - 3):
-                if j >= 0 and norms.get(words[j]) in DETERMINERS:
+                if j >= 0 and (norms.get(words[j]) in DETERMINERS or (j == 0 and norms.get(words[0]) in DE_FORMS)):
                     if not any(norms.get(words[n]) in LIGHT_NOUNS for n in range(j + 1, k)):
                         return True
         return False

@@ -470,3 +470,120 @@ def test_context_2_3_voire_coordinates_subjects(tmp_path, tuning_cases):
 
     case = tuning_cases["ctx-165"]
     _check_rule(case, {"abrogation"}, ("tune",), with_case_mentions("accurate", [case], tmp_path))
+
+
+# --------------------------------------------------------------------------- cues of EDS-NLP / medkit style
+# Issue 12, external sentences: the cue kinds of the public French negation and hypothesis
+# cue lists (EDS-NLP's preceding / following / verbs / pseudo lists, medkit's rules), one
+# sentence per construction, written for these tests with a lexicon term in the cue's
+# scope, and sentences of ../shared/corpora (file given) that the new cues must leave alone.
+
+EXTERNAL_STYLE = [
+    # negation: nouns and adjectives of absence, before the thing
+    pytest.param("Quartier prioritaire avec absence de conseil citoyen.", "conseil citoyen", {"negation"}, id="absence-de"),
+    pytest.param("Les structures dépourvues de conseil de la vie sociale transmettent un rapport.",
+                 "conseil de la vie sociale", {"negation"}, id="depourvues-de"),
+    pytest.param("Le directeur constate l'impossibilité de mettre en place un conseil de la vie sociale.",
+                 "conseil de la vie sociale", {"negation"}, id="impossibilite-de-verb-object"),
+    pytest.param("L'aide forfaitaire est versée à la place de l'aide individuelle.", "aide individuelle",
+                 {"negation"}, id="a-la-place-de"),
+    pytest.param("Il n'y a pas du tout de participation des habitants.", "participation des habitants",
+                 {"negation"}, id="pas-du-tout-de"),
+    # after the thing: the subject of an absence verb or adjective
+    pytest.param("Dans ce département, les centres sociaux sont absents.", "centres sociaux", {"negation"},
+                 id="sont-absents-backward"),
+    pytest.param("Dans les villages, les solidarités de proximité disparaissent.", "solidarités de proximité",
+                 {"negation"}, id="disparaissent-backward"),
+    pytest.param("Discrimination infirmée par l'enquête.", "Discrimination", {"negation"}, id="infirmee-backward"),
+    pytest.param("Groupe de parole : non", "Groupe de parole", {"negation"}, id="colon-non"),
+    pytest.param("Partenariat : le rapport ne le montre pas.", "Partenariat", {"negation"}, id="heading-ne-le-montre-pas"),
+    # verbs of denial govern their object
+    pytest.param("La convention de prestation exclut le bénévolat.", "bénévolat", {"negation"}, id="exclut-object"),
+    pytest.param("Le règlement interdit toute action collective pendant les heures de service.", "action collective",
+                 {"negation"}, id="interdit-toute-object"),
+    pytest.param("L'enquête permet d'exclure toute discrimination.", "discrimination", {"negation"}, id="permet-d-exclure"),
+    pytest.param("Les salariés non couverts par une convention collective bénéficient de ces règles.",
+                 "convention collective", {"negation"}, id="non-couverts-par-une"),
+    # the negated verb is the mention itself
+    pytest.param("Les habitants ne s'entraident plus.", "s'entraident", {"negation"}, id="verb-inside-ne-plus"),
+    # pseudo-cues: a denied denial, a problem or a change, not the thing
+    pytest.param("L'accord n'exclut pas la négociation collective d'entreprise.", "négociation collective", set(),
+                 id="pseudo-n-exclut-pas"),
+    pytest.param("La circulaire ne remet nullement en cause le partenariat.", "partenariat", set(),
+                 id="pseudo-ne-remet-nullement-en-cause"),
+    pytest.param("Le rapport ne permet pas d'infirmer le harcèlement moral.", "harcèlement moral", set(),
+                 id="pseudo-ne-permet-pas-d-infirmer"),
+    pytest.param("Le comité décide sans exclure l'entraide.", "entraide", set(), id="pseudo-sans-exclure"),
+    pytest.param("Le projet de territoire n'est pas complètement écarté.", "projet de territoire", set(),
+                 id="pseudo-pas-completement-ecarte"),
+    pytest.param("Pas de souci pendant l'atelier collectif.", "atelier collectif", set(), id="pseudo-pas-de-souci"),
+    pytest.param("Il n'y a pas d'amélioration de la cohésion sociale.", "cohésion sociale", set(),
+                 id="partitive-noun-complement"),
+    # hypothesis: conditions
+    pytest.param("En supposant que le diagnostic partagé soit terminé, le contrat est signé.", "diagnostic partagé",
+                 {"hypothesis"}, id="en-supposant-que"),
+    pytest.param("Pour peu que le conseil citoyen soit installé, la commune le consulte.", "conseil citoyen",
+                 {"hypothesis"}, id="pour-peu-que"),
+    pytest.param("L'aide est accordée conditionnellement à la création d'un groupe de parole.", "groupe de parole",
+                 {"hypothesis"}, id="conditionnellement-a"),
+    pytest.param("S'il existe un conseil citoyen, celui-ci est associé au contrat.", "conseil citoyen",
+                 {"hypothesis"}, id="s-il-existe-un-forward"),
+    pytest.param("Existe-t-il un groupe de parole dans votre commune ?", "groupe de parole", {"hypothesis"},
+                 id="existe-t-il-question"),
+    # hypothesis: a possible, probable, suspected or planned thing
+    pytest.param("Le bilan présente les éventuels partenariats de la commune.", "partenariats", {"hypothesis"},
+                 id="eventuels-before-noun"),
+    pytest.param("Possible action collective des locataires.", "action collective", {"hypothesis"},
+                 id="possible-heading"),
+    pytest.param("Le conseil citoyen sera probablement réuni en juin.", "conseil citoyen", {"hypothesis"},
+                 id="probablement-backward"),
+    pytest.param("Suspicion de harcèlement moral dans le service.", "harcèlement moral", {"hypothesis"},
+                 id="suspicion-de"),
+    pytest.param("Le risque de discrimination est évalué chaque année.", "discrimination", {"hypothesis"},
+                 id="risque-de"),
+    pytest.param("Un partenariat avec la mairie reste envisageable.", "partenariat", {"hypothesis"},
+                 id="envisageable-backward"),
+    pytest.param("Harcèlement moral suspecté.", "Harcèlement moral", {"hypothesis"}, id="suspecte-backward"),
+    pytest.param("Le harcèlement moral n'est pas confirmé.", "harcèlement moral", {"hypothesis"},
+                 id="pas-confirme-is-no-negation"),
+    pytest.param("La commune envisage de créer un centre social.", "centre social", {"hypothesis"},
+                 id="envisage-de-object"),
+    pytest.param("Une discrimination suspectée puis confirmée.", "discrimination", set(), id="pseudo-suspectee-puis-confirmee"),
+]
+
+# Sentences of ../shared/corpora where the new cues must not fire (or must not change the flag).
+EXTERNAL_STYLE_LEGAL_CONTROLS = [
+    # ctx-316 (held-out half; fiches-service-public vdd:F15973): 'il est possible de' is a permission
+    pytest.param("Il est possible de cumuler sans restriction une pension d'invalidité avec une rente versée dans le cadre "
+                 "d'un contrat de prévoyance.", "pension d'invalidité", set(), id="il-est-possible-de"),
+    # fiches-service-public vdd:F35008: 'possible' without a determiner before it qualifies no noun
+    pytest.param("Si cela n'est pas possible, il peut bénéficier des dispositifs individuels d'accompagnement prévus "
+                 "pour les fonctionnaires dont l'emploi est supprimé.", "individuels", set(), id="pas-possible-no-determiner"),
+    # code du travail LEGIARTI000045646034 (shortened): a postposed adjective does not qualify the next noun
+    pytest.param("A l'expiration du délai fixé et au vu des observations éventuelles de l'intéressé, elle notifie sa décision.",
+                 "de l'intéressé", set(), id="observations-eventuelles-de"),
+    # code du travail LEGIARTI000045389811 (L. 1132-1, shortened): 'ne peut être écartée' denies nothing
+    pytest.param("Aucune personne ne peut être écartée d'une procédure de recrutement.", "Aucune personne ne peut", set(),
+                 id="ne-peut-etre-ecartee"),
+    # fiches-service-public vdd:F12402 (shortened): a phone number after a colon is no answer
+    pytest.param("Retraité : 0 970 82 33 35, du lundi au vendredi.", "Retraité", set(), id="colon-phone-number"),
+    # code du travail LEGIARTI000048711640 (shortened): another noun's complement after 'absence de'
+    pytest.param("A l'issue de ce délai de réflexion, une absence de réponse de sa part vaut rejet de cette proposition.",
+                 "de sa part", set(), id="absence-de-reponse-de-sa-part"),
+    # conventions collectives KALITEXT000026943196 (shortened): a denied verb of restriction keeps its object
+    pytest.param("Les compétences conférées à la commission n'excluent pas les voies de recours directes.",
+                 "voies de recours", set(), id="n-excluent-pas-les-voies-de-recours"),
+    # fiches-travail-emploi travail:article374554: the denied noun's complement
+    pytest.param("Le Code du travail ne contient pas de définition de la grève.", "grève", set(), id="pas-de-definition-de"),
+    # fresh2 conventions: the legal negation still holds
+    pytest.param("En l'absence d'accord collectif, l'employeur établit un document unilatéral.", "accord collectif",
+                 {"negation"}, id="en-l-absence-de-still"),
+]
+
+
+@pytest.mark.parametrize("text, words, flags", EXTERNAL_STYLE + EXTERNAL_STYLE_LEGAL_CONTROLS)
+def test_external_style_cues(nlp_fast, text, words, flags):
+    doc = nlp_fast(text)
+    spans = [span for span in doc.spans["isic"] if span.text == words]
+    assert spans, [span.text for span in doc.spans["isic"]]
+    assert set(spans[0]._.isic_context or {}) == flags, spans[0]._.isic_context
