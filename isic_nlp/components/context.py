@@ -487,6 +487,8 @@ class _Scope:
                         continue
                     if label == CLAUSE_LABEL and not forward and self.norms.get(start) in COORDINATORS:
                         continue  # coordinated subjects: 'L'article 20 … et le protocole … sont abrogés'
+                    if label == CLAUSE_LABEL and forward and self._coordinated_noun(cue, start):
+                        continue  # 'À défaut de convention ou d'accord collectif': both are absent
                     return True
         if ACTOR_LABEL in stop_at and not (forward and self._partitive(low, high)):
             if self._actor(span, forward and self.words(low, high) == 0):
@@ -593,6 +595,8 @@ class _Scope:
         for k in range(1, len(words)):
             if norms.get(words[k]) not in DE_FORMS:
                 continue
+            if norms.get(words[k - 1]) in COORDINATORS:
+                continue  # 'convention ou d'accord': a second noun of the cue, no complement
             if k <= 2 and cue_end in DE_FORMS:
                 if not any(norms.get(words[n]) in LIGHT_NOUNS for n in range(k)):
                     return True
@@ -601,6 +605,17 @@ class _Scope:
                     if not any(norms.get(words[n]) in LIGHT_NOUNS for n in range(j + 1, k)):
                         return True
         return False
+
+    def _coordinated_noun(self, cue: Match, at: int) -> bool:
+        """Whether the coordinator at ``at`` joins a second noun to a cue that ends with de
+        ('à défaut de convention ou d'accord collectif', 'en l'absence de délégué syndical
+        ou de comité social et économique'): et / ou / ni followed by de, d', du or des."""
+        if self.norms.get(cue.end - 1) not in DE_FORMS or self.norms.get(at) not in (*COORDINATORS, "ni"):
+            return False
+        after = at + 1
+        while self.norms.is_space(after):
+            after += 1
+        return self.norms.get(after) in DE_FORMS
 
     def _complement(self, span: Span, sent_start: int) -> bool:
         """Whether the mention is introduced by a preposition (not the subject)."""

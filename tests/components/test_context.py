@@ -587,3 +587,29 @@ def test_external_style_cues(nlp_fast, text, words, flags):
     spans = [span for span in doc.spans["isic"] if span.text == words]
     assert spans, [span.text for span in doc.spans["isic"]]
     assert set(spans[0]._.isic_context or {}) == flags, spans[0]._.isic_context
+
+
+@pytest.mark.parametrize(
+    "text, words, flags",
+    [
+        # Code du travail, fiches travail-emploi: about 260 'à défaut / en l'absence de X ou d(e) Y' in the corpora.
+        ("A défaut de convention ou d'accord collectif étendu, la durée est fixée par décret.", "accord collectif", {"negation"}),
+        ("Des dispositions supplétives s'appliquent en cas d'absence de convention ou d'accord collectif fixant ces règles.",
+         "accord collectif", {"negation", "hypothesis"}),  # in the condition 'en cas de' opens, too
+        ("En l'absence de délégué syndical ou de comité social et économique, l'employeur consulte les salariés.",
+         "comité social et économique", {"negation"}),
+        # Controls: a complement of the absent thing, and a coordinated clause, stay affirmed.
+        ("En l'absence de réponse de l'employeur ou du comité social et économique, le salarié saisit le conseil.",
+         "comité social et économique", set()),
+        ("En l'absence de réponse, le délai court et le comité social et économique est consulté.",
+         "comité social et économique", set()),
+    ],
+    ids=["defaut-convention-ou-accord", "absence-convention-ou-accord", "absence-ds-ou-cse", "complement-ou-du", "clause-et"],
+)
+def test_a_noun_coordinated_after_an_absence_cue_is_absent_too(nlp_fast, text, words, flags):
+    """'À défaut de convention ou d'accord collectif': et / ou / ni followed by de joins a second
+    noun to the cue (context.py ``_coordinated_noun``, after context 2.4.0's measurement)."""
+    doc = nlp_fast(text)
+    spans = [span for span in doc.spans["isic"] if span.text == words]
+    assert spans, [span.text for span in doc.spans["isic"]]
+    assert set(spans[0]._.isic_context or {}) == flags, spans[0]._.isic_context
