@@ -426,6 +426,13 @@ class _Norms:
             i -= 1
         return i
 
+    def after(self, i: int) -> int:
+        """The nearest word after token i (may be past the end)."""
+        i += 1
+        while self.is_space(i):
+            i += 1
+        return i
+
 
 class _Scope:
     """The boundaries of one Doc, and the scope rules that read its words."""
@@ -521,10 +528,7 @@ class _Scope:
         norms = self.norms
         if norms.get(i) != ",":
             return False
-        j = i + 1
-        while norms.is_space(j):
-            j += 1
-        word = norms.get(j)
+        word = norms.get(norms.after(i))
         if word in DE_FORMS:
             return True
         return bool(word) and word.isalpha() and not (
@@ -612,10 +616,7 @@ class _Scope:
         ou de comité social et économique'): et / ou / ni followed by de, d', du or des."""
         if self.norms.get(cue.end - 1) not in DE_FORMS or self.norms.get(at) not in (*COORDINATORS, "ni"):
             return False
-        after = at + 1
-        while self.norms.is_space(after):
-            after += 1
-        return self.norms.get(after) in DE_FORMS
+        return self.norms.get(self.norms.after(at)) in DE_FORMS
 
     def _complement(self, span: Span, sent_start: int) -> bool:
         """Whether the mention is introduced by a preposition (not the subject)."""
@@ -741,9 +742,7 @@ def _removed_passages(held: list[tuple[int, int]], norms: "_Norms") -> list[tupl
     par*, *les termes « … » sont supprimés*)."""
     out = []
     for begin, end in held:
-        i = end
-        while norms.is_space(i):
-            i += 1
+        i = norms.after(end - 1)  # the first word after the closing mark
         if norms.get(i) in ("est", "sont"):
             i += 1
         if norms.get(i) in REMOVAL_WORDS:

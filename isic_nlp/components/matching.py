@@ -426,30 +426,30 @@ class CompiledLexicons:
         the pattern can span before and after it: the first required token that names
         no frequent word ('supprimé' in 'est / sont supprimé aux', 'non' in 'ou / et non
         une'), else the first required token that names words."""
-        lengths = [_max_repeats(spec) for spec in tokens]
         literals = [
             (position, literal)
             for position, spec in enumerate(tokens)
-            if spec.get("OP", "1") in ("1", "+") and (literal := _literal_values(spec)) is not None
+            if _required(spec) and (literal := _literal_values(spec)) is not None
         ]
-        rare = [(p, lit) for p, lit in literals if FREQUENT_ANCHORS.isdisjoint(v.lower() for v in lit[1])]
-        for position, literal in (rare or literals)[:1]:
-            attr_name, values = literal
-            attr = {"NORM": NORM, "LOWER": LOWER, "LEMMA": LEMMA, "ORTH": ORTH}[attr_name]
-            self._anchors.setdefault(attr, set()).update(nlp.vocab.strings.add(v) for v in values)
-            before = sum(lengths[:position])
-            after = sum(lengths[position:])
-            self._spaced_window = (
-                max(self._spaced_window[0], before),
-                max(self._spaced_window[1], after),
-            )
-            # Without white-space tokens in the text, the optional ones of
-            # `_across_spaces` match nothing: a tighter window.
-            tight = [0 if spec.get("IS_SPACE") else n for spec, n in zip(tokens, lengths)]
-            before, after = sum(tight[:position]), sum(tight[position:])
-            self._window = (max(self._window[0], before), max(self._window[1], after))
+        if not literals:
+            self._unanchored = True
             return
-        self._unanchored = True
+        rare = [(p, lit) for p, lit in literals if FREQUENT_ANCHORS.isdisjoint(v.lower() for v in lit[1])]
+        position, (attr_name, values) = (rare or literals)[0]
+        attr = {"NORM": NORM, "LOWER": LOWER, "LEMMA": LEMMA, "ORTH": ORTH}[attr_name]
+        self._anchors.setdefault(attr, set()).update(nlp.vocab.strings.add(v) for v in values)
+        lengths = [_max_repeats(spec) for spec in tokens]
+        before = sum(lengths[:position])
+        after = sum(lengths[position:])
+        self._spaced_window = (
+            max(self._spaced_window[0], before),
+            max(self._spaced_window[1], after),
+        )
+        # Without white-space tokens in the text, the optional ones of
+        # `_across_spaces` match nothing: a tighter window.
+        tight = [0 if spec.get("IS_SPACE") else n for spec, n in zip(tokens, lengths)]
+        before, after = sum(tight[:position]), sum(tight[position:])
+        self._window = (max(self._window[0], before), max(self._window[1], after))
 
     def _token_matches(
         self, doclike: Doc | Span, column: Callable[[Doc | Span, int], numpy.ndarray]
