@@ -12,12 +12,8 @@ tuning data, as ``fresh2`` became for 2.3.0.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "context"
 MARGIN = 0.03
 # Reported for fast, context 2.4.0 (README, "Context"): F1, or share of cases right.
 REPORTED = {
@@ -28,17 +24,14 @@ REPORTED = {
 SUPPORT = {"fresh3": {"negation": 42, "hypothesis": 42, "quotation": 18}, "external_test": {"negation": 42, "hypothesis": 36}}
 
 
-def _cases(name: str) -> list[dict]:
-    return [json.loads(line) for line in (FIXTURES / name).read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
 @pytest.fixture(scope="module")
 def held_out_scores():
-    from benchmarks.context_quality import external_parts, predict_cases, scores
+    from benchmarks.context_quality import EXTERNAL, FRESH3, external_parts, load_cases, predict_cases, scores
 
-    fresh3 = _cases("fresh3.jsonl")
-    external = _cases("external.jsonl")
-    test = [c for c in external if external_parts(external)[c["id"]][1] == "external_test"]
+    fresh3 = load_cases([FRESH3])
+    external = load_cases([EXTERNAL])
+    parts = external_parts(external)
+    test = [c for c in external if parts[c["id"]][1] == "external_test"]
     predicted, _ = predict_cases("fast", fresh3 + test)
     return {"fresh3": scores(fresh3, predicted[: len(fresh3)]), "external_test": scores(test, predicted[len(fresh3):])}
 
@@ -56,9 +49,9 @@ def test_held_out_figures_do_not_fall_below_the_reported_ones(held_out_scores, h
 
 
 def test_the_external_split_is_half_of_each_source_and_fixed():
-    from benchmarks.context_quality import external_parts
+    from benchmarks.context_quality import EXTERNAL, external_parts, load_cases
 
-    external = _cases("external.jsonl")
+    external = load_cases([EXTERNAL])
     parts = external_parts(external)
     assert set(parts) == {c["id"] for c in external}
     for source in {c["file"] for c in external}:
