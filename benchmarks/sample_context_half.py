@@ -15,6 +15,7 @@ context rules are run on the cases.
 
     PYTHONPATH=. .venv/bin/python benchmarks/sample_context_half.py --half fresh2 > /tmp/fresh2_candidates.jsonl
     PYTHONPATH=. .venv/bin/python benchmarks/sample_context_half.py --half fresh3 > /tmp/fresh3_candidates.jsonl
+    PYTHONPATH=. .venv/bin/python benchmarks/sample_context_half.py --half fresh4 > /tmp/fresh4_candidates.jsonl
 
 Each half has its defaults in ``HALVES`` (seed, cases per stratum, earlier
 halves left out); ``--seed`` and ``--targets negation=90,quote=30`` override
@@ -85,6 +86,8 @@ QUOTE_MARK = re.compile(r"[«\"“]")
 # "everywhere": the rare strata looked for past the first per_file records of a file too
 # (few lines with a repeal word also hold a mention, and the earlier halves took many; for
 # fresh3 the repeal stratum found none left: its repeal and suppression lines are in abrogation).
+# fresh4: more negation right before a mention (negation_close 80); its quote stratum finds only 11
+# lines left with a mention and its repeal stratum none, so it draws 236 cases, not 270.
 HALVES = {
     "fresh2": {
         "seed": 2026,
@@ -98,6 +101,13 @@ HALVES = {
         "targets": {"negation": 90, "negation_close": 60, "quote": 30, "repeal": 15, "abrogation": 20,
                     "exception": 25, "hypothesis": 30, "plain": 15},
         "earlier": ["cases.jsonl", "fresh.jsonl", "fresh2.jsonl"],
+        "everywhere": ["repeal", "abrogation", "quote", "exception"],
+    },
+    "fresh4": {
+        "seed": 2028,
+        "targets": {"negation": 70, "negation_close": 80, "quote": 30, "repeal": 15, "abrogation": 15,
+                    "exception": 25, "hypothesis": 25, "plain": 10},
+        "earlier": ["cases.jsonl", "fresh.jsonl", "fresh2.jsonl", "fresh3.jsonl"],
         "everywhere": ["repeal", "abrogation", "quote", "exception"],
     },
 }

@@ -90,7 +90,7 @@ def test_external_fixture_counts():
     assert f"negation {flags['negation']}, hypothesis {flags['hypothesis']}" in notes
     # nothing copied from a corpus half: these sentences are not real corpus lines
     corpus_texts = set()
-    for name in ("cases.jsonl", "fresh.jsonl", "fresh2.jsonl", "fresh3.jsonl"):
+    for name in ("cases.jsonl", "fresh.jsonl", "fresh2.jsonl", "fresh3.jsonl", "fresh4.jsonl"):
         for line in (FIXTURES / name).read_text(encoding="utf-8").splitlines():
             if line.strip():
                 corpus_texts.add(json.loads(line)["text"])

@@ -48,10 +48,11 @@ def test_an_unknown_half_is_refused(capsys):
 
 
 def test_each_half_leaves_out_every_earlier_half():
-    order = ["cases.jsonl", "fresh.jsonl", "fresh2.jsonl"]
+    order = ["cases.jsonl", "fresh.jsonl", "fresh2.jsonl", "fresh3.jsonl"]
     assert HALVES["fresh2"]["earlier"] == order[:2]
-    assert HALVES["fresh3"]["earlier"] == order
-    used, texts = used_records(HALVES["fresh3"]["earlier"])
+    assert HALVES["fresh3"]["earlier"] == order[:3]
+    assert HALVES["fresh4"]["earlier"] == order
+    used, texts = used_records(HALVES["fresh4"]["earlier"])
     for name in order:
         for case in _cases(name):
             assert article_key(case["record_id"]) in used and case["text"] in texts
@@ -79,3 +80,15 @@ def test_the_fresh2_defaults_still_draw_the_fresh2_candidates(capsys):
     drawn = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     keys = ("id", "file", "record_id", "stratum", "text", "mention", "start")
     assert [tuple(c[k] for k in keys) for c in drawn] == [tuple(c[k] for k in keys) for c in _cases("fresh2.jsonl")]
+
+
+@pytest.mark.slow
+@needs_corpora
+@pytest.mark.parametrize("half", ["fresh3", "fresh4"])
+def test_a_half_s_defaults_still_draw_its_candidates(capsys, half):
+    """``--half fresh3`` and ``--half fresh4`` print the ids, records, strata, texts and
+    mentions of their fixture files, in order (the flags were written by hand afterwards)."""
+    assert main(["--half", half]) == 0
+    drawn = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    keys = ("id", "file", "record_id", "stratum", "text", "mention", "start")
+    assert [tuple(c[k] for k in keys) for c in drawn] == [tuple(c[k] for k in keys) for c in _cases(f"{half}.jsonl")]
