@@ -4,11 +4,13 @@
 :data:`CHUNK_CHARS` characters, never across two input files) and turns each
 chunk into a :class:`Batch` of table rows with :func:`analyse_chunk`: the
 spaCy pipeline, then the table builder (:func:`isic_nlp.tables.record_tables`).
-With ``n_process > 1`` the chunks go to a :class:`concurrent.futures.ProcessPoolExecutor`
-whose workers load the pipeline once (inherited through ``fork`` where the
-system has it, else pickled once per worker) and send back plain rows, so the
-main process only reads the inputs and concatenates. Chunks come back in
-input order, so the tables are those of one process, row for row.
+With ``n_process > 1`` this process and ``n_process - 1`` workers of a
+:class:`concurrent.futures.ProcessPoolExecutor` analyse the chunks: the
+workers load the pipeline once (inherited through ``fork`` where the system
+has it, else pickled once per worker) and send back plain rows, not Docs,
+through temporary files; this process keeps them fed, analyses a chunk
+itself whenever they are, and gives the batches back in input order, so the
+tables are those of one process, row for row.
 
 With a Doc cache (``analyse(..., cache=DIR)``) each worker opens the same
 SQLite file (WAL journal, waits when another worker writes): cached texts
@@ -27,6 +29,9 @@ Example:
 from __future__ import annotations
 
 import multiprocessing
+import os
+import pickle
+import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -280,26 +285,54 @@ def _as_arrow(batch: Batch, nlp: Language, groups: dict[str, str], settings: Chu
 _WORKER: dict[str, Any] = {}
 
 
-def _start_worker(nlp: Language, settings: ChunkSettings) -> None:
+def _start_worker(nlp: Language, settings: ChunkSettings, spool: str) -> None:
     """Runs once in each worker process: keep the pipeline (and open the cache) for every chunk."""
-    _WORKER.update(nlp=nlp, groups=label_groups(nlp), settings=settings,
+    _WORKER.update(nlp=nlp, groups=label_groups(nlp), settings=settings, spool=spool,
                    cache=DocCache(settings.cache, nlp) if settings.cache is not None else None)
 
 
-def _work(records: list[Record]) -> Batch:
-    return analyse_chunk(records, _WORKER["nlp"], _WORKER["groups"], _WORKER["settings"], _WORKER["cache"])
+def _work(path: str) -> str:
+    """Analyse the chunk pickled at ``path``; the path of its pickled :class:`Batch`."""
+    batch = analyse_chunk(_unspool(path), _WORKER["nlp"], _WORKER["groups"], _WORKER["settings"], _WORKER["cache"])
+    return _spool(batch, _WORKER["spool"])
+
+
+def _spool(value: Any, folder: str) -> str:
+    """Pickle ``value`` to a new file in ``folder``; its path.
+
+    Chunks and batches go between the processes as files, and only their paths
+    through the executor's pipes: a pipe holds 64 KB, so a chunk of 200,000
+    characters sent whole waits for the busy main process to push it through,
+    and a worker sending its rows waits for the main process to read them: both
+    left the workers idle a tenth of a second or more per run.
+    """
+    fd, path = tempfile.mkstemp(suffix=".pickle", dir=folder)
+    with os.fdopen(fd, "wb") as handle:
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def _unspool(path: str) -> Any:
+    """The value pickled at ``path`` by :func:`_spool`; the file is removed."""
+    with open(path, "rb") as handle:
+        value = pickle.load(handle)
+    os.unlink(path)
+    return value
 
 
 def run_chunks(
     chunks: Iterable[list[Record]], nlp: Language, settings: ChunkSettings, n_process: int = 1,
     cache: DocCache | None = None,
 ) -> Iterator[Batch]:
-    """The :class:`Batch` of every chunk, in order: here, or in ``n_process`` worker processes.
+    """The :class:`Batch` of every chunk, in order: here, or here and in ``n_process - 1`` worker processes.
 
-    Each worker has a chunk queued behind the one it runs, and at most
-    ``MAX_HELD × n_process`` chunks are held at once, so memory does not grow
-    with the corpus. In workers, ``settings.cache`` (a folder) opens the cache;
-    here, ``cache`` is used.
+    With ``n_process > 1`` this process analyses chunks too, between feeding
+    the workers and giving batches back, so one fewer copy of the pipeline is
+    held and its chunks are not sent anywhere. Each worker has a chunk queued
+    behind the one it runs; this process takes the next chunk itself when
+    every worker is so fed. At most ``MAX_HELD × n_process`` chunks are held at
+    once, so memory does not grow with the corpus. In workers,
+    ``settings.cache`` (a folder) opens the cache; here, ``cache`` is used.
     """
     groups = label_groups(nlp)
     if n_process == 1:
@@ -309,28 +342,44 @@ def run_chunks(
     # fork: each worker inherits the loaded pipeline, nothing is pickled; elsewhere it is pickled once per worker.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(n_process, mp_context=context, initializer=_start_worker,
-                             initargs=(nlp, settings)) as pool:
-        pending: deque[Future] = deque()  # submitted, not yet given back, in input order
+    n_workers = n_process - 1
+    with tempfile.TemporaryDirectory(prefix="isic-nlp-") as spool, \
+            ProcessPoolExecutor(n_workers, mp_context=context, initializer=_start_worker,
+                                initargs=(nlp, settings, spool)) as pool:
+        pending: deque[Future] = deque()  # sent to a worker or analysed here, not yet given back, in input order
         todo = iter(even_tail(chunks, n_process))
         try:
             while True:
                 # Keep every worker busy with one chunk queued behind: a worker that finished
                 # gets more even while an earlier chunk (to be given back first) still runs.
                 running = sum(not future.done() for future in pending)
-                while todo is not None and running < 2 * n_process and len(pending) < MAX_HELD * n_process:
+                while todo is not None and running < 2 * n_workers and len(pending) < MAX_HELD * n_process:
                     records = next(todo, None)
                     if records is None:
                         todo = None
                         break
-                    pending.append(pool.submit(_work, records))
+                    pending.append(pool.submit(_work, _spool(records, spool)))
                     running += 1
                 if not pending:
                     return
-                if todo is None or pending[0].done() or len(pending) >= MAX_HELD * n_process:
-                    yield pending.popleft().result()
+                if pending[0].done():
+                    result = pending.popleft().result()
+                    yield _unspool(result) if isinstance(result, str) else result
+                elif todo is not None and len(pending) < MAX_HELD * n_process:
+                    records = next(todo, None)  # the workers are fed: analyse the next chunk here
+                    if records is None:
+                        todo = None
+                    else:
+                        pending.append(_done(analyse_chunk(records, nlp, groups, settings, cache)))
                 else:
                     wait([future for future in pending if not future.done()], return_when=FIRST_COMPLETED)
         finally:
             for future in pending:
                 future.cancel()
+
+
+def _done(batch: Batch) -> Future:
+    """A future that already holds ``batch`` (a chunk analysed in this process), to queue with the workers'."""
+    future: Future = Future()
+    future.set_result(batch)
+    return future

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import json
 import math
+import os
 import signal
 from contextlib import contextmanager
 from pathlib import Path
@@ -413,6 +414,36 @@ def test_chunks_that_finish_out_of_order_come_back_in_order(nlp_fast, monkeypatc
     two = isic_nlp.analyse(records, nlp=nlp_fast, n_process=2)
     for table in ("documents", "mentions"):
         pd.testing.assert_frame_equal(getattr(one, table), getattr(two, table))
+
+
+def test_this_process_analyses_chunks_too_and_leaves_no_files(nlp_fast, monkeypatch, tmp_path):
+    """With n_process=2 one worker is started and this process takes chunks between feeding it;
+    chunks and rows travel as temporary files, all removed at the end."""
+    import tempfile
+
+    import pandas as pd
+
+    import isic_nlp.parallel
+
+    monkeypatch.setattr(isic_nlp.parallel, "CHUNK_CHARS", 100)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    here = []
+    analyse_chunk = isic_nlp.parallel.analyse_chunk
+
+    def counted(records, *args, **kwargs):
+        here.append(os.getpid())  # the worker, forked before any call, appends to its own copy
+        return analyse_chunk(records, *args, **kwargs)
+
+    monkeypatch.setattr(isic_nlp.parallel, "analyse_chunk", counted)
+    records = [{"id": f"d{i}", "text": PROCESS_TEXTS[i % len(PROCESS_TEXTS)]} for i in range(60)]
+    one = isic_nlp.analyse(records, nlp=nlp_fast, n_process=1)
+    n_chunks = len(here)
+    here.clear()
+    two = isic_nlp.analyse(records, nlp=nlp_fast, n_process=2)
+    assert 0 < len(here) < n_chunks and set(here) == {os.getpid()}
+    for table in ("documents", "mentions"):
+        pd.testing.assert_frame_equal(getattr(one, table), getattr(two, table))
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_two_processes_share_the_doc_cache(nlp_fast, tmp_path):
