@@ -114,6 +114,8 @@ HEADINGS = frozenset(
 )
 NEW_HEADING = frozenset("un une nouveau nouvel nouvelle nouveaux nouvelles".split())
 ROMAN = re.compile(r"[ivxlc]+", re.I)
+# Determiners of negation that two coordinated nouns may share ('Aucun dépôt ou retrait', 2.5.0).
+NEGATIVE_DETERMINERS = frozenset("aucun aucune nul nulle".split())
 # The partitive after a negation: 'n'a pas de délégué syndical' denies a person too (2.3.0).
 PARTITIVE = frozenset(["de", "d'"])
 # Function words of the scope rules (grammar, not vocabulary).
@@ -482,6 +484,8 @@ class _Scope:
                 continue
             for start, end in self.stops.get(label, ()):
                 if start >= high:
+                    if label == PHRASE_LABEL and forward and start == high and self.norms.words(low, high):
+                        return True  # 2.5.0: 'Faute de paiement par les intéressés': an agent
                     break
                 # A boundary that runs into the mention counts up to its first
                 # token: "au projet du salarié" is another noun's complement.
@@ -568,8 +572,11 @@ class _Scope:
         i = bisect.bisect_left(self.pauses, cue.end)
         if i == len(self.pauses) or self.pauses[i] != cue.end:
             return None
-        if self._holds(self.pauses, cue.start - 1, cue.start):
-            return None  # the cue is itself between pauses: "ainsi que, le cas échéant, des ..."
+        if self._holds(self.pauses, cue.start - 1, cue.start) and self.norms.get(cue.end - 1) not in CONDITION_WORDS:
+            # The cue is itself between pauses: "ainsi que, le cas échéant, des ..."; not a
+            # conjunction, whose clause follows the incise (2.5.0: "l'assuré, lorsque, en raison
+            # de la stabilisation de son état de santé, celui-ci ne peut plus prétendre ...").
+            return None
         return self.pauses[i + 1] if i + 1 < len(self.pauses) else None
 
     def _in_aside(self, i: int, low: int) -> bool:
@@ -613,10 +620,25 @@ class _Scope:
     def _coordinated_noun(self, cue: Match, at: int) -> bool:
         """Whether the coordinator at ``at`` joins a second noun to a cue that ends with de
         ('à défaut de convention ou d'accord collectif', 'en l'absence de délégué syndical
-        ou de comité social et économique'): et / ou / ni followed by de, d', du or des."""
-        if self.norms.get(cue.end - 1) not in DE_FORMS or self.norms.get(at) not in (*COORDINATORS, "ni"):
+        ou de comité social et économique'): et / ou / ni followed by de, d', du or des.
+        Since 2.5.0 also a determiner of negation (aucun, aucune, nul, nulle) shared by two
+        nouns: et / ou right after the first noun, followed by a bare word ('Aucun dépôt ou
+        retrait individuel de candidature'; not 'aucun recours et le délai', 'aucune aide ou
+        ne peut')."""
+        norms = self.norms
+        word = norms.get(at)
+        if word not in (*COORDINATORS, "ni"):
             return False
-        return self.norms.get(self.norms.after(at)) in DE_FORMS
+        last = norms.get(cue.end - 1)
+        following = norms.get(norms.after(at))
+        if last in DE_FORMS:
+            return following in DE_FORMS
+        if last not in NEGATIVE_DETERMINERS or word == "ni" or norms.before(at) != norms.after(cue.end - 1):
+            return False
+        return bool(following) and following.isalpha() and not (
+            following in DETERMINERS or following in PREPOSITIONS or following in SUBJECT_PRONOUNS
+            or following in CLAUSE_WORDS or following in ("ne", "n'")
+        )
 
     def _complement(self, span: Span, sent_start: int) -> bool:
         """Whether the mention is introduced by a preposition (not the subject)."""
