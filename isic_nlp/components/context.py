@@ -50,7 +50,11 @@ from .extensions import CONTEXT_FLAGS, SPANS_KEY, register_extensions
 from .matching import CompiledLexicons, Match
 from .normalizer import COUNTS_KEY, line_end_hyphens, normal_form
 
-NON_QUALIFIER_LABELS = ("pseudo", "termination")
+# Since 2.5.0 ``adverbial``: set phrases of the verb ('de ce fait', 'en outre', 'par ailleurs')
+# that a scope runs through, as if they were absent ('ne bénéficiant pas de ce fait des
+# indemnités journalières': not the complement of a noun 'fait').
+ADVERBIAL_LABEL = "adverbial"
+NON_QUALIFIER_LABELS = ("pseudo", "termination", ADVERBIAL_LABEL)
 DEFAULT_MAX_SCOPE = 10
 # The boundary label that conjunctions and relative pronouns join when the
 # pipeline tags parts of speech.
@@ -227,6 +231,7 @@ class ContextQualifier(LexiconComponent):
         # only those of the cues that stop at it; (start, end) of each boundary.
         stops: dict[str, list[tuple[int, int]]] = {"termination": []}
         quotation_cues: list[Match] = []
+        adverbials: list[tuple[int, int]] = []
         merged = _merge(windows)
         if doc.user_data.get(COUNTS_KEY, {}).get("hyphenation"):
             # Words cut at a line end are only rejoined on a whole Doc.
@@ -243,6 +248,8 @@ class ContextQualifier(LexiconComponent):
                 stops.setdefault(label, []).append((match.start, match.end))
             elif label == "quotation":
                 quotation_cues.append(match)
+            elif label == ADVERBIAL_LABEL:
+                adverbials.append((match.start, match.end))
             elif label != "pseudo":
                 cues.append(match)
                 if label in CLAUSE_OPENERS and CLAUSE_LABEL in self._boundaries and self._opens_clause(match):
@@ -273,6 +280,7 @@ class ContextQualifier(LexiconComponent):
         if cues:
             scope = _Scope(stops, norms, self._actors, passages, exceptions)
             scope.removed = _removed_passages(held, norms)
+            scope.adverbial = _adverbial_tokens(adverbials)
         for span, sent in zip(mentions, sents):
             flags: dict[str, tuple[str, str]] = {}
             if cues:
@@ -365,6 +373,8 @@ class ContextQualifier(LexiconComponent):
                 continue
             # White space and an incise right after the cue do not count in the distance.
             distance = scope.words(*gap) - (scope.incise_length(cue) if forward else 0)
+            if scope.adverbial:
+                distance -= sum(1 for i in range(*gap) if i in scope.adverbial)
             if distance > max_scope:
                 continue
             stop_at = self._stop_at(cue)
@@ -450,6 +460,8 @@ class _Scope:
         self.passages = passages
         # Quoted words that the text deletes or replaces (since 2.3.0).
         self.removed: list[tuple[int, int]] = []
+        # Tokens of set adverbial phrases ('de ce fait'): no boundary, no word of the scope (2.5.0).
+        self.adverbial: frozenset[int] = frozenset()
         # Where exception cues start: they end a condition's scope (since 2.3.0).
         self.exceptions = exceptions
         self.stops = stops
@@ -490,6 +502,8 @@ class _Scope:
                 # A boundary that runs into the mention counts up to its first
                 # token: "au projet du salarié" is another noun's complement.
                 if start >= low and end <= high + 1:
+                    if start in self.adverbial:
+                        continue  # 'par ailleurs', 'pour autant': no preposition of a complement
                     if incise and label == PAUSE_LABEL and start <= incise:
                         continue
                     if label == PAUSE_LABEL and self._in_aside(start, low):
@@ -599,7 +613,7 @@ class _Scope:
         d'amélioration de la cohésion sociale'), and a cue that ends with one (``cue_end``)
         is the determiner itself ('absence de réponse de sa part')."""
         norms = self.norms
-        words = [i for i in range(low, high + 1) if not norms.is_space(i)]
+        words = [i for i in range(low, high + 1) if not norms.is_space(i) and i not in self.adverbial]
         if words and norms.get(words[0]) in PARTITIVE:
             if any(k < len(words) and norms.get(words[k]) in PREPOSITIONS for k in (2, 3)):
                 return True
@@ -770,6 +784,11 @@ def _removed_passages(held: list[tuple[int, int]], norms: "_Norms") -> list[tupl
         if norms.get(i) in REMOVAL_WORDS:
             out.append((begin, end))
     return out
+
+
+def _adverbial_tokens(spans: list[tuple[int, int]]) -> frozenset[int]:
+    """The tokens of the set adverbial phrases of a Doc (``adverbial`` entries, since 2.5.0)."""
+    return frozenset(i for start, end in spans for i in range(start, end))
 
 
 def _coordinated_exceptions(cues: list[Match], norms: "_Norms", terminations) -> list[Match]:

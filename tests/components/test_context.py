@@ -677,6 +677,14 @@ RULES_2_5 = [
                  "indemnités journalières", {"hypothesis", "negation"}, id="comma-lorsque-incise"),
     pytest.param("Les indemnités journalières sont versées, le cas échéant, au salarié.", "indemnités journalières",
                  set(), id="incise-cue-control"),
+    # a set adverbial phrase inside the scope is neither a boundary nor a noun complement
+    pytest.param("Pour les salariés ayant exercé un nombre d'heures insuffisant et ne bénéficiant pas de ce fait des "
+                 "indemnités journalières de la sécurité sociale, la garantie intégrera une reconstitution des droits.",
+                 "indemnités journalières", {"negation"}, id="adverbial-de-ce-fait"),
+    pytest.param("Le salarié ne peut pas par ailleurs prétendre à l'allocation de solidarité spécifique.",
+                 "allocation de solidarité spécifique", {"negation"}, id="adverbial-par-ailleurs"),
+    pytest.param("Le salarié ne bénéficie pas de ce régime des indemnités journalières.", "indemnités journalières",
+                 set(), id="noun-complement-control"),
     # a condition runs to its comma, past 20 words
     pytest.param("Lorsque cet avantage ou le montant mensuel perçu au titre de l'allocation de solidarité aux personnes "
                  "âgées mentionnée à l'article L. 815-1 est d'un montant inférieur à celui de l'allocation aux adultes "
