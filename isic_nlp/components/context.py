@@ -613,7 +613,8 @@ class _Scope:
         d'amélioration de la cohésion sociale'), and a cue that ends with one (``cue_end``)
         is the determiner itself ('absence de réponse de sa part')."""
         norms = self.norms
-        words = [i for i in range(low, high + 1) if not norms.is_space(i) and i not in self.adverbial]
+        # (an adverbial phrase that opens the mention is still its words: 'la dissolution de plein droit')
+        words = [i for i in range(low, high + 1) if not norms.is_space(i) and not (i < high and i in self.adverbial)]
         if words and norms.get(words[0]) in PARTITIVE:
             if any(k < len(words) and norms.get(words[k]) in PREPOSITIONS for k in (2, 3)):
                 return True

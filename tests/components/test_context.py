@@ -685,6 +685,8 @@ RULES_2_5 = [
                  "allocation de solidarité spécifique", {"negation"}, id="adverbial-par-ailleurs"),
     pytest.param("Le salarié ne bénéficie pas de ce régime des indemnités journalières.", "indemnités journalières",
                  set(), id="noun-complement-control"),
+    pytest.param("Le non-respect de l'une des conditions n'entraîne pas la dissolution de plein droit de l'exploitation.",
+                 "de plein droit", set(), id="adverbial-mention-control"),
     # a condition runs to its comma, past 20 words
     pytest.param("Lorsque cet avantage ou le montant mensuel perçu au titre de l'allocation de solidarité aux personnes "
                  "âgées mentionnée à l'article L. 815-1 est d'un montant inférieur à celui de l'allocation aux adultes "
