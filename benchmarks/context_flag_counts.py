@@ -10,9 +10,10 @@ to a gzipped JSON-lines file and prints the flagged mentions per flag.
 script on two checkouts) and prints the mentions whose flags changed, by change
 and cue, with a seeded sample of them in their sentence, to read one by one.
 
-    PYTHONPATH=/tmp/base .venv/bin/python benchmarks/context_flag_counts.py --out /tmp/before.jsonl.gz
-    PYTHONPATH=. .venv/bin/python benchmarks/context_flag_counts.py --out /tmp/after.jsonl.gz
-    .venv/bin/python benchmarks/context_flag_counts.py --compare /tmp/before.jsonl.gz /tmp/after.jsonl.gz --sample 20
+    git archive HEAD~1 | tar -x -C /tmp/base   # the rules before the change
+    PYTHONPATH=/tmp/base .venv/bin/python benchmarks/context_flag_counts.py --out /tmp/b.jsonl.gz
+    PYTHONPATH=. .venv/bin/python benchmarks/context_flag_counts.py --out /tmp/a.jsonl.gz
+    .venv/bin/python benchmarks/context_flag_counts.py --compare /tmp/b.jsonl.gz /tmp/a.jsonl.gz --sample 20
 """
 
 from __future__ import annotations
@@ -127,17 +128,21 @@ def compare(before: Path, after: Path, sample: int, seed: int, only: str | None)
         rows = [r for r in rows if only in r[0] or only in r[1]]
     texts: dict = {}
     for kind, cue, (file, rid, start, end), a, b in random.Random(seed).sample(rows, min(sample, len(rows))):
-        print(f"\n{kind} {cue} {file} {rid} before={a} after={b}\n    {context_of(file, rid, start, end, texts)[:600]}")
+        line = context_of(file, rid, start, end, texts)[:600]
+        print(f"\n{kind} {cue} {file} {rid} before={a} after={b}\n    {line}")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--pipeline", default="fast")
     parser.add_argument("--out", type=Path, help="where to write the flagged mentions (.jsonl.gz)")
     parser.add_argument("--limit", type=int, help="the first N records of each file only")
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"))
-    parser.add_argument("--sample", type=int, default=20, help="with --compare: changed mentions to print")
-    parser.add_argument("--only", help="with --compare: sample the changes of this flag or cue id only")
+    parser.add_argument("--sample", type=int, default=20,
+                        help="with --compare: changed mentions to print")
+    parser.add_argument("--only", help="with --compare: sample the changes of this flag or cue id")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
     if args.compare:
