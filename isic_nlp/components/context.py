@@ -270,6 +270,12 @@ class ContextQualifier(LexiconComponent):
         for positions in stops.values():
             positions.sort()
         norms = _Norms(doc)
+        if stops.get(PAUSE_LABEL):
+            # 2.5.0: the bracket of a glued plural mark closes no aside ('salarié(s) mandaté(s)'
+            # are two words: the tokenizer leaves the opening bracket inside them).
+            stops[PAUSE_LABEL] = [
+                (start, end) for start, end in stops[PAUSE_LABEL] if not _glued_bracket(norms, start)
+            ]
         if cues:
             cues = _coordinated_exceptions(cues, norms, stops.get("termination", ()))
         regions = _introduced(passages, quotation_cues, self._scope, norms) if quotation_cues else []
@@ -496,7 +502,7 @@ class _Scope:
                 continue
             for start, end in self.stops.get(label, ()):
                 if start >= high:
-                    if label == PHRASE_LABEL and forward and start == high and self.norms.words(low, high):
+                    if label == PHRASE_LABEL and forward and start == high and self.words(low, high):
                         return True  # 2.5.0: 'Faute de paiement par les intéressés': an agent
                     break
                 # A boundary that runs into the mention counts up to its first
@@ -586,7 +592,8 @@ class _Scope:
         i = bisect.bisect_left(self.pauses, cue.end)
         if i == len(self.pauses) or self.pauses[i] != cue.end:
             return None
-        if self._holds(self.pauses, cue.start - 1, cue.start) and self.norms.get(cue.end - 1) not in CONDITION_WORDS:
+        after_pause = self._holds(self.pauses, cue.start - 1, cue.start)
+        if after_pause and self.norms.get(cue.end - 1) not in CONDITION_WORDS:
             # The cue is itself between pauses: "ainsi que, le cas échéant, des ..."; not a
             # conjunction, whose clause follows the incise (2.5.0: "l'assuré, lorsque, en raison
             # de la stabilisation de son état de santé, celui-ci ne peut plus prétendre ...").
@@ -613,8 +620,10 @@ class _Scope:
         d'amélioration de la cohésion sociale'), and a cue that ends with one (``cue_end``)
         is the determiner itself ('absence de réponse de sa part')."""
         norms = self.norms
-        # (an adverbial phrase that opens the mention is still its words: 'la dissolution de plein droit')
-        words = [i for i in range(low, high + 1) if not norms.is_space(i) and not (i < high and i in self.adverbial)]
+        # (an adverbial phrase that opens the mention is still its words: 'la dissolution de
+        # plein droit')
+        skip = self.adverbial
+        words = [i for i in range(low, high + 1) if not norms.is_space(i) and not (i < high and i in skip)]
         if words and norms.get(words[0]) in PARTITIVE:
             if any(k < len(words) and norms.get(words[k]) in PREPOSITIONS for k in (2, 3)):
                 return True
@@ -648,8 +657,10 @@ class _Scope:
         following = norms.get(norms.after(at))
         if last in DE_FORMS:
             return following in DE_FORMS
-        if last not in NEGATIVE_DETERMINERS or word == "ni" or norms.before(at) != norms.after(cue.end - 1):
+        if last not in NEGATIVE_DETERMINERS or word == "ni":
             return False
+        if norms.before(at) != norms.after(cue.end - 1):
+            return False  # one noun between the determiner and the coordinator
         return bool(following) and following.isalpha() and not (
             following in DETERMINERS or following in PREPOSITIONS or following in SUBJECT_PRONOUNS
             or following in CLAUSE_WORDS or following in ("ne", "n'")
@@ -785,6 +796,13 @@ def _removed_passages(held: list[tuple[int, int]], norms: "_Norms") -> list[tupl
         if norms.get(i) in REMOVAL_WORDS:
             out.append((begin, end))
     return out
+
+
+def _glued_bracket(norms: "_Norms", i: int) -> bool:
+    """Whether token i is the closing bracket of a word that holds its opening one
+    ('salarié(s', ')'; 'le(s', ')')."""
+    word = norms.get(i - 1)
+    return norms.get(i) == CLOSING_BRACKET and bool(word) and "(" in word and ")" not in word
 
 
 def _adverbial_tokens(spans: list[tuple[int, int]]) -> frozenset[int]:

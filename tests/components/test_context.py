@@ -687,6 +687,17 @@ RULES_2_5 = [
                  set(), id="noun-complement-control"),
     pytest.param("Le non-respect de l'une des conditions n'entraîne pas la dissolution de plein droit de l'exploitation.",
                  "de plein droit", set(), id="adverbial-mention-control"),
+    # the bracket of a glued plural mark is no pause ('salarié(s)': the tokenizer keeps '(' in the word)
+    pytest.param("Lorsque l'accord est conclu avec un ou plusieurs salarié(s) mandaté(s) non membres du CSE, il doit "
+                 "être approuvé par les salariés à la majorité des suffrages exprimés.", "CSE", {"hypothesis"},
+                 id="glued-plural-bracket"),
+    pytest.param("Lorsque l'accord est conclu avec un salarié mandaté 1) le CSE est informé.", "CSE", set(),
+                 id="bracket-alone-control"),
+    # quoted words that a text defines are no amendment text; quoted words it replaces are
+    pytest.param("Sauf disposition contraire, les termes “ convention de branche ” désignent la convention collective.",
+                 "convention de branche", set(), id="defined-terms"),
+    pytest.param("Les mots « convention de branche » sont remplacés par les mots « convention collective ».",
+                 "convention de branche", {"quotation"}, id="replaced-words-control"),
     # a condition runs to its comma, past 20 words
     pytest.param("Lorsque cet avantage ou le montant mensuel perçu au titre de l'allocation de solidarité aux personnes "
                  "âgées mentionnée à l'article L. 815-1 est d'un montant inférieur à celui de l'allocation aux adultes "
