@@ -107,6 +107,11 @@ CLAUSE_WORDS = frozenset("si lorsque quand lorsqu' s'il s'ils et ou mais dès af
 REMOVAL_WORDS = frozenset(
     f"{stem}{end}" for stem in ("supprimé", "remplacé", "abrogé") for end in ("", "e", "s", "es")
 )
+# What a text says of quoted words that it defines rather than amends (since 2.5.0: 'les termes
+# “ convention de branche ” désignent …').
+DEFINING_WORDS = frozenset(
+    f"{stem}{end}" for stem in ("désigne", "entend", "signifie", "recouvre", "vise") for end in ("", "nt")
+)
 # 'sauf si A ou si B': how far the second 'si' may be from the first (tokens), and the last
 # words of an exception cue that make it a condition ('sauf si', 'sauf lorsque').
 COORDINATED_EXCEPTION = 30
@@ -771,9 +776,12 @@ def _introduced(
     passage, or one that starts at its opening mark (an amendment paragraph label, `" 7° …`).
     Since 2.3.0 a passage right after a heading and its number is that heading's title, not
     amendment text ('Il est ajouté à l'article 2.5 « Absences pour raisons syndicales » …
-    l'alinéa suivant :')."""
+    l'alinéa suivant :'); since 2.5.0 nor are words that the text defines ('les termes
+    “ convention de branche ” désignent …')."""
     regions = []
     for begin, end in passages:
+        if _defined(norms, end):
+            continue
         title = _heading_title(norms, begin)
         for cue in quotation_cues:
             if cue.start == begin or (
@@ -782,6 +790,15 @@ def _introduced(
                 regions.append((begin, end, cue))
                 break
     return regions
+
+
+def _defined(norms: "_Norms", end: int) -> bool:
+    """Whether the quoted passage that ends at ``end`` is words that the text defines: right
+    after the closing mark, *désigne(nt)*, *s'entend(ent)*, *signifie(nt)* … (since 2.5.0)."""
+    i = norms.after(end - 1)
+    if norms.get(i) in ("s'", "se"):
+        i = norms.after(i)
+    return norms.get(i) in DEFINING_WORDS
 
 
 def _removed_passages(held: list[tuple[int, int]], norms: "_Norms") -> list[tuple[int, int]]:
