@@ -50,7 +50,11 @@ from .extensions import CONTEXT_FLAGS, SPANS_KEY, register_extensions
 from .matching import CompiledLexicons, Match
 from .normalizer import COUNTS_KEY, line_end_hyphens, normal_form
 
-NON_QUALIFIER_LABELS = ("pseudo", "termination")
+# Since 2.5.0 ``adverbial``: set phrases of the verb ('de ce fait', 'en outre', 'par ailleurs')
+# that a scope runs through, as if they were absent ('ne bénéficiant pas de ce fait des
+# indemnités journalières': not the complement of a noun 'fait').
+ADVERBIAL_LABEL = "adverbial"
+NON_QUALIFIER_LABELS = ("pseudo", "termination", ADVERBIAL_LABEL)
 DEFAULT_MAX_SCOPE = 10
 # The boundary label that conjunctions and relative pronouns join when the
 # pipeline tags parts of speech.
@@ -103,6 +107,11 @@ CLAUSE_WORDS = frozenset("si lorsque quand lorsqu' s'il s'ils et ou mais dès af
 REMOVAL_WORDS = frozenset(
     f"{stem}{end}" for stem in ("supprimé", "remplacé", "abrogé") for end in ("", "e", "s", "es")
 )
+# What a text says of quoted words that it defines rather than amends (since 2.5.0: 'les termes
+# “ convention de branche ” désignent …').
+DEFINING_WORDS = frozenset(
+    f"{stem}{end}" for stem in ("désigne", "entend", "signifie", "recouvre", "vise") for end in ("", "nt")
+)
 # 'sauf si A ou si B': how far the second 'si' may be from the first (tokens), and the last
 # words of an exception cue that make it a condition ('sauf si', 'sauf lorsque').
 COORDINATED_EXCEPTION = 30
@@ -114,6 +123,8 @@ HEADINGS = frozenset(
 )
 NEW_HEADING = frozenset("un une nouveau nouvel nouvelle nouveaux nouvelles".split())
 ROMAN = re.compile(r"[ivxlc]+", re.I)
+# Determiners of negation that two coordinated nouns may share ('Aucun dépôt ou retrait', 2.5.0).
+NEGATIVE_DETERMINERS = frozenset("aucun aucune nul nulle".split())
 # The partitive after a negation: 'n'a pas de délégué syndical' denies a person too (2.3.0).
 PARTITIVE = frozenset(["de", "d'"])
 # Function words of the scope rules (grammar, not vocabulary).
@@ -225,6 +236,7 @@ class ContextQualifier(LexiconComponent):
         # only those of the cues that stop at it; (start, end) of each boundary.
         stops: dict[str, list[tuple[int, int]]] = {"termination": []}
         quotation_cues: list[Match] = []
+        adverbials: list[tuple[int, int]] = []
         merged = _merge(windows)
         if doc.user_data.get(COUNTS_KEY, {}).get("hyphenation"):
             # Words cut at a line end are only rejoined on a whole Doc.
@@ -241,6 +253,8 @@ class ContextQualifier(LexiconComponent):
                 stops.setdefault(label, []).append((match.start, match.end))
             elif label == "quotation":
                 quotation_cues.append(match)
+            elif label == ADVERBIAL_LABEL:
+                adverbials.append((match.start, match.end))
             elif label != "pseudo":
                 cues.append(match)
                 if label in CLAUSE_OPENERS and CLAUSE_LABEL in self._boundaries and self._opens_clause(match):
@@ -261,6 +275,12 @@ class ContextQualifier(LexiconComponent):
         for positions in stops.values():
             positions.sort()
         norms = _Norms(doc)
+        if stops.get(PAUSE_LABEL):
+            # 2.5.0: the bracket of a glued plural mark closes no aside ('salarié(s) mandaté(s)'
+            # are two words: the tokenizer leaves the opening bracket inside them).
+            stops[PAUSE_LABEL] = [
+                (start, end) for start, end in stops[PAUSE_LABEL] if not _glued_bracket(norms, start)
+            ]
         if cues:
             cues = _coordinated_exceptions(cues, norms, stops.get("termination", ()))
         regions = _introduced(passages, quotation_cues, self._scope, norms) if quotation_cues else []
@@ -271,6 +291,7 @@ class ContextQualifier(LexiconComponent):
         if cues:
             scope = _Scope(stops, norms, self._actors, passages, exceptions)
             scope.removed = _removed_passages(held, norms)
+            scope.adverbial = _adverbial_tokens(adverbials)
         for span, sent in zip(mentions, sents):
             flags: dict[str, tuple[str, str]] = {}
             if cues:
@@ -363,6 +384,8 @@ class ContextQualifier(LexiconComponent):
                 continue
             # White space and an incise right after the cue do not count in the distance.
             distance = scope.words(*gap) - (scope.incise_length(cue) if forward else 0)
+            if scope.adverbial:
+                distance -= sum(1 for i in range(*gap) if i in scope.adverbial)
             if distance > max_scope:
                 continue
             stop_at = self._stop_at(cue)
@@ -448,6 +471,8 @@ class _Scope:
         self.passages = passages
         # Quoted words that the text deletes or replaces (since 2.3.0).
         self.removed: list[tuple[int, int]] = []
+        # Tokens of set adverbial phrases ('de ce fait'): no boundary, no word of the scope (2.5.0).
+        self.adverbial: frozenset[int] = frozenset()
         # Where exception cues start: they end a condition's scope (since 2.3.0).
         self.exceptions = exceptions
         self.stops = stops
@@ -482,10 +507,14 @@ class _Scope:
                 continue
             for start, end in self.stops.get(label, ()):
                 if start >= high:
+                    if label == PHRASE_LABEL and forward and start == high and self.words(low, high):
+                        return True  # 2.5.0: 'Faute de paiement par les intéressés': an agent
                     break
                 # A boundary that runs into the mention counts up to its first
                 # token: "au projet du salarié" is another noun's complement.
                 if start >= low and end <= high + 1:
+                    if start in self.adverbial:
+                        continue  # 'par ailleurs', 'pour autant': no preposition of a complement
                     if incise and label == PAUSE_LABEL and start <= incise:
                         continue
                     if label == PAUSE_LABEL and self._in_aside(start, low):
@@ -568,8 +597,12 @@ class _Scope:
         i = bisect.bisect_left(self.pauses, cue.end)
         if i == len(self.pauses) or self.pauses[i] != cue.end:
             return None
-        if self._holds(self.pauses, cue.start - 1, cue.start):
-            return None  # the cue is itself between pauses: "ainsi que, le cas échéant, des ..."
+        after_pause = self._holds(self.pauses, cue.start - 1, cue.start)
+        if after_pause and self.norms.get(cue.end - 1) not in CONDITION_WORDS:
+            # The cue is itself between pauses: "ainsi que, le cas échéant, des ..."; not a
+            # conjunction, whose clause follows the incise (2.5.0: "l'assuré, lorsque, en raison
+            # de la stabilisation de son état de santé, celui-ci ne peut plus prétendre ...").
+            return None
         return self.pauses[i + 1] if i + 1 < len(self.pauses) else None
 
     def _in_aside(self, i: int, low: int) -> bool:
@@ -592,7 +625,10 @@ class _Scope:
         d'amélioration de la cohésion sociale'), and a cue that ends with one (``cue_end``)
         is the determiner itself ('absence de réponse de sa part')."""
         norms = self.norms
-        words = [i for i in range(low, high + 1) if not norms.is_space(i)]
+        # (an adverbial phrase that opens the mention is still its words: 'la dissolution de
+        # plein droit')
+        skip = self.adverbial
+        words = [i for i in range(low, high + 1) if not norms.is_space(i) and not (i < high and i in skip)]
         if words and norms.get(words[0]) in PARTITIVE:
             if any(k < len(words) and norms.get(words[k]) in PREPOSITIONS for k in (2, 3)):
                 return True
@@ -613,10 +649,27 @@ class _Scope:
     def _coordinated_noun(self, cue: Match, at: int) -> bool:
         """Whether the coordinator at ``at`` joins a second noun to a cue that ends with de
         ('à défaut de convention ou d'accord collectif', 'en l'absence de délégué syndical
-        ou de comité social et économique'): et / ou / ni followed by de, d', du or des."""
-        if self.norms.get(cue.end - 1) not in DE_FORMS or self.norms.get(at) not in (*COORDINATORS, "ni"):
+        ou de comité social et économique'): et / ou / ni followed by de, d', du or des.
+        Since 2.5.0 also a determiner of negation (aucun, aucune, nul, nulle) shared by two
+        nouns: et / ou right after the first noun, followed by a bare word ('Aucun dépôt ou
+        retrait individuel de candidature'; not 'aucun recours et le délai', 'aucune aide ou
+        ne peut')."""
+        norms = self.norms
+        word = norms.get(at)
+        if word not in (*COORDINATORS, "ni"):
             return False
-        return self.norms.get(self.norms.after(at)) in DE_FORMS
+        last = norms.get(cue.end - 1)
+        following = norms.get(norms.after(at))
+        if last in DE_FORMS:
+            return following in DE_FORMS
+        if last not in NEGATIVE_DETERMINERS or word == "ni":
+            return False
+        if norms.before(at) != norms.after(cue.end - 1):
+            return False  # one noun between the determiner and the coordinator
+        return bool(following) and following.isalpha() and not (
+            following in DETERMINERS or following in PREPOSITIONS or following in SUBJECT_PRONOUNS
+            or following in CLAUSE_WORDS or following in ("ne", "n'")
+        )
 
     def _complement(self, span: Span, sent_start: int) -> bool:
         """Whether the mention is introduced by a preposition (not the subject)."""
@@ -723,9 +776,12 @@ def _introduced(
     passage, or one that starts at its opening mark (an amendment paragraph label, `" 7° …`).
     Since 2.3.0 a passage right after a heading and its number is that heading's title, not
     amendment text ('Il est ajouté à l'article 2.5 « Absences pour raisons syndicales » …
-    l'alinéa suivant :')."""
+    l'alinéa suivant :'); since 2.5.0 nor are words that the text defines ('les termes
+    “ convention de branche ” désignent …')."""
     regions = []
     for begin, end in passages:
+        if _defined(norms, end):
+            continue
         title = _heading_title(norms, begin)
         for cue in quotation_cues:
             if cue.start == begin or (
@@ -734,6 +790,15 @@ def _introduced(
                 regions.append((begin, end, cue))
                 break
     return regions
+
+
+def _defined(norms: "_Norms", end: int) -> bool:
+    """Whether the quoted passage that ends at ``end`` is words that the text defines: right
+    after the closing mark, *désigne(nt)*, *s'entend(ent)*, *signifie(nt)* … (since 2.5.0)."""
+    i = norms.after(end - 1)
+    if norms.get(i) in ("s'", "se"):
+        i = norms.after(i)
+    return norms.get(i) in DEFINING_WORDS
 
 
 def _removed_passages(held: list[tuple[int, int]], norms: "_Norms") -> list[tuple[int, int]]:
@@ -748,6 +813,18 @@ def _removed_passages(held: list[tuple[int, int]], norms: "_Norms") -> list[tupl
         if norms.get(i) in REMOVAL_WORDS:
             out.append((begin, end))
     return out
+
+
+def _glued_bracket(norms: "_Norms", i: int) -> bool:
+    """Whether token i is the closing bracket of a word that holds its opening one
+    ('salarié(s', ')'; 'le(s', ')')."""
+    word = norms.get(i - 1)
+    return norms.get(i) == CLOSING_BRACKET and bool(word) and "(" in word and ")" not in word
+
+
+def _adverbial_tokens(spans: list[tuple[int, int]]) -> frozenset[int]:
+    """The tokens of the set adverbial phrases of a Doc (``adverbial`` entries, since 2.5.0)."""
+    return frozenset(i for start, end in spans for i in range(start, end))
 
 
 def _coordinated_exceptions(cues: list[Match], norms: "_Norms", terminations) -> list[Match]:

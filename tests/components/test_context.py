@@ -613,3 +613,105 @@ def test_a_noun_coordinated_after_an_absence_cue_is_absent_too(nlp_fast, text, w
     spans = [span for span in doc.spans["isic"] if span.text == words]
     assert spans, [span.text for span in doc.spans["isic"]]
     assert set(spans[0]._.isic_context or {}) == flags, spans[0]._.isic_context
+
+
+# --------------------------------------------------------------------------- context 2.5.0
+# Each rule on a real sentence of the corpora (most from fresh3, tuning data since 2.4.1), and a
+# control that must stay as it is.
+RULES_2_5 = [
+    # 'aucun X ou Y': both nouns share the negation; a coordinated clause does not
+    pytest.param("Aucun dépôt ou retrait individuel de candidature ne peut être opéré après le dépôt de la liste.",
+                 "individuel", {"negation"}, id="aucun-x-ou-y"),
+    pytest.param("Aucun recours n'est ouvert et le salarié individuel reste tenu.", "individuel", set(),
+                 id="aucun-then-clause-control"),
+    # 'non-' noun of action + de
+    pytest.param("8° Les conséquences d'un non-paiement de la pension alimentaire par le parent débiteur",
+                 "pension", {"negation"}, id="non-paiement-de"),
+    pytest.param("Les non-salariés agricoles perçoivent la pension de retraite.", "pension", set(),
+                 id="non-salaries-control"),
+    # 'non' + participle / adjective + indefinite complement
+    pytest.param("Ces dispositions s'appliquent aux ruptures de contrat de travail non consécutives à une faute lourde "
+                 "notifiées à compter du 1er juin 2015.", "faute lourde", {"negation"}, id="non-consecutives-a-une"),
+    pytest.param("Ces dispositions s'appliquent aux ruptures non consécutives à la faute lourde commise par le salarié.",
+                 "faute lourde", set(), id="non-consecutives-a-la-control"),
+    # 'ni' + infinitive: a negated verb, which denies no person
+    pytest.param("En tout état de cause, les prestations ne peuvent être servies au-delà du 1 095e jour d'arrêt de "
+                 "travail, ni conduire le salarié à percevoir plus que son salaire net d'activité.",
+                 "le salarié", set(), id="ni-verb-person"),
+    pytest.param("Ni le salarié ni l'employeur ne peuvent y renoncer.", "le salarié", {"negation"},
+                 id="ni-noun-person-control"),
+    # 'sans' + a verb of obligation; 'sans devoir' + an object still denies it
+    pytest.param("L'entreprise peut, sans devoir conclure un accord d'entreprise, adhérer au dispositif.",
+                 "accord d'entreprise", set(), id="sans-devoir-verb"),
+    pytest.param("La salariée peut rompre son contrat de travail sans préavis et sans devoir d'indemnité de rupture.",
+                 "indemnité de rupture", {"negation"}, id="sans-devoir-object-control"),
+    pytest.param("Sans préjuger de négociations à venir concernant les classifications, les partenaires ont négocié.",
+                 "négociations", set(), id="sans-prejuger"),
+    # 'sont ou non': whether or not
+    pytest.param("Ces listes comportent plusieurs catégories selon que les intéressés sont ou non assurés sociaux.",
+                 "assurés sociaux", set(), id="sont-ou-non"),
+    pytest.param("Les assurés non retraités relèvent du régime.", "retraités", {"negation"}, id="non-adjective-control"),
+    # 'ou à défaut des …': failing that, an alternative; 'à défaut de' + no article is an absence
+    pytest.param("Ils donnent lieu à une consultation du comité social et économique, ou à défaut des délégués du "
+                 "personnel, de l'entreprise utilisatrice.", "délégués du personnel", set(), id="ou-a-defaut-des"),
+    pytest.param("À défaut de délégués du personnel, l'employeur informe les salariés.", "délégués du personnel",
+                 {"negation"}, id="a-defaut-de-control"),
+    # an agent complement after a nominal negation is not denied
+    pytest.param("Faute de paiement par les intéressés dans un délai de trois mois, les modalités sont fixées.",
+                 "par les intéressés", set(), id="faute-de-agent"),
+    pytest.param("Le coût n'est pas pris en charge faute d'accord collectif.", "accord collectif", {"negation"},
+                 id="faute-de-control"),
+    # 'peut être supprimé': a power, neither a repeal nor a stopped benefit
+    pytest.param("Lorsque l'invalide ne se présente pas à l'issue de ce délai, la pension peut être supprimée.",
+                 "pension", set(), id="peut-etre-supprimee"),
+    pytest.param("Le versement de l'allocation d'aide au retour à l'emploi peut alors être supprimé.",
+                 "allocation d'aide au retour à l'emploi", set(), id="peut-alors-etre-supprime"),
+    pytest.param("L'article 5 relatif à l'allocation d'aide au retour à l'emploi est supprimé.",
+                 "allocation d'aide au retour à l'emploi", {"abrogation"}, id="est-supprime-control"),
+    # 'la mention suivante :' introduces amendment text
+    pytest.param("Il est ajouté à l'article 1.7 la mention suivante :\n« Le montant est versé au prorata du temps de "
+                 "travail du salarié. »", "du salarié", {"quotation"}, id="mention-suivante"),
+    # a comma right after 'lorsque' opens an incise, even after a comma
+    pytest.param("3° Donner son avis sur l'incapacité de l'assuré, lorsque, en raison de la stabilisation de son état "
+                 "de santé, celui-ci ne peut plus prétendre aux indemnités journalières prévues à l'article L. 732-4.",
+                 "indemnités journalières", {"hypothesis", "negation"}, id="comma-lorsque-incise"),
+    pytest.param("Les indemnités journalières sont versées, le cas échéant, au salarié.", "indemnités journalières",
+                 set(), id="incise-cue-control"),
+    # a set adverbial phrase inside the scope is neither a boundary nor a noun complement
+    pytest.param("Pour les salariés ayant exercé un nombre d'heures insuffisant et ne bénéficiant pas de ce fait des "
+                 "indemnités journalières de la sécurité sociale, la garantie intégrera une reconstitution des droits.",
+                 "indemnités journalières", {"negation"}, id="adverbial-de-ce-fait"),
+    pytest.param("Le salarié ne peut pas par ailleurs prétendre à l'allocation de solidarité spécifique.",
+                 "allocation de solidarité spécifique", {"negation"}, id="adverbial-par-ailleurs"),
+    pytest.param("Le salarié ne bénéficie pas de ce régime des indemnités journalières.", "indemnités journalières",
+                 set(), id="noun-complement-control"),
+    pytest.param("Le non-respect de l'une des conditions n'entraîne pas la dissolution de plein droit de l'exploitation.",
+                 "de plein droit", set(), id="adverbial-mention-control"),
+    # the bracket of a glued plural mark is no pause ('salarié(s)': the tokenizer keeps '(' in the word)
+    pytest.param("Lorsque l'accord est conclu avec un ou plusieurs salarié(s) mandaté(s) non membres du CSE, il doit "
+                 "être approuvé par les salariés à la majorité des suffrages exprimés.", "CSE", {"hypothesis"},
+                 id="glued-plural-bracket"),
+    pytest.param("Lorsque l'accord est conclu avec un salarié mandaté 1) le CSE est informé.", "CSE", set(),
+                 id="bracket-alone-control"),
+    # quoted words that a text defines are no amendment text; quoted words it replaces are
+    pytest.param("Sauf disposition contraire, les termes “ convention de branche ” désignent la convention collective.",
+                 "convention de branche", set(), id="defined-terms"),
+    pytest.param("Les mots « convention de branche » sont remplacés par les mots « convention collective ».",
+                 "convention de branche", {"quotation"}, id="replaced-words-control"),
+    # a condition runs to its comma, past 20 words
+    pytest.param("Lorsque cet avantage ou le montant mensuel perçu au titre de l'allocation de solidarité aux personnes "
+                 "âgées mentionnée à l'article L. 815-1 est d'un montant inférieur à celui de l'allocation aux adultes "
+                 "handicapés, celle-ci s'ajoute à la prestation.", "allocation aux adultes handicapés", {"hypothesis"},
+                 id="long-lorsque"),
+    pytest.param("Lorsque le montant mensuel perçu est inférieur au plafond fixé par décret, la caisse verse "
+                 "l'allocation aux adultes handicapés.", "allocation aux adultes handicapés", set(),
+                 id="long-lorsque-main-clause-control"),
+]
+
+
+@pytest.mark.parametrize("text, words, flags", RULES_2_5)
+def test_context_2_5_rules(nlp_fast, text, words, flags):
+    doc = nlp_fast(text)
+    spans = [span for span in doc.spans["isic"] if span.text == words]
+    assert spans, [span.text for span in doc.spans["isic"]]
+    assert set(spans[0]._.isic_context or {}) == flags, spans[0]._.isic_context
