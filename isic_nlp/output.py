@@ -348,11 +348,16 @@ class TableStream:
     ``<name>.parquet`` gets one row group per batch; with ``csv``, ``<name>.csv``
     gets the same rows. With a fixed ``schema`` (the mentions, the lemmas) each
     batch goes straight to the files. Without one (the documents, whose columns
-    depend on the records' metadata), each batch waits in a hidden part file and
-    :meth:`close` writes them out cast to one schema: columns in order of first
-    appearance (``last`` ones at the end), and per column the type of its
-    values (a column empty in one batch takes the type of the others; one of
-    mixed types becomes text), as for a table written whole.
+    depend on the records' metadata) the files must hold one schema: columns in
+    order of first appearance (``last`` ones at the end), and per column the
+    type of its values (a column empty in one batch takes the type of the
+    others; one of mixed types becomes text), as for a table written whole
+    (:func:`unified_schema`). Each batch then also waits in a hidden part file;
+    as long as the batches leave that schema as the first one made it, they go
+    to the files as they come, and :meth:`close` only deletes the parts; once a
+    batch changes it (a new column, a column that was empty, another type), the
+    files written so far are dropped and :meth:`close` writes every part out,
+    cast to the final schema. Same files either way.
 
     Args:
         folder: the (temporary) output folder.
@@ -367,6 +372,9 @@ class TableStream:
         self.rows = 0
         self._parquet = None
         self._csv = None
+        self._union = SchemaUnion(last)
+        #: The schema the files are being written with; False once a batch changed it.
+        self._settled = None
 
     def write(self, table) -> None:
         """Add a batch (a pyarrow Table)."""
@@ -377,6 +385,15 @@ class TableStream:
             part.parent.mkdir(exist_ok=True)
             pq.write_table(table, part)
             self.parts.append(part)
+            changed = self._union.add(table.schema)
+            if self._settled is not False:
+                schema = self._union.schema() if changed or self._settled is None else self._settled
+                if self._settled is None or schema == self._settled:
+                    self._settled = schema
+                    self._write(cast_table(table, schema))
+                else:
+                    self._drop_files()
+                    self._settled = False
         else:
             self._write(table.select(self.schema.names).cast(self.schema))
         self.rows += table.num_rows
@@ -392,14 +409,25 @@ class TableStream:
         if self._csv is not None:
             _csv_rows(table).to_csv(self._csv, index=False, header=self._csv.tell() == 0)
 
+    def _drop_files(self) -> None:
+        """Close and delete the files written so far (a batch changed the schema)."""
+        self._parquet.close()
+        (self.folder / f"{self.name}.parquet").unlink()
+        if self._csv is not None:
+            self._csv.close()
+            (self.folder / f"{self.name}.csv").unlink()
+        self._parquet = self._csv = None
+
     def close(self) -> dict[str, Path]:
         """Finish the files; return them by file name."""
         if self.schema is None and self.parts:
             import pyarrow.parquet as pq
 
-            schema = unified_schema([pq.read_schema(p) for p in self.parts], self.last)
+            if self._settled is False:
+                schema = self._union.schema()
+                for part in self.parts:
+                    self._write(cast_table(pq.read_table(part), schema))
             for part in self.parts:
-                self._write(cast_table(pq.read_table(part), schema))
                 part.unlink()
             shutil.rmtree(self.parts[0].parent, ignore_errors=True)
         elif self._parquet is None:
@@ -411,6 +439,48 @@ class TableStream:
         return {name: self.folder / name for name in names}
 
 
+class SchemaUnion:
+    """The one schema of tables written in parts, kept up to date as the parts come (:func:`unified_schema`)."""
+
+    def __init__(self, last: tuple[str, ...] = ()):
+        self.last = last
+        self.types: dict[str, list] = {}
+
+    def add(self, schema) -> bool:
+        """Take in a part's schema; whether it brought a new field or type."""
+        import pyarrow as pa
+
+        changed = False
+        for field_ in schema:
+            if field_.name not in self.types:
+                self.types[field_.name] = []
+                changed = True
+            found = self.types[field_.name]
+            if not pa.types.is_null(field_.type) and field_.type not in found:
+                found.append(field_.type)
+                changed = True
+        return changed
+
+    def schema(self):
+        import pyarrow as pa
+
+        types = self.types
+        names = [n for n in types if n not in self.last] + [n for n in self.last if n in types]
+        fields = []
+        for name in names:
+            kind = pa.string()
+            if len(types[name]) == 1:
+                kind = types[name][0]
+            elif types[name]:
+                try:
+                    kind = pa.unify_schemas([pa.schema([(name, t)]) for t in types[name]],
+                                            promote_options="permissive").field(name).type
+                except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+                    kind = pa.string()
+            fields.append(pa.field(name, kind))
+        return pa.schema(fields)
+
+
 def unified_schema(schemas: list, last: tuple[str, ...] = ()):
     """One schema for tables written in parts: fields in order of first appearance, ``last`` ones at the end.
 
@@ -418,28 +488,10 @@ def unified_schema(schemas: list, last: tuple[str, ...] = ()):
     ``float64`` give ``float64``); text if they cannot be promoted, or if every
     part is empty.
     """
-    import pyarrow as pa
-
-    types: dict[str, list] = {}
+    union = SchemaUnion(last)
     for schema in schemas:
-        for field_ in schema:
-            found = types.setdefault(field_.name, [])
-            if not pa.types.is_null(field_.type) and field_.type not in found:
-                found.append(field_.type)
-    names = [n for n in types if n not in last] + [n for n in last if n in types]
-    fields = []
-    for name in names:
-        kind = pa.string()
-        if len(types[name]) == 1:
-            kind = types[name][0]
-        elif types[name]:
-            try:
-                kind = pa.unify_schemas([pa.schema([(name, t)]) for t in types[name]],
-                                        promote_options="permissive").field(name).type
-            except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-                kind = pa.string()
-        fields.append(pa.field(name, kind))
-    return pa.schema(fields)
+        union.add(schema)
+    return union.schema()
 
 
 def cast_table(table, schema):

@@ -59,6 +59,8 @@ TAIL_PIECES = 4
 #: With worker processes, at most this many chunks per worker are held (running, queued,
 #: or done and waiting for an earlier one to be given back), so memory does not grow with the corpus.
 MAX_HELD = 6
+#: Chunks given to each worker at once (the one it runs and those queued behind).
+QUEUED = 2
 
 
 @dataclass
@@ -353,7 +355,7 @@ def run_chunks(
                 # Keep every worker busy with one chunk queued behind: a worker that finished
                 # gets more even while an earlier chunk (to be given back first) still runs.
                 running = sum(not future.done() for future in pending)
-                while todo is not None and running < 2 * n_workers and len(pending) < MAX_HELD * n_process:
+                while todo is not None and running < QUEUED * n_workers and len(pending) < MAX_HELD * n_process:
                     records = next(todo, None)
                     if records is None:
                         todo = None

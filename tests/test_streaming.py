@@ -106,3 +106,35 @@ def test_unified_schema_promotes_or_falls_back_to_text():
     assert unified_schema(schemas, last=("n",)) == pa.schema(
         [("id", pa.string()), ("a", pa.float64()), ("b", pa.string()), ("c", pa.float64()), ("d", pa.string()),
          ("n", pa.int64())])
+
+
+def _batch(**columns):
+    return pa.table(columns)
+
+
+@pytest.mark.parametrize("changing", [False, True])
+def test_documents_go_to_the_files_as_they_come_while_their_schema_holds(tmp_path, monkeypatch, changing):
+    """Batches that keep the first schema are written at once; one that changes it (here, a column that
+    was empty gets whole numbers) sends every batch through the part files; same files either way."""
+    batches = [_batch(id=["a", "b"], year=pa.array([None, None], pa.null()), n=[1, 2]),
+               _batch(id=["c"], year=pa.array([None], pa.null()), n=[3]),
+               _batch(id=["d"], year=pa.array([2001 if changing else None], pa.int64() if changing else pa.null()), n=[4])]
+    stream = TableStream(tmp_path, "documents", empty=batches[0].slice(0, 0), last=("n",))
+    stream.write(batches[0])
+    stream.write(batches[1])
+    # Written as they come: the files are there before the end.
+    assert (tmp_path / "documents.csv").exists() and (tmp_path / "documents.parquet").exists()
+    stream.write(batches[2])
+    assert (tmp_path / "documents.csv").exists() is not changing  # dropped when the schema changed
+    import pyarrow.parquet as pq
+
+    reads = []
+    read_table = pq.read_table
+    monkeypatch.setattr(pq, "read_table", lambda path, *a, **k: reads.append(path) or read_table(path, *a, **k))
+    written = stream.close()
+    assert len(reads) == (3 if changing else 0)  # the parts are read back only when the schema changed
+    documents = pd.read_parquet(written["documents.parquet"])
+    assert documents["id"].tolist() == ["a", "b", "c", "d"] and documents["n"].tolist() == [1, 2, 3, 4]
+    assert pq.read_schema(written["documents.parquet"]).field("year").type == (pa.int64() if changing else pa.string())
+    assert written["documents.csv"].read_text(encoding="utf-8").splitlines()[-1] == ("d,2001,4" if changing else "d,,4")
+    assert not (tmp_path / ".documents.parts").exists()
