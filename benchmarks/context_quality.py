@@ -23,6 +23,11 @@ Each flag comes with 95 % intervals: Wilson for precision and recall
     .venv/bin/python benchmarks/context_quality.py --pipeline accurate
     .venv/bin/python benchmarks/context_quality.py --half tune --show-errors 30
     .venv/bin/python benchmarks/context_quality.py --sample 400     # candidates to label (stdout)
+    .venv/bin/python benchmarks/context_quality.py --in-record --out benchmarks/results/context_quality_in_record.json
+
+``--in-record`` reads each corpus case's mention in its whole record, as the
+pipeline reads a record (an amendment opened on an earlier line, a list's
+introducing line), rather than in the case's line alone.
 
 "Legal constructs" is the share of cases whose quotation, abrogation and
 exception flags are all right, among the cases of those strata.
@@ -147,12 +152,37 @@ def sample(n: int, seed: int = 12, strata: list[str] | None = None, near: int | 
     return out
 
 
-def predict(nlp, case: dict) -> set[str]:
-    doc = nlp(case["text"])
+def predict(nlp, case: dict, record: str | None = None) -> set[str]:
+    """The flags of the case's mention, in the case's text or, given it, in its whole ``record``
+    (as the pipeline reads a record: amendment text opened on an earlier line, a list's
+    introducing line); the case's text alone if the record does not hold it."""
+    text, start = case["text"], case["start"]
+    at = record.find(case["text"]) if record is not None else -1
+    if at >= 0:
+        text, start = record, at + case["start"]
+    doc = nlp(text)
     for span in doc.spans["isic"]:
-        if span.start_char == case["start"] and span.text == case["mention"]:
+        if span.start_char == start and span.text == case["mention"]:
             return set(span._.isic_context or {})
     return {"<no mention>"}
+
+
+def record_texts(cases: list[dict]) -> dict[tuple[str, str], str]:
+    """The whole text of each case's record in ../shared/corpora, by (file, record id); cases
+    without a corpus record (``external``) have none."""
+    wanted: dict[str, set[str]] = {}
+    for case in cases:
+        if case.get("record_id") and (shared_corpora() / case.get("file", "")).is_file():
+            wanted.setdefault(case["file"], set()).add(case["record_id"])
+    texts = {}
+    for name, ids in wanted.items():
+        opener = gzip.open if name.endswith(".gz") else open
+        with opener(shared_corpora() / name, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                record = json.loads(line)
+                if record.get("id") in ids:
+                    texts[name, record["id"]] = record["text"]
+    return texts
 
 
 def with_case_mentions(pipeline: str, cases: list[dict], folder: Path | None = None):
@@ -250,7 +280,7 @@ def external_parts(cases: list[dict]) -> dict[str, tuple[str, str]]:
     return out
 
 
-def predict_cases(pipeline: str, cases: list[dict]) -> tuple[list[set[str]], int]:
+def predict_cases(pipeline: str, cases: list[dict], in_record: bool = False) -> tuple[list[set[str]], int]:
     """The flags the pipeline gives each case's mention, and how many mentions were re-anchored.
 
     The cases test the context rules on a given mention: a mention that a later lexicon
@@ -261,12 +291,14 @@ def predict_cases(pipeline: str, cases: list[dict]) -> tuple[list[set[str]], int
     import isic_nlp
 
     nlp = isic_nlp.load(pipeline)
-    first = [predict(nlp, c) for c in cases]
+    records = record_texts(cases) if in_record else {}
+    record = [records.get((c.get("file"), c.get("record_id"))) for c in cases]
+    first = [predict(nlp, c, r) for c, r in zip(cases, record)]
     gone = [i for i, p in enumerate(first) if p == {"<no mention>"}]
     if gone:
         anchored = with_case_mentions(pipeline, [cases[i] for i in gone])
         for i in gone:
-            first[i] = predict(anchored, cases[i])
+            first[i] = predict(anchored, cases[i], record[i])
     return first, len(gone)
 
 
@@ -280,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strata", nargs="+", choices=list(STRATA), help="with --sample: these strata only")
     parser.add_argument("--near", type=int, help="with --sample: the mention starts at most this many characters from the cue word")
     parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--in-record", action="store_true",
+                        help="read each case's mention in its whole record of ../shared/corpora, as the pipeline does")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "context_quality.json")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
@@ -292,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     halves = list(HALVES) if args.half == "all" else [args.half]
     halves = [name for half in halves for name in (half, *PARTS.get(half, ()))]
     report = {"command": "python benchmarks/context_quality.py " + " ".join(argv if argv is not None else sys.argv[1:]), "pipeline": args.pipeline, "halves": {}}
-    first, report["reanchored_cases"] = predict_cases(args.pipeline, cases)
+    report["in_record"] = args.in_record
+    first, report["reanchored_cases"] = predict_cases(args.pipeline, cases, args.in_record)
     for half in halves:
         rows = [i for i, c in enumerate(cases) if c["half"] == half or half in parts.get(c["id"], ())]
         mine, predicted = [cases[i] for i in rows], [first[i] for i in rows]

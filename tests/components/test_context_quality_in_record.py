@@ -1,0 +1,19 @@
+"""``benchmarks/context_quality.py --in-record``: a case's mention read in its whole record."""
+
+from __future__ import annotations
+
+from benchmarks.context_quality import predict
+
+RECORD = ("L'article 5 de la convention est ainsi rédigé :\n« Article 5\n"
+          "Les organisations syndicales négocient un accord collectif.\nLe conseil de la vie sociale est consulté. »\n"
+          "Article 2\nLe conseil de la vie sociale est réuni.")
+LINE = "Les organisations syndicales négocient un accord collectif."
+CASE = {"text": LINE, "start": LINE.index("accord collectif"), "mention": "accord collectif"}
+
+
+def test_a_line_inside_amendment_text_is_quoted_only_when_read_in_its_record(nlp_fast):
+    assert predict(nlp_fast, CASE) == set()  # the line alone holds no quotation mark
+    assert predict(nlp_fast, CASE, RECORD) == {"quotation"}
+    # A record that does not hold the case's text: the line alone.
+    assert predict(nlp_fast, CASE, "Un autre texte.") == set()
+    assert predict(nlp_fast, {**CASE, "start": 0}, RECORD) == {"<no mention>"}
