@@ -437,10 +437,10 @@ def test_this_process_analyses_chunks_too_and_leaves_no_files(nlp_fast, monkeypa
     monkeypatch.setattr(isic_nlp.parallel, "analyse_chunk", counted)
     records = [{"id": f"d{i}", "text": PROCESS_TEXTS[i % len(PROCESS_TEXTS)]} for i in range(60)]
     one = isic_nlp.analyse(records, nlp=nlp_fast, n_process=1)
-    n_chunks = len(here)
     here.clear()
     two = isic_nlp.analyse(records, nlp=nlp_fast, n_process=2)
-    assert 0 < len(here) < n_chunks and set(here) == {os.getpid()}
+    # The first two chunks always go to the worker; this process took some of the others.
+    assert here and set(here) == {os.getpid()}
     for table in ("documents", "mentions"):
         pd.testing.assert_frame_equal(getattr(one, table), getattr(two, table))
     assert list(tmp_path.iterdir()) == []
