@@ -38,14 +38,9 @@ FILES = (
     "fiches-service-public.jsonl.gz",
     "fiches-travail-emploi.jsonl",
 )
-FLAGS = ("negation", "hypothesis", "quotation", "exception", "abrogation")
-
-
-def corpora() -> Path:
-    for base in (ROOT.parent, ROOT.parent.parent, Path("/work")):
-        if (base / "shared" / "corpora").is_dir():
-            return base / "shared" / "corpora"
-    sys.exit("[isic:E104] ../shared/corpora not found beside the repository.")
+# Appended, not inserted: with PYTHONPATH=<a checkout of older rules>, isic_nlp comes from there.
+sys.path.append(str(ROOT))
+from benchmarks.context_quality import FLAGS, shared_corpora as corpora  # noqa: E402
 
 
 def records(path: Path):

@@ -1,0 +1,58 @@
+"""Checks shared by the fixture tests of the held-out halves of the context benchmark
+(``tests/components/test_context_fresh4.py``, ``test_context_fresh5.py``): the fixture only,
+never the context component."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from benchmarks.context_quality import FLAGS, load_cases
+from benchmarks.sample_context_half import HALVES, article_key
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "context"
+KEYS = ["id", "file", "record_id", "stratum", "text", "mention", "start", "flags", "half"]
+
+
+def cases(name: str) -> list[dict]:
+    """The cases of a fixture file of ``tests/fixtures/context``."""
+    return load_cases([FIXTURES / name])
+
+
+def check_well_formed(half: str) -> list[dict]:
+    """Ids in order, strata within the sampler's targets, each mention at its offset, known flags; the cases."""
+    drawn = cases(f"{half}.jsonl")
+    assert [c["id"] for c in drawn] == [f"{half}-{i:03d}" for i in range(1, len(drawn) + 1)]
+    targets = HALVES[half]["targets"]
+    strata = Counter(c["stratum"] for c in drawn)
+    assert set(strata) <= set(targets) and all(strata[s] <= n for s, n in targets.items())
+    for case in drawn:
+        assert list(case) == KEYS and case["half"] == half
+        assert case["text"][case["start"] : case["start"] + len(case["mention"])] == case["mention"]
+        assert set(case["flags"]) <= set(FLAGS) and case["flags"] == sorted(set(case["flags"]))
+    return drawn
+
+
+def check_held_out(half: str) -> None:
+    """One case per article, no article of an earlier half, no text of an earlier half or of ``external``."""
+    drawn = cases(f"{half}.jsonl")
+    keys = [article_key(c["record_id"]) for c in drawn]
+    assert len(set(keys)) == len(keys)  # one case per article
+    assert len({c["text"] for c in drawn}) == len(drawn)
+    older = [c for name in HALVES[half]["earlier"] for c in cases(name)]
+    assert not set(keys) & {article_key(c["record_id"]) for c in older}
+    assert not {c["text"] for c in drawn} & {c["text"] for c in older + cases("external.jsonl")}
+
+
+def check_stated_counts(half: str) -> tuple[list[dict], str]:
+    """The counts that ``<half>.md`` states (cases, flags, mentions with no flag) are the file's; the cases and notes."""
+    drawn = cases(f"{half}.jsonl")
+    notes = (FIXTURES / f"{half}.md").read_text(encoding="utf-8")
+    flags = Counter(f for c in drawn for f in c["flags"])
+    assert f"{len(drawn)} cases" in notes
+    sentence = notes.split("Flags by meaning:")[1].split(";")[0]  # "negation 45, hypothesis 38, ..."
+    stated = dict(re.findall(r"\b(negation|hypothesis|quotation|exception|abrogation) (\d+)", sentence))
+    assert {f: int(n) for f, n in stated.items()} == {f: flags[f] for f in FLAGS}
+    assert f"{sum(not c['flags'] for c in drawn)} mentions with no flag" in notes
+    return drawn, notes
