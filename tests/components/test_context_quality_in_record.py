@@ -17,3 +17,22 @@ def test_a_line_inside_amendment_text_is_quoted_only_when_read_in_its_record(nlp
     # A record that does not hold the case's text: the line alone.
     assert predict(nlp_fast, CASE, "Un autre texte.") == set()
     assert predict(nlp_fast, {**CASE, "start": 0}, RECORD) == {"<no mention>"}
+
+
+def test_the_quotation_flag_read_in_the_record_replaces_the_lines_and_only_it(tmp_path):
+    from benchmarks.context_quality import with_record_quotation
+
+    cases = [
+        {"id": "a", "flags": ["negation"]},
+        {"id": "b", "flags": ["quotation", "exception"]},
+        {"id": "c", "flags": []},
+        {"id": "d", "flags": ["quotation"]},
+    ]
+    labels = tmp_path / "record_quotation.jsonl"
+    labels.write_text('{"id": "a", "quotation": true}\n{"id": "b", "quotation": false}\n'
+                      '{"id": "d", "quotation": true}\n', encoding="utf-8")
+    out, changed = with_record_quotation(cases, labels)
+    assert [c["flags"] for c in out] == [["negation", "quotation"], ["exception"], [], ["quotation"]]
+    assert changed == 2
+    assert cases[0]["flags"] == ["negation"]  # the cases given are left as they were
+    assert with_record_quotation(cases, tmp_path / "none.jsonl") == (cases, 0)
