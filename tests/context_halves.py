@@ -1,5 +1,5 @@
 """Checks shared by the fixture tests of the held-out halves of the context benchmark
-(``tests/components/test_context_fresh4.py``, ``test_context_fresh5.py``): the fixture only,
+(``tests/components/test_context_fresh4.py``, ``test_context_fresh5.py``, ``test_context_fresh6.py``): the fixture only,
 never the context component."""
 
 from __future__ import annotations
@@ -56,3 +56,31 @@ def check_stated_counts(half: str) -> tuple[list[dict], str]:
     assert {f: int(n) for f, n in stated.items()} == {f: flags[f] for f in FLAGS}
     assert f"{sum(not c['flags'] for c in drawn)} mentions with no flag" in notes
     return drawn, notes
+
+
+STRATA = ["negation", "negation_close", "quote", "repeal", "abrogation", "exception", "hypothesis", "plain"]
+
+
+def check_stated_table(drawn: list[dict], notes: str) -> None:
+    """The table of a half's notes, one row per stratum and an ``all`` row ("| `stratum` | cases |
+    none | negation | hypothesis | quotation | exception | abrogation | ..."), counts the file's cases."""
+    rows = {line.split("|")[1].strip(): line for line in notes.splitlines() if line.startswith("| ")}
+    for stratum in [*STRATA, "all"]:
+        of = drawn if stratum == "all" else [c for c in drawn if c["stratum"] == stratum]
+        cells = [cell.strip() for cell in rows[stratum if stratum == "all" else f"`{stratum}`"].strip("|").split("|")]
+        if not of:
+            assert cells[1] == "0", stratum
+            continue
+        counts = [len(of), sum(not c["flags"] for c in of)]
+        counts += [sum(f in c["flags"] for c in of) for f in ["negation", "hypothesis", "quotation", "exception", "abrogation"]]
+        assert [int(x) for x in cells[1:8]] == counts, stratum
+
+
+def check_unmeasured_notes(half: str, after: str) -> None:
+    """A half held out and not measured yet: its notes say so in their title (held out for the
+    version after context ``after``), and state the file's counts and table."""
+    drawn, notes = check_stated_counts(half)
+    first = notes.splitlines()[0]
+    assert first.startswith(f"# `{half}.jsonl`") and "held out" in first and "not been measured" in first
+    assert f"after context {after}" in first
+    check_stated_table(drawn, notes)
