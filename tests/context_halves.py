@@ -1,6 +1,6 @@
 """Checks shared by the fixture tests of the held-out halves of the context benchmark
 (``tests/components/test_context_fresh4.py``, ``test_context_fresh5.py``, ``test_context_fresh6.py``): the fixture only,
-never the context component."""
+never the context component; and ``needs_corpora``, for the tests that read ../shared/corpora."""
 
 from __future__ import annotations
 
@@ -8,11 +8,23 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from benchmarks.context_quality import FLAGS, load_cases
+import pytest
+
+from benchmarks.context_quality import FLAGS, load_cases, shared_corpora
 from benchmarks.sample_context_half import HALVES, article_key
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "context"
 KEYS = ["id", "file", "record_id", "stratum", "text", "mention", "start", "flags", "half"]
+
+
+def _have_corpora() -> bool:
+    try:
+        return (shared_corpora() / "casf-versions.jsonl.gz").is_file()
+    except SystemExit:  # shared_corpora() exits with an error when there is none
+        return False
+
+
+needs_corpora = pytest.mark.skipif(not _have_corpora(), reason="../shared/corpora not beside the repository")
 
 
 def cases(name: str) -> list[dict]:

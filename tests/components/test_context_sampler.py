@@ -13,20 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.context_quality import shared_corpora
 from benchmarks.sample_context_half import HALVES, article_key, candidates, main, parse_targets, used_records
+from tests.context_halves import needs_corpora
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "context"
-
-
-def _have_corpora() -> bool:
-    try:
-        return (shared_corpora() / "casf-versions.jsonl.gz").is_file()
-    except SystemExit:  # shared_corpora() exits with an error when there is none
-        return False
-
-
-needs_corpora = pytest.mark.skipif(not _have_corpora(), reason="../shared/corpora not beside the repository")
 
 
 def _cases(name: str) -> list[dict]:
