@@ -283,7 +283,7 @@ class ContextQualifier(LexiconComponent):
             ]
         if cues:
             cues = _coordinated_exceptions(cues, norms, stops.get("termination", ()))
-        regions = _introduced(passages, quotation_cues, self._scope, norms) if quotation_cues else []
+        regions = _introduced(doc, passages, quotation_cues, self._scope, norms) if quotation_cues else []
         region_starts = [start for start, _, _ in regions]
         after = self._after_passages(held, cues) if held and cues else []
         exceptions = sorted(c.start for c in cues if c.entry.label == "exception")
@@ -738,9 +738,14 @@ def _quoted_passages(
     Legislative drafting opens every quoted paragraph with a quotation mark
     and closes only the last one, so a passage runs from an opening mark to
     the next closing one (or to the end of the text), and a mark that starts
-    a line inside an open passage opens its next paragraph. A straight ``"``
-    opens when no passage is open and closes one otherwise, unless it starts
-    a line. Read from the ORTH array: ``doc.text`` would rebuild the whole text.
+    a line inside an open passage opens its next paragraph. Since 2.6.0 a
+    ``«`` or ``“`` inside a line of an open passage opens a quotation within
+    it (*« Article 7 … l'article 2.5 « Absences » est …*), whose closing mark
+    does not end the passage; a new paragraph forgets an inner quotation left
+    open. A straight ``"`` opens when no passage is open and closes one
+    otherwise, unless it starts a line, or the passage opened with ``«`` or
+    ``“`` (then straight marks pair within it). Read from the ORTH array:
+    ``doc.text`` would rebuild the whole text.
     """
     orths = doc.to_array(ORTH)
     marks = numpy.flatnonzero(
@@ -751,16 +756,22 @@ def _quoted_passages(
     spaces = doc.to_array(IS_SPACE)
     passages: list[tuple[int, int]] = []
     open_at = None
+    inner = 0  # quotations open within the passage
     orths = orths.tolist()
     for i in marks.tolist():
         orth = orths[i]
         if open_at is None:
             if orth not in closing:
-                open_at = i
+                open_at, inner = i, 0
             continue
+        line_start = i == 0 or bool(spaces[i - 1] and "\n" in doc[i - 1].text)
         if orth in opening:
-            continue  # the next paragraph of the passage
-        if orth == straight and (i == 0 or spaces[i - 1] and "\n" in doc[i - 1].text):
+            inner = 0 if line_start else inner + 1  # the next paragraph, or a quotation within
+            continue
+        if orth == straight and (line_start or orths[open_at] != straight):
+            continue
+        if orth in closing and inner:
+            inner -= 1
             continue
         passages.append((open_at, i + 1))
         open_at = None
@@ -770,10 +781,13 @@ def _quoted_passages(
 
 
 def _introduced(
-    passages: list[tuple[int, int]], quotation_cues: list[Match], scope_of, norms: "_Norms"
+    doc: Doc, passages: list[tuple[int, int]], quotation_cues: list[Match], scope_of, norms: "_Norms"
 ) -> list[tuple[int, int, Match]]:
     """The passages that a quotation cue introduces, each with its cue: a cue before the
-    passage, or one that starts at its opening mark (an amendment paragraph label, `" 7° …`).
+    passage, or one that starts at its opening mark (an amendment paragraph label, `" 7° …`)
+    of a passage set out as a block, that starts a line or runs over several (since 2.6.0:
+    not a title quoted within a line, '… de la convention, titré « 1.6.1. Commission
+    nationale … », est supprimé').
     Since 2.3.0 a passage right after a heading and its number is that heading's title, not
     amendment text ('Il est ajouté à l'article 2.5 « Absences pour raisons syndicales » …
     l'alinéa suivant :'); since 2.5.0 nor are words that the text defines ('les termes
@@ -784,12 +798,19 @@ def _introduced(
             continue
         title = _heading_title(norms, begin)
         for cue in quotation_cues:
-            if cue.start == begin or (
+            if (cue.start == begin and _block(doc, begin, end)) or (
                 not title and cue.end <= begin and begin - cue.end <= scope_of(cue)[1]
             ):
                 regions.append((begin, end, cue))
                 break
     return regions
+
+
+def _block(doc: Doc, begin: int, end: int) -> bool:
+    """Whether the quoted passage [begin, end) starts a line or holds a line break."""
+    if begin == 0 or "\n" in doc[begin - 1].whitespace_ or (doc[begin - 1].is_space and "\n" in doc[begin - 1].text):
+        return True
+    return any(token.is_space and "\n" in token.text or "\n" in token.whitespace_ for token in doc[begin:end - 1])
 
 
 def _defined(norms: "_Norms", end: int) -> bool:
