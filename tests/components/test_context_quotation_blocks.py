@@ -22,6 +22,11 @@ def _flags(doc, words: str, nth: int = 0) -> set[str]:
     return set(spans[nth]._.isic_context or {})
 
 
+def _quoted_then_not(doc, words: str) -> None:
+    """The first mention of ``words`` is in quoted text, the second (after the passage) is not."""
+    assert [_flags(doc, words, 0), _flags(doc, words, 1)] == [{"quotation"}, set()]
+
+
 def test_a_quotation_within_a_passage_does_not_end_it(nlp_fast):
     doc = nlp_fast(AVENANT)
     # after the inner « Incapacité de travail », still inside « Article 7 … »
@@ -39,9 +44,7 @@ def test_a_passage_that_opens_with_a_heading_is_inserted_text_whatever_introduce
     text = ("Le présent avenant remplace l'intégralité des dispositions du titre VIII de la convention :\n"
             f"{opening}Le conseil de la vie sociale est consulté sur le projet personnalisé. »\n"
             "Article 2\nLe conseil de la vie sociale est réuni.")
-    doc = nlp_fast(text)
-    assert _flags(doc, "conseil de la vie sociale", 0) == {"quotation"}
-    assert _flags(doc, "conseil de la vie sociale", 1) == set()
+    _quoted_then_not(nlp_fast(text), "conseil de la vie sociale")
 
 
 def test_a_heading_quoted_within_a_line_is_a_title_not_a_passage(nlp_fast):
@@ -60,9 +63,7 @@ def test_straight_quotes_within_a_guillemet_passage_pair_among_themselves(nlp_fa
             "« Article 3\nLe terme \"usager\" désigne la personne.\n"
             "Le projet personnalisé est élaboré avec elle. »\n"
             "Le projet personnalisé est révisé chaque année.")
-    doc = nlp_fast(text)
-    assert _flags(doc, "projet personnalisé", 0) == {"quotation"}
-    assert _flags(doc, "projet personnalisé", 1) == set()
+    _quoted_then_not(nlp_fast(text), "projet personnalisé")
 
 
 def test_a_new_paragraph_forgets_an_inner_quotation_left_open(nlp_fast):
@@ -72,6 +73,4 @@ def test_a_new_paragraph_forgets_an_inner_quotation_left_open(nlp_fast):
             "« Article 7\nLes garanties « Incapacité de travail sont versées.\n"
             "« Le projet personnalisé est élaboré. »\n"
             "Le projet personnalisé est révisé.")
-    doc = nlp_fast(text)
-    assert _flags(doc, "projet personnalisé", 0) == {"quotation"}
-    assert _flags(doc, "projet personnalisé", 1) == set()
+    _quoted_then_not(nlp_fast(text), "projet personnalisé")
