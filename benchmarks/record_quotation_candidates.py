@@ -17,7 +17,10 @@ from the last newline before the mention). A case is a candidate when
   double quotes is odd; else
 - ``amendment_wording_above``: a line before it (stripped) ends with amendment
   wording, ``AMENDMENT_WORDING`` (*remplacé par les dispositions suivantes*,
-  *rédigé comme suit*, *complété par les articles suivants :* …).
+  *rédigé comme suit*, *complété par les articles suivants :* …); else
+- ``more_opened_than_closed``: the record text before that line holds more «
+  than », or more “ than ” (an outer passage still open whose last mark is the
+  » of an inner pair: « … « rente survie handicap » …).
 
     PYTHONPATH=. .venv/bin/python benchmarks/record_quotation_candidates.py          # the ids, by reason (JSON)
     PYTHONPATH=. .venv/bin/python benchmarks/record_quotation_candidates.py --lines  # with the matching line
@@ -36,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.context_quality import CASES, FRESH, FRESH2, FRESH3, load_cases, record_texts  # noqa: E402
 
 OLDER = (CASES, FRESH, FRESH2, FRESH3)  # the halves labelled from the case's line alone
-REASONS = ("unclosed_before_line", "amendment_wording_above")
+REASONS = ("unclosed_before_line", "amendment_wording_above", "more_opened_than_closed")
 AMENDMENT_WORDING = re.compile(
     r"(?:(?:remplacée?s?|complétée?s?|modifiée?s?|rédigée?s?)\s+"
     r"(?:par\s+(?:les?|la|l'|une?)\s*(?:dispositions?|articles?|alinéas?|texte|paragraphes?|mots?|phrases?)\b.*"
@@ -53,6 +56,12 @@ def unclosed(text: str) -> bool:
     or an odd number of straight double quotes."""
     return (text.rfind("«") > text.rfind("»") or text.rfind("“") > text.rfind("”")
             or text.count('"') % 2 == 1)
+
+
+def more_opened(text: str) -> bool:
+    """Whether ``text`` holds more « than », or more “ than ” (a passage may be open though its last
+    mark closes an inner pair)."""
+    return text.count("«") > text.count("»") or text.count("“") > text.count("”")
 
 
 def line_start(record: str, case: dict) -> int | None:
@@ -75,6 +84,8 @@ def reason(record: str, case: dict) -> tuple[str, str | None] | None:
     for line in reversed(before.split("\n")):
         if AMENDMENT_WORDING.search(line.strip()):
             return "amendment_wording_above", line.strip()
+    if more_opened(before):
+        return "more_opened_than_closed", None
     return None
 
 

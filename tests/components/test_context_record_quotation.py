@@ -18,7 +18,7 @@ from benchmarks.context_quality import load_cases
 from tests.context_halves import FIXTURES, needs_corpora
 
 OLDER_HALVES = ("tune", "held_out", "fresh", "fresh2", "fresh3")
-KEYS = ["id", "half", "quotation", "line_label", "opened_by", "note"]
+KEYS = ["id", "half", "reason", "quotation", "line_label", "opened_by", "note"]
 
 
 def labels() -> list[dict]:
@@ -34,6 +34,7 @@ def test_every_label_is_an_older_case_with_its_line_label():
     for row in rows:
         case = cases[row["id"]]  # KeyError: not a case of the four older fixture files
         assert row["half"] == case["half"] in OLDER_HALVES
+        assert row["reason"] in rq.REASONS
         assert not row["id"].startswith(("fresh4-", "fresh5-", "ext"))
         assert row["line_label"] is ("quotation" in case["flags"])
         assert isinstance(row["quotation"], bool)
@@ -49,7 +50,7 @@ def test_no_later_or_external_case_is_relabelled():
 @needs_corpora
 def test_the_selection_script_picks_exactly_the_labelled_cases_in_order():
     found = rq.candidates()
-    assert [i for name in rq.REASONS for i, _ in found[name]] == [row["id"] for row in labels()]
+    assert [(i, name) for name in rq.REASONS for i, _ in found[name]] == [(row["id"], row["reason"]) for row in labels()]
     notes = (FIXTURES / "record_quotation.md").read_text(encoding="utf-8")
     for name in rq.REASONS:
         assert f"`{name}` ({len(found[name])} cases)" in notes
@@ -62,6 +63,8 @@ def test_the_selection_tests_on_small_records():
     assert not rq.unclosed('« a » puis “ b ”, "c"')
     assert rq.unclosed("« a » puis « b")
     assert not rq.unclosed("« b « c » d")  # the last mark is a »: an inner pair hides the open « (as fresh-128)
+    assert rq.more_opened("« b « c » d") and rq.more_opened("“ a\n“ b ” c")
+    assert not rq.more_opened("« a » « b » “ c ”") and not rq.more_opened("a » b")
     record = "Article 2\nL'article 8.1 est remplacé par les dispositions suivantes :\nArticle 8.1\nLe salarié a droit."
     case = {"text": "Le salarié a droit.", "start": 0}
     assert rq.reason(record, case) == ("amendment_wording_above",
@@ -71,6 +74,10 @@ def test_the_selection_tests_on_small_records():
     quoted = "Il est inséré un article rédigé comme suit :\n« Article 3\nLe salarié a droit."
     assert rq.reason(quoted, case) == ("unclosed_before_line", None)
     assert rq.reason(quoted, {"text": "absent du texte", "start": 0}) is None
+    inner = "Il est remplacé :\n« Titre VII\nLa garantie « maintien » est due.\nLe salarié a droit. »"
+    assert rq.reason(inner, case) == ("more_opened_than_closed", None)
+    assert rq.reason(inner.replace("Il est remplacé :", "rédigé comme suit :"), case) == (
+        "amendment_wording_above", "rédigé comme suit :")  # checked after the wording
 
 
 def test_the_notes_state_the_file_s_counts():
@@ -84,6 +91,12 @@ def test_the_notes_state_the_file_s_counts():
     assert f"line label quotation {line}." in notes
     assert (f"They differ on {to_true + to_false} cases: {to_true} line false → record true, "
             f"{to_false} line true → record false.") in notes
+    for name in rq.REASONS:
+        mine = [row for row in rows if row["reason"] == name]
+        cells = (len(mine), sum(r["quotation"] and r["line_label"] for r in mine),
+                 sum(r["quotation"] and not r["line_label"] for r in mine),
+                 sum(not r["quotation"] and not r["line_label"] for r in mine))
+        assert f"| `{name}` | " + " | ".join(map(str, cells)) + " |" in notes
     halves = Counter(row["half"] for row in rows)
     assert f"{len(rows)} candidates: " + ", ".join(f"{h} {halves[h]}" for h in OLDER_HALVES) in notes
     for half in OLDER_HALVES:
