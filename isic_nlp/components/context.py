@@ -88,6 +88,8 @@ CLAUSE_OPENERS = ("hypothesis", "exception")
 # du travailleur', 'la présence du salarié').
 LIGHT_NOUNS = frozenset(
     "objet bénéfice versement paiement attribution octroi service existence conclusion application".split()
+    # since 2.6.0 nouns of kind: 'aucune forme de discrimination' denies the discrimination
+    + "forme formes sorte sortes type types genre espèce".split()
 )
 # Clitic pronouns: a mention that opens with one right after a negation cue is the
 # negated verb itself ('ne peut pas vous demander'), not a person the verb bears on.
@@ -138,6 +140,30 @@ PREPOSITIONS = frozenset(
     "sans sous".split()
 )
 OPENING_BRACKET, CLOSING_BRACKET = "(", ")"
+# Since 2.6.0: a cue that reaches at most this many words qualifies the words next to it (a
+# noun, its subject); it opens no clause ('situé hors du département où réside …' does not end
+# the condition of a 'si' before it).
+NEAR_SCOPE = 4
+# The preposition of an indirect object or of a noun's complement (2.6.0): after a denied
+# noun or a denied verb's direct object, 'à' opens a complement that is not denied ('Aucune
+# notification au salarié', 'ne transmet pas les justificatifs à la commission paritaire');
+# not after a noun whose complement is what is denied ('aucun droit à l'allocation').
+A_FORMS = frozenset(["à", "au", "aux", "en"])
+RIGHT_NOUNS = frozenset("droit droits accès recours".split())
+INFINITIVE = re.compile(r"(er|ir|oir|dre|uire)$")
+# A negation that ends with one of these governs a noun (aucun X, pas de X; 'sans' may govern
+# an infinitive: 'sans recourir à l'aide sociale').
+NOMINAL_ENDS = frozenset([*NEGATIVE_DETERMINERS, *DE_FORMS])
+# Copulas: the attribute of a negated copula is denied even when it names persons ('lorsqu'ils
+# ne sont pas assurés sociaux', since 2.6.0).
+COPULAS = frozenset("est sont était étaient sera seront serait seraient soit soient".split())
+# 'ne … sans X' (since 2.6.0): a double negation makes X a requirement ('ne peut pas acheter un
+# animal sans le consentement de ses parents'); how far back the 'ne' is looked for (words),
+# and what ends the search (a new clause).
+DOUBLE_NEGATION_REACH = 15
+DOUBLE_NEGATION_STOPS = frozenset(
+    [".", ";", ",", ":", "(", ")", "et", "qui", "dont", "lorsque", "lorsqu'", "si", "s'il", "s'ils", "mais"]
+)
 
 
 class ContextQualifier(LexiconComponent):
@@ -283,10 +309,18 @@ class ContextQualifier(LexiconComponent):
             ]
         if cues:
             cues = _coordinated_exceptions(cues, norms, stops.get("termination", ()))
+            doubled = [c for c in cues if _double_negation(c, norms)]
+            if doubled:
+                # The requirement is no object of the negated verb either: 'sans' opens a phrase.
+                cues = [c for c in cues if c not in doubled]
+                stops.setdefault(PHRASE_LABEL, []).extend((c.start, c.end) for c in doubled)
+                stops[PHRASE_LABEL].sort()
         regions = _introduced(doc, passages, quotation_cues, self._scope, norms) if quotation_cues else []
         region_starts = [start for start, _, _ in regions]
         after = self._after_passages(held, cues) if held and cues else []
-        exceptions = sorted(c.start for c in cues if c.entry.label == "exception")
+        exceptions = sorted(
+            c.start for c in cues if c.entry.label == "exception" and self._opens_clause(c)
+        )
         scope = None
         if cues:
             scope = _Scope(stops, norms, self._actors, passages, exceptions)
@@ -317,9 +351,10 @@ class ContextQualifier(LexiconComponent):
     def _opens_clause(self, cue: Match) -> bool:
         """Whether a hypothesis or exception cue opens a clause: not one that qualifies the
         word next to it or its subject (backward, or a scope of at most one word: 'il ne lui
-        est pas possible d'obtenir une pension', 'Discrimination suspectée')."""
+        est pas possible d'obtenir une pension', 'Discrimination suspectée'; since 2.6.0 at
+        most ``NEAR_SCOPE`` words: 'situé hors du département où réside …')."""
         direction, max_scope = self._scope(cue)
-        return direction != "backward" and max_scope > 1
+        return direction != "backward" and max_scope > NEAR_SCOPE
 
     def _stop_at(self, cue: Match) -> tuple[str, ...]:
         """The labels whose cues end this cue's scope (termination always does)."""
@@ -527,8 +562,12 @@ class _Scope:
                         continue  # 'À défaut de convention ou d'accord collectif': both are absent
                     return True
         if ACTOR_LABEL in stop_at and not (forward and self._partitive(low, high)):
-            if self._actor(span, forward and self.words(low, high) == 0):
+            if not (forward and self._attribute(cue, low, high)) and self._actor(
+                span, forward and self.words(low, high) == 0
+            ):
                 return True
+        if forward and cue.entry.label == "negation" and self._indirect_complement(cue, span, low):
+            return True
         if PHRASE_LABEL in stop_at and forward and self._noun_complement(low, high, self.norms.get(cue.end - 1)):
             return True
         if forward and cue.entry.label == "hypothesis" and self._holds(self.exceptions, low, high):
@@ -537,6 +576,41 @@ class _Scope:
             if self.norms.words(low, high) > SUBJECT_GAP or self._complement(span, sent_start):
                 return True
         return self._bracketed(cue, gap, forward)
+
+    def _attribute(self, cue: Match, low: int, high: int) -> bool:
+        """Whether the mention is the attribute of a negated copula, right after it: denied even
+        when it names persons ('lorsqu'ils ne sont pas assurés sociaux', since 2.6.0)."""
+        return self.words(low, high) == 0 and any(
+            self.norms.get(i) in COPULAS for i in range(cue.start, cue.end)
+        )
+
+    def _indirect_complement(self, cue: Match, span: Span, low: int) -> bool:
+        """Whether a forward negation reaches the mention through 'à' after a noun: the
+        complement of a denied noun ('Aucune notification au salarié n'est nécessaire',
+        'aucun délai n'est imposé au salarié', 'En l'absence de réponse à sa demande') or the
+        indirect object after a denied verb's direct object ('ne transmet pas les justificatifs
+        à la commission paritaire'). After a negated verb, only when a determiner opens a noun
+        before the 'à' ('ne peut prétendre à l'allocation' is denied); never after droit /
+        accès / recours or a noun whose complement is what is denied ('aucun droit à
+        l'allocation'). Since 2.6.0."""
+        norms = self.norms
+        at = span.start
+        if norms.get(at) not in A_FORMS:
+            at = norms.before(span.start)
+            if norms.get(at) in DETERMINERS and norms.get(at) not in A_FORMS:
+                at = norms.before(at)
+            if at < low or norms.get(at) not in A_FORMS:
+                return False
+        words = [i for i in range(low, at) if not norms.is_space(i) and i not in self.adverbial]
+        if not words:
+            return False
+        if any(norms.get(i) in RIGHT_NOUNS or norms.get(i) in LIGHT_NOUNS for i in words):
+            return False
+        if norms.get(cue.end - 1) in NOMINAL_ENDS or (
+            norms.get(cue.end - 1) == "sans" and not INFINITIVE.search(norms.get(words[0]) or "")
+        ):
+            return True  # a denied noun ('sans activité en parcours d'insertion'), not a verb
+        return any(norms.get(i) in DETERMINERS for i in words[:-1])
 
     def in_removed(self, cue: Match, span: Span) -> bool:
         """Whether the cue and the mention are both inside quoted words that the text deletes
@@ -637,6 +711,11 @@ class _Scope:
                 continue
             if norms.get(words[k - 1]) in COORDINATORS:
                 continue  # 'convention ou d'accord': a second noun of the cue, no complement
+            if k <= 2 and (cue_end in NEGATIVE_DETERMINERS or cue_end in DETERMINERS):
+                # 2.6.0: the cue ends with the determiner ('Aucune condition d'ancienneté du
+                # salarié', 'suspend les délais du recours contentieux')
+                if not any(norms.get(words[n]) in LIGHT_NOUNS for n in range(k)):
+                    return True
             if k <= 2 and cue_end in DE_FORMS:
                 if not any(norms.get(words[n]) in LIGHT_NOUNS for n in range(k)):
                     return True
@@ -785,9 +864,9 @@ def _introduced(
 ) -> list[tuple[int, int, Match]]:
     """The passages that a quotation cue introduces, each with its cue: a cue before the
     passage, or one that starts at its opening mark (an amendment paragraph label, `" 7° …`)
-    of a passage set out as a block, that starts a line or runs over several (since 2.6.0:
-    not a title quoted within a line, '… de la convention, titré « 1.6.1. Commission
-    nationale … », est supprimé').
+    of a passage set out as a block, that starts a line (since 2.6.0: not a title quoted
+    within a line, '… de la convention, titré « 1.6.1. Commission nationale … », est
+    supprimé').
     Since 2.3.0 a passage right after a heading and its number is that heading's title, not
     amendment text ('Il est ajouté à l'article 2.5 « Absences pour raisons syndicales » …
     l'alinéa suivant :'); since 2.5.0 nor are words that the text defines ('les termes
@@ -798,7 +877,7 @@ def _introduced(
             continue
         title = _heading_title(norms, begin)
         for cue in quotation_cues:
-            if (cue.start == begin and _block(doc, begin, end)) or (
+            if (cue.start == begin and _block(doc, begin)) or (
                 not title and cue.end <= begin and begin - cue.end <= scope_of(cue)[1]
             ):
                 regions.append((begin, end, cue))
@@ -806,11 +885,13 @@ def _introduced(
     return regions
 
 
-def _block(doc: Doc, begin: int, end: int) -> bool:
-    """Whether the quoted passage [begin, end) starts a line or holds a line break."""
-    if begin == 0 or "\n" in doc[begin - 1].whitespace_ or (doc[begin - 1].is_space and "\n" in doc[begin - 1].text):
+def _block(doc: Doc, begin: int) -> bool:
+    """Whether the quoted passage opening at ``begin`` starts a line (a line break inside the
+    passage does not count: it may be a line break inside a term, which changes nothing)."""
+    if begin == 0:
         return True
-    return any(token.is_space and "\n" in token.text or "\n" in token.whitespace_ for token in doc[begin:end - 1])
+    before = doc[begin - 1]
+    return "\n" in before.whitespace_ or (before.is_space and "\n" in before.text)
 
 
 def _defined(norms: "_Norms", end: int) -> bool:
@@ -834,6 +915,30 @@ def _removed_passages(held: list[tuple[int, int]], norms: "_Norms") -> list[tupl
         if norms.get(i) in REMOVAL_WORDS:
             out.append((begin, end))
     return out
+
+
+def _double_negation(cue: Match, norms: "_Norms") -> bool:
+    """Whether a *sans* negation follows a *ne* of its clause: 'ne … sans X' makes X a
+    requirement, not an absence ('Un mineur ne peut pas acheter un animal sans le consentement
+    de ses parents', 'ne peuvent faire l'objet d'une remise de dette ou de délais sans le
+    consentement des créanciers', 'Nul ne peut … sans'; since 2.6.0). Looked for up to
+    ``DOUBLE_NEGATION_REACH`` words back, to a full stop, a semicolon, *et*, *mais*, a
+    relative pronoun, a condition (a new clause: 'qui vit sans ressources') or a pause, unless
+    the pause is right before *sans* ('ne peut, sans l'accord du salarié, …'; not 'ne sont pas
+    des preuves loyales, tout comme les enregistrements sans consentement')."""
+    if cue.entry.label != "negation" or norms.get(cue.start) != "sans":
+        return False
+    i = cue.start
+    for n in range(DOUBLE_NEGATION_REACH):
+        i = norms.before(i)
+        word = norms.get(i)
+        if n == 0 and word == ",":
+            continue
+        if word is None or word in DOUBLE_NEGATION_STOPS:
+            return False
+        if word in ("ne", "n'"):
+            return True
+    return False
 
 
 def _glued_bracket(norms: "_Norms", i: int) -> bool:

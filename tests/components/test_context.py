@@ -709,9 +709,86 @@ RULES_2_5 = [
 ]
 
 
-@pytest.mark.parametrize("text, words, flags", RULES_2_5)
-def test_context_2_5_rules(nlp_fast, text, words, flags):
+
+
+# --------------------------------------------------------------------------- context 2.6.0
+# General rules of French syntax and drafting (issue 12, from the errors of the tuning halves);
+# each sentence is written for the test, none is a case of a half.
+RULES_2_6 = [
+    # the complement of a denied noun, or the indirect object after a denied verb's object
+    pytest.param("Aucune déclaration au comité social et économique n'est requise.",
+                 "comité social et économique", set(), id="denied-noun-a-complement"),
+    pytest.param("Aucune déclaration n'est adressée par le comité social et économique.",
+                 "comité social et économique", set(), id="denied-noun-agent-control"),
+    pytest.param("L'employeur ne remet pas les documents au comité social et économique.",
+                 "comité social et économique", set(), id="denied-object-indirect-object"),
+    pytest.param("La personne ne peut pas prétendre à l'allocation de solidarité aux personnes âgées.",
+                 "allocation de solidarité aux personnes âgées", {"negation"}, id="denied-verb-a-object-control"),
+    pytest.param("Il n'a aucun droit à l'allocation de solidarité aux personnes âgées.",
+                 "allocation de solidarité aux personnes âgées", {"negation"}, id="right-to-control"),
+    pytest.param("Il a cessé son activité sans recourir à l'aide sociale.",
+                 "aide sociale", {"negation"}, id="sans-infinitive-control"),
+    pytest.param("Aucune condition d'ancienneté du comité social et économique n'est requise.",
+                 "comité social et économique", set(), id="aucun-noun-de-complement"),
+    # 'ne … sans X': a requirement (double negation)
+    pytest.param("Le bailleur ne peut pas résilier le bail sans l'accord du conseil de la vie sociale.",
+                 "conseil de la vie sociale", set(), id="ne-sans-requirement"),
+    pytest.param("Le bailleur ne peut pas résilier le bail sans l'accord collectif prévu.",
+                 "accord collectif", set(), id="ne-sans-requirement-object"),
+    pytest.param("Il a résilié le bail sans accord collectif préalable.",
+                 "accord collectif", {"negation"}, id="sans-alone-control"),
+    pytest.param("Il n'a pas de logement et vit sans allocation de logement.",
+                 "allocation de logement", {"negation"}, id="sans-new-clause-control"),
+    # the subject of 'ne s'applique pas à' / 'n'est pas applicable à', not what follows
+    pytest.param("Le projet personnalisé ne s'applique pas aux bénévoles.",
+                 "projet personnalisé", {"negation"}, id="not-applied-subject"),
+    pytest.param("Cette disposition n'est pas applicable à l'allocation de solidarité aux personnes âgées.",
+                 "allocation de solidarité aux personnes âgées", set(), id="not-applicable-complement-control"),
+    # the attribute of a negated copula, a person noun too
+    pytest.param("Cette aide est versée aux étrangers lorsqu'ils ne sont pas bénéficiaires de l'aide sociale.",
+                 "bénéficiaires de l'aide", {"hypothesis", "negation"}, id="copula-attribute-person"),
+    pytest.param("Le salarié n'est pas tenu de rembourser la prime.", "Le salarié", set(), id="copula-subject-person-control"),
+    # verbs of ending, 'réputé non écrit', 'sans avoir' + participle
+    pytest.param("Le jugement a supprimé la pension alimentaire versée à l'ancien conjoint.",
+                 "pension", {"negation"}, id="verb-of-ending"),
+    pytest.param("Toute stipulation contraire de l'accord collectif est réputée non écrite.",
+                 "accord collectif", set(), id="repute-non-ecrit-complement-control"),
+    pytest.param("L'accord collectif est réputé non écrit.", "accord collectif", {"negation"},
+                 id="repute-non-ecrit"),
+    pytest.param("Il a quitté l'entreprise sans avoir perçu l'indemnité de licenciement.",
+                 "indemnité de licenciement", {"negation"}, id="sans-avoir-participle"),
+    pytest.param("Il a quitté l'entreprise sans avoir droit à l'indemnité de licenciement.",
+                 "indemnité de licenciement", {"negation"}, id="sans-avoir-droit-control"),
+    # a negated duty denies the act, not its object
+    pytest.param("Les associations qui ne sont pas tenues de conclure un accord collectif le peuvent.",
+                 "accord collectif", set(), id="negated-duty-object"),
+    # conditions: 'sous réserve que' is a clause; a short-scope exception opens no clause
+    pytest.param("L'aide est accordée sous réserve que le demandeur justifie auprès de la caisse et dans le délai "
+                 "fixé par le règlement départemental de la réalité de son projet personnalisé.",
+                 "projet personnalisé", {"hypothesis"}, id="sous-reserve-que-long"),
+    pytest.param("Si le séjour a lieu dans un établissement situé hors du département où réside le bénéficiaire de "
+                 "l'aide sociale, le département d'origine paie.", "bénéficiaire de l'aide", {"hypothesis"},
+                 id="hors-opens-no-clause"),
+    pytest.param("Sauf accord collectif contraire, le projet personnalisé est révisé chaque année.",
+                 "projet personnalisé", set(), id="sauf-opens-clause-control"),
+    # an indirect question is no condition
+    pytest.param("La caisse vérifie si le bénéficiaire de l'aide a déposé sa demande.", "bénéficiaire de l'aide",
+                 set(), id="indirect-question"),
+    pytest.param("La caisse verse l'allocation si le bénéficiaire de l'aide a déposé sa demande.",
+                 "bénéficiaire de l'aide", {"hypothesis"}, id="indirect-question-control"),
+]
+
+
+@pytest.mark.parametrize("text, words, flags", RULES_2_5 + RULES_2_6)
+def test_context_2_5_and_2_6_rules(nlp_fast, text, words, flags):
     doc = nlp_fast(text)
     spans = [span for span in doc.spans["isic"] if span.text == words]
     assert spans, [span.text for span in doc.spans["isic"]]
     assert set(spans[0]._.isic_context or {}) == flags, spans[0]._.isic_context
+
+
+def test_context_version_2_6(nlp_fast):
+    """The rules of this file's 2.6.0 block are those of context 2.6.0 or later."""
+    lexicon = nlp_fast.get_pipe("isic_context").lexicons[0]
+    major, minor, _ = (int(part) for part in lexicon.version.split("."))
+    assert (major, minor) >= (2, 6)

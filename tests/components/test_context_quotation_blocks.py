@@ -49,7 +49,7 @@ def test_a_passage_that_opens_with_a_heading_is_inserted_text_whatever_introduce
 
 def test_a_heading_quoted_within_a_line_is_a_title_not_a_passage(nlp_fast):
     # 'titré « 1.6.1. … »' names the article by its title: no amendment text (a block starts a
-    # line or runs over several).
+    # line).
     text = ("L'article 1.6.1 de la convention, titré « 1.6.1. Commission nationale du projet personnalisé », "
             "est supprimé.")
     assert "quotation" not in _flags(nlp_fast(text), "projet personnalisé")
