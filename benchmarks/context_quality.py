@@ -15,11 +15,13 @@ the errors of all three; a fourth half, ``fresh2``
 was labelled and committed before 2.2.0 was written: the honest figure of 2.2.0.
 ``fresh3`` and ``fresh4`` were drawn and labelled the same way (``fresh4``, 236 lines,
 while 2.5.0 was written by someone who had not seen it: ``--half fresh4`` is 2.5.0's
-held-out figure; see ``tests/fixtures/context/fresh4.md``).
+held-out figure; see ``tests/fixtures/context/fresh4.md``), and so were ``fresh5`` and
+``fresh6`` (271 and 267 lines, while 2.6.0 was written: ``--half fresh5+fresh6`` is 2.6.0's
+held-out figure, each half also apart).
 Each flag comes with 95 % intervals: Wilson for precision and recall
 (statsmodels), a percentile bootstrap over the cases for F1.
 
-    .venv/bin/python benchmarks/context_quality.py                 # fast, tune, held_out, fresh and fresh2
+    .venv/bin/python benchmarks/context_quality.py                 # fast, every half
     .venv/bin/python benchmarks/context_quality.py --pipeline accurate
     .venv/bin/python benchmarks/context_quality.py --half tune --show-errors 30
     .venv/bin/python benchmarks/context_quality.py --sample 400     # candidates to label (stdout)
@@ -53,15 +55,20 @@ FRESH = ROOT / "tests" / "fixtures" / "context" / "fresh.jsonl"
 FRESH2 = ROOT / "tests" / "fixtures" / "context" / "fresh2.jsonl"
 FRESH3 = ROOT / "tests" / "fixtures" / "context" / "fresh3.jsonl"
 FRESH4 = ROOT / "tests" / "fixtures" / "context" / "fresh4.jsonl"
+FRESH5 = ROOT / "tests" / "fixtures" / "context" / "fresh5.jsonl"
+FRESH6 = ROOT / "tests" / "fixtures" / "context" / "fresh6.jsonl"
 EXTERNAL = ROOT / "tests" / "fixtures" / "context" / "external.jsonl"
 # The quotation flag of older cases read in their record (see record_quotation.md): used by --in-record.
 RECORD_QUOTATION = ROOT / "tests" / "fixtures" / "context" / "record_quotation.jsonl"
-HALVES = ("tune", "held_out", "fresh", "fresh2", "fresh3", "fresh4", "external")
+HALVES = ("tune", "held_out", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "external")
 # Parts of the external half reported apart: sentences adapted from the test suites of EDS-NLP and
 # medkit (their labels), and sentences written for this set around their cue lists and issue 12; and
 # a split of it, drawn once (EXTERNAL_SPLIT_SEED, half of each source file on each side): context
 # 2.4.0 was tuned on external_tune, external_test is its held-out figure.
 PARTS = {"external": ("external_adapted", "external_written", "external_tune", "external_test")}
+# Halves scored together as well: the two held-out halves of context 2.6.0, labelled blind while it
+# was written and measured once after it was frozen (README, "Quality of the shipped rules").
+POOLED = {"fresh5+fresh6": ("fresh5", "fresh6")}
 EXTERNAL_SPLIT_SEED = 2026
 BOOTSTRAP = 2000  # resamples of the cases for the F1 interval
 FLAGS = ("negation", "hypothesis", "quotation", "exception", "abrogation")
@@ -255,7 +262,7 @@ def scores(cases: list[dict], predicted: list[set[str]], seed: int = 12) -> dict
     return out
 
 
-def load_cases(paths=(CASES, FRESH, FRESH2, FRESH3, FRESH4, EXTERNAL)) -> list[dict]:
+def load_cases(paths=(CASES, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, EXTERNAL)) -> list[dict]:
     """The labelled cases of the given fixture files (every half by default)."""
     return [
         json.loads(line)
@@ -328,7 +335,7 @@ def predict_cases(pipeline: str, cases: list[dict], in_record: bool = False) -> 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pipeline", default="fast")
-    parser.add_argument("--half", choices=[*HALVES, *(part for names in PARTS.values() for part in names), "all"],
+    parser.add_argument("--half", choices=[*HALVES, *(part for names in PARTS.values() for part in names), *POOLED, "all"],
                         default="all")
     parser.add_argument("--show-errors", type=int, default=0)
     parser.add_argument("--sample", type=int, default=0, help="print this many candidate cases to label, and stop")
@@ -348,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.in_record:
         cases, relabelled = with_record_quotation(cases)
     parts = external_parts(cases)
-    halves = list(HALVES) if args.half == "all" else [args.half]
+    halves = [*HALVES, *POOLED] if args.half == "all" else [args.half]
     halves = [name for half in halves for name in (half, *PARTS.get(half, ()))]
     report = {"command": "python benchmarks/context_quality.py " + " ".join(argv if argv is not None else sys.argv[1:]), "pipeline": args.pipeline, "halves": {}}
     report["in_record"] = args.in_record
@@ -357,7 +364,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"quotation flag read in the record (record_quotation.jsonl): {relabelled} cases differ from their line's label")
     first, report["reanchored_cases"] = predict_cases(args.pipeline, cases, args.in_record)
     for half in halves:
-        rows = [i for i, c in enumerate(cases) if c["half"] == half or half in parts.get(c["id"], ())]
+        rows = [i for i, c in enumerate(cases)
+                if c["half"] in POOLED.get(half, (half,)) or half in parts.get(c["id"], ())]
         mine, predicted = [cases[i] for i in rows], [first[i] for i in rows]
         result = scores(mine, predicted)
         report["halves"][half] = result
