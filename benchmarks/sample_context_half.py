@@ -17,6 +17,7 @@ context rules are run on the cases.
     PYTHONPATH=. .venv/bin/python benchmarks/sample_context_half.py --half fresh3 > /tmp/fresh3_candidates.jsonl
     PYTHONPATH=. .venv/bin/python benchmarks/sample_context_half.py --half fresh4 > /tmp/fresh4_candidates.jsonl
     PYTHONPATH=. .venv/bin/python benchmarks/sample_context_half.py --half fresh6 > /tmp/fresh6_candidates.jsonl
+    PYTHONPATH=. .venv/bin/python benchmarks/sample_context_half.py --half fresh7 > /tmp/fresh7_candidates.jsonl
 
 Each half has its defaults in ``HALVES`` (seed, cases per stratum, earlier
 halves left out); ``--seed`` and ``--targets negation=90,quote=30`` override
@@ -131,6 +132,19 @@ HALVES = {
         "targets": {"negation": 100, "negation_close": 100, "quote": 30, "repeal": 15, "abrogation": 15,
                     "exception": 30, "hypothesis": 40, "plain": 10},
         "earlier": ["cases.jsonl", "fresh.jsonl", "fresh2.jsonl", "fresh3.jsonl", "fresh4.jsonl", "fresh5.jsonl"],
+        "everywhere": ["repeal", "abrogation", "quote", "exception"],
+        "avoid_texts": ["external.jsonl"],
+    },
+    # fresh7: weighted toward negation (90 + 90), hypothesis (50) and exception (40), held out for the
+    # version after context 2.6.0 (fresh5 and fresh6 measured 2.6.0); no text of external.jsonl either.
+    # Its quote, repeal and abrogation strata find no line left with a mention and negation_close 49,
+    # so it draws 239 cases, not 340 (see fresh7.md).
+    "fresh7": {
+        "seed": 2031,
+        "targets": {"negation": 90, "negation_close": 90, "quote": 30, "repeal": 15, "abrogation": 15,
+                    "exception": 40, "hypothesis": 50, "plain": 10},
+        "earlier": ["cases.jsonl", "fresh.jsonl", "fresh2.jsonl", "fresh3.jsonl", "fresh4.jsonl", "fresh5.jsonl",
+                    "fresh6.jsonl"],
         "everywhere": ["repeal", "abrogation", "quote", "exception"],
         "avoid_texts": ["external.jsonl"],
     },
