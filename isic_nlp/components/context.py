@@ -80,6 +80,9 @@ WITHIN_LABELS = ("negation",)
 # Cues that open a new clause, so that they end the `clause` scopes of the others
 # (since context 2.2.0 exceptions too: 'n'est pas versée sauf application d'une convention').
 CLAUSE_OPENERS = ("hypothesis", "exception")
+# Exceptions that are conditions too (since 2.7.0, the conventions of fresh5 and fresh6): 'sauf si
+# l'assuré est hospitalisé', 'sauf en cas de fraude' flag exception and hypothesis.
+CONDITIONAL_EXCEPTIONS = frozenset(["exc.sauf_si"])
 # Nouns whose complement is the real object of a verb ('ne peut pas faire l'objet d'un
 # recours', 'n'ouvre pas droit au bénéfice de l'allocation'): no noun complement boundary.
 # Since 2.3.0 also nouns of existence or making whose complement is what exists or is made
@@ -163,6 +166,13 @@ COPULAS = frozenset("est sont était étaient sera seront serait seraient soit s
 DOUBLE_NEGATION_REACH = 15
 DOUBLE_NEGATION_STOPS = frozenset(
     [".", ";", ",", ":", "(", ")", "et", "qui", "dont", "lorsque", "lorsqu'", "si", "s'il", "s'ils", "mais"]
+)
+# Since 2.7.0 a prohibition is the first negation of the pair too: 'La pratique est interdite sur
+# un mineur sans le consentement écrit …', 'interdire à un des époux de faire, sans le
+# consentement de l'autre, …' (a protective double negation: the consent is required).
+PROHIBITION_WORDS = frozenset(
+    "interdit interdite interdits interdites interdire interdisent interdisant prohibé prohibée "
+    "prohibés prohibées".split()
 )
 
 
@@ -331,6 +341,10 @@ class ContextQualifier(LexiconComponent):
             if cues:
                 for flag, cue in self._governing_cues(span, sent, cues, scope).items():
                     flags[flag] = (doc[cue.start : cue.end].text, cue.entry.id)
+                excepted = flags.get("exception")
+                if excepted and excepted[1] in CONDITIONAL_EXCEPTIONS:
+                    # 'sauf si', 'sauf en cas de': an exception that is a condition too.
+                    flags.setdefault("hypothesis", excepted)
             for begin, end, cue in after:
                 if begin <= span.start < end:
                     flags.setdefault(cue.entry.label, (doc[cue.start : cue.end].text, cue.entry.id))
@@ -921,7 +935,8 @@ def _double_negation(cue: Match, norms: "_Norms") -> bool:
     """Whether a *sans* negation follows a *ne* of its clause: 'ne … sans X' makes X a
     requirement, not an absence ('Un mineur ne peut pas acheter un animal sans le consentement
     de ses parents', 'ne peuvent faire l'objet d'une remise de dette ou de délais sans le
-    consentement des créanciers', 'Nul ne peut … sans'; since 2.6.0). Looked for up to
+    consentement des créanciers', 'Nul ne peut … sans'; since 2.6.0), or a prohibition ('est
+    interdite sur un mineur sans le consentement', since 2.7.0). Looked for up to
     ``DOUBLE_NEGATION_REACH`` words back, to a full stop, a semicolon, *et*, *mais*, a
     relative pronoun, a condition (a new clause: 'qui vit sans ressources') or a pause, unless
     the pause is right before *sans* ('ne peut, sans l'accord du salarié, …'; not 'ne sont pas
@@ -936,7 +951,7 @@ def _double_negation(cue: Match, norms: "_Norms") -> bool:
             continue
         if word is None or word in DOUBLE_NEGATION_STOPS:
             return False
-        if word in ("ne", "n'"):
+        if word in ("ne", "n'") or word in PROHIBITION_WORDS:
             return True
     return False
 

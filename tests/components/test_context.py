@@ -269,10 +269,7 @@ RULES_2_1 = [
     # pseudo-cues
     pytest.param("ctx-257", set(), id="pseudo-pas-toujours"),
     pytest.param("ctx-251", set(), id="pseudo-non-answer"),
-    # exceptions
-    pytest.param("ctx-207", {"exception"}, id="sauf-si"),
-    pytest.param("ctx-221", {"exception"}, id="sauf-lorsque-is-no-hypothesis"),
-    pytest.param("ctx-225", {"exception"}, id="sauf-en-cas-de-is-no-hypothesis"),
+    # exceptions ('sauf si', 'sauf lorsque', 'sauf en cas de': test_context_sauf_si_convention_2_7)
     pytest.param("ctx-203", {"exception"}, id="a-l-exception-toutefois-de"),
     pytest.param("ctx-105", {"exception", "hypothesis"}, id="ne-que-ten-words-and-s-il-existe"),
     pytest.param("ctx-205", set(), id="sauf-en-cas-de-inside-brackets"),
@@ -378,8 +375,6 @@ RULES_2_2 = [
     pytest.param("fresh2-161", set(), id="sauf-dispositions-contraires-comma-is-a-proviso"),
     pytest.param("fresh2-166", set(), id="sauf-dispositions-legislatives-contraires-comma"),
     pytest.param("fresh-053", {"exception"}, id="sauf-list-goes-on-after-a-comma"),
-    pytest.param("ctx-064", {"exception"}, id="exception-ends-the-condition"),
-    pytest.param("fresh2-091", {"exception"}, id="sauf-si-ou-s-il-is-one-exception"),
     # par dérogation: the rule it opens, to the end of its sentence
     pytest.param("fresh2-150", {"exception", "negation"}, id="par-derogation-past-a-condition"),
     pytest.param("fresh2-165", {"exception"}, id="et-par-derogation"),
@@ -779,8 +774,46 @@ RULES_2_6 = [
 ]
 
 
-@pytest.mark.parametrize("text, words, flags", RULES_2_5 + RULES_2_6)
-def test_context_2_5_and_2_6_rules(nlp_fast, text, words, flags):
+# Context 2.7.0 (issue 12): rules written from the errors of the tuning halves (fresh5 and
+# fresh6 above all); sentences that are no case of any half.
+RULES_2_7 = [
+    # a prohibition before 'sans' is a protective double negation: the thing is required
+    pytest.param("Le prélèvement est interdit sur une personne majeure protégée sans le consentement de son tuteur.",
+                 "consentement", set(), id="prohibited-without"),
+    pytest.param("Il est interdit aux parents de vendre, sans le consentement du juge, les biens de l'enfant.",
+                 "consentement", set(), id="prohibit-comma-without"),
+    pytest.param("Le prélèvement a été fait sans le consentement de son tuteur.",
+                 "consentement", {"negation"}, id="without-control"),
+    # a verb of complying keeps its object
+    pytest.param("Lorsque l'entreprise ne respecte pas son obligation de reclassement, le juge est saisi.",
+                 "obligation de reclassement", {"hypothesis"}, id="not-complied"),
+    pytest.param("Le médecin traitant peut être consulté sans respecter le parcours de soins.",
+                 "parcours de soins", set(), id="without-complying"),
+    pytest.param("L'employeur ne peut pas respecter son obligation de reclassement.",
+                 "obligation de reclassement", set(), id="not-complied-after"),
+    pytest.param("L'employeur ne propose pas de parcours de soins.",
+                 "parcours de soins", {"negation"}, id="not-complied-control"),
+    # what a text does not mention is not absent; 'ne … pas tous' (not all); scope wording
+    pytest.param("La notification ne mentionne pas les délais de recours.",
+                 "délais de recours", set(), id="not-mentioned"),
+    pytest.param("La notification ne comporte pas les délais de recours.",
+                 "délais de recours", {"negation"}, id="not-mentioned-control"),
+    pytest.param("Les salariés qui ne relèvent pas tous de la même convention collective sont informés.",
+                 "convention collective", set(), id="not-all"),
+    pytest.param("Les accords collectifs ne sont pas concernés par cette mesure.",
+                 "accords collectifs", set(), id="not-concerned"),
+    pytest.param("Sont exclus du bénéfice de l'allocation de solidarité aux personnes âgées les étrangers en situation irrégulière.",
+                 "allocation de solidarité aux personnes âgées", set(), id="excluded-from-benefit"),
+    # 'sauf si', 'sauf en cas de' are exception and hypothesis
+    pytest.param("La pension est versée chaque mois, sauf si le bénéficiaire de l'aide sociale est hospitalisé.",
+                 "bénéficiaire de l'aide", {"exception", "hypothesis"}, id="sauf-si-condition"),
+    pytest.param("Sauf dispositions contraires, le bénéficiaire de l'aide sociale est entendu.",
+                 "bénéficiaire de l'aide", set(), id="sauf-main-clause-control"),
+]
+
+
+@pytest.mark.parametrize("text, words, flags", RULES_2_5 + RULES_2_6 + RULES_2_7)
+def test_context_2_5_to_2_7_rules(nlp_fast, text, words, flags):
     doc = nlp_fast(text)
     spans = [span for span in doc.spans["isic"] if span.text == words]
     assert spans, [span.text for span in doc.spans["isic"]]
@@ -792,3 +825,22 @@ def test_context_version_2_6(nlp_fast):
     lexicon = nlp_fast.get_pipe("isic_context").lexicons[0]
     major, minor, _ = (int(part) for part in lexicon.version.split("."))
     assert (major, minor) >= (2, 6)
+
+
+def test_context_version_2_7(nlp_fast):
+    """The rules of this file's 2.7.0 block are those of context 2.7.0 or later."""
+    lexicon = nlp_fast.get_pipe("isic_context").lexicons[0]
+    major, minor, _ = (int(part) for part in lexicon.version.split("."))
+    assert (major, minor) >= (2, 7)
+
+
+@pytest.mark.parametrize("case_id", ["ctx-207", "ctx-221", "ctx-225", "ctx-064", "fresh2-091"])
+def test_context_sauf_si_convention_2_7(nlp_fast, nlp_case_mentions, tuning_cases, case_id):
+    """Since 2.7.0 'sauf si / lorsque / en cas de' flag exception AND hypothesis, the convention of
+    fresh5 and fresh6 ('fresh5-225', 'fresh6-195', '204'); these older cases were labelled
+    exception only under the earlier convention (as 'fresh4-178'), which the rules no longer follow
+    (they were tests of 2.1.0-2.3.0: the exception still ends the condition, 'sauf si A ou s'il B'
+    is still one exception)."""
+    case = tuning_cases[case_id]
+    assert set(case["flags"]) == {"exception"}
+    assert _case_flags(case, nlp_fast, nlp_case_mentions) == {"exception", "hypothesis"}
