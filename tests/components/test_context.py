@@ -804,6 +804,22 @@ RULES_2_7 = [
                  "accords collectifs", set(), id="not-concerned"),
     pytest.param("Sont exclus du bénéfice de l'allocation de solidarité aux personnes âgées les étrangers en situation irrégulière.",
                  "allocation de solidarité aux personnes âgées", set(), id="excluded-from-benefit"),
+    # 'n'avoir pas à' + verb is no duty, not a denial of its object
+    pytest.param("L'allocataire n'a pas à déclarer la pension alimentaire reçue.",
+                 "pension", set(), id="no-duty-pas-a"),
+    pytest.param("L'allocataire n'a pas droit à la pension alimentaire.",
+                 "pension", {"negation"}, id="no-right-control"),
+    # 'ne … plus que' restricts; 'Eventuellement' without its accent; 'hors la présence'; 'sauf mention contraire,'
+    pytest.param("Après six mois, l'assuré ne perçoit plus que les indemnités journalières.",
+                 "indemnités journalières", {"exception"}, id="ne-plus-que"),
+    pytest.param("Eventuellement, l'avis du comité social et économique est joint au dossier.",
+                 "avis du comité social et économique", {"hypothesis"}, id="eventuellement-unaccented"),
+    pytest.param("Le jury délibère hors la présence du demandeur.",
+                 "du demandeur", set(), id="hors-la-presence"),
+    pytest.param("Les sommes versées hors indemnités journalières sont déclarées.",
+                 "indemnités journalières", {"exception"}, id="hors-control"),
+    pytest.param("La décision vaut, sauf mention contraire, agrément pour recevoir des bénéficiaires de l'aide sociale.",
+                 "bénéficiaires de l'aide", set(), id="sauf-mention-contraire-comma"),
     # 'sauf si', 'sauf en cas de' are exception and hypothesis
     pytest.param("La pension est versée chaque mois, sauf si le bénéficiaire de l'aide sociale est hospitalisé.",
                  "bénéficiaire de l'aide", {"exception", "hypothesis"}, id="sauf-si-condition"),
