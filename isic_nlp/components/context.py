@@ -80,9 +80,20 @@ WITHIN_LABELS = ("negation",)
 # Cues that open a new clause, so that they end the `clause` scopes of the others
 # (since context 2.2.0 exceptions too: 'n'est pas versée sauf application d'une convention').
 CLAUSE_OPENERS = ("hypothesis", "exception")
-# Exceptions that are conditions too (since 2.7.0, the conventions of fresh5 and fresh6): 'sauf si
-# l'assuré est hospitalisé', 'sauf en cas de fraude' flag exception and hypothesis.
-CONDITIONAL_EXCEPTIONS = frozenset(["exc.sauf_si"])
+# A reference after a subject ('mentionné à l'article L. 262-2 du même code') keeps it the
+# subject of the verb that follows (since 2.7.0).
+REFERENCE_PARTICIPLES = frozenset(
+    "mentionné mentionnée mentionnés mentionnées prévu prévue prévus prévues "
+    "visé visée visés visées défini définie définis définies".split()
+)
+REFERENCE_WORDS = frozenset(
+    "à au aux l' l’ le la les du de des d' d’ article articles alinéa alinéas même "
+    "présent présente code règlement décret loi ordonnance et ou premier première -".split()
+)
+REFERENCE_LETTER = re.compile(r"^[a-z]\.?$")
+# Only for the cues of scope ('ne s'applique pas', 'n'est pas applicable'): 'Les indemnités
+# journalières prévues à l'article L. 732-4 ne peuvent pas être cumulées' denies nothing.
+REFERENCE_SUBJECT_CUES = frozenset(["neg.ne_s_applique_pas_a", "neg.not_applicable_to"])
 # Nouns whose complement is the real object of a verb ('ne peut pas faire l'objet d'un
 # recours', 'n'ouvre pas droit au bénéfice de l'allocation'): no noun complement boundary.
 # Since 2.3.0 also nouns of existence or making whose complement is what exists or is made
@@ -341,10 +352,6 @@ class ContextQualifier(LexiconComponent):
             if cues:
                 for flag, cue in self._governing_cues(span, sent, cues, scope).items():
                     flags[flag] = (doc[cue.start : cue.end].text, cue.entry.id)
-                excepted = flags.get("exception")
-                if excepted and excepted[1] in CONDITIONAL_EXCEPTIONS:
-                    # 'sauf si', 'sauf en cas de': an exception that is a condition too.
-                    flags.setdefault("hypothesis", excepted)
             for begin, end, cue in after:
                 if begin <= span.start < end:
                     flags.setdefault(cue.entry.label, (doc[cue.start : cue.end].text, cue.entry.id))
@@ -429,6 +436,8 @@ class ContextQualifier(LexiconComponent):
                 gap = (cue.end, span.start)
             elif cue.start >= span.end and direction in ("backward", "both"):
                 gap = (span.end, cue.start)
+                if cue.entry.id in REFERENCE_SUBJECT_CUES and scope.reference(*gap):
+                    gap = (cue.start, cue.start)  # 'Le droit … mentionné à l'article 21 ne s'applique'
             else:
                 continue
             # White space and an incise right after the cue do not count in the distance.
@@ -590,6 +599,19 @@ class _Scope:
             if self.norms.words(low, high) > SUBJECT_GAP or self._complement(span, sent_start):
                 return True
         return self._bracketed(cue, gap, forward)
+
+    def reference(self, low: int, high: int) -> bool:
+        """Whether tokens [low, high) are a reference to a text after a subject, which keeps it the
+        subject of a cue of ``REFERENCE_SUBJECT_CUES`` after it ('Le droit d'opposition mentionné
+        à l'article 21 du même règlement ne s'applique pas', since 2.7.0): a participle of
+        reference, then only words of a reference (article, alinéa, du même code …) and numbers."""
+        words = [self.norms.get(i) for i in range(low, high) if not self.norms.is_space(i)]
+        if len(words) < 2 or words[0] not in REFERENCE_PARTICIPLES:
+            return False
+        return all(
+            word in REFERENCE_WORDS or any(c.isdigit() for c in word) or REFERENCE_LETTER.match(word)
+            for word in words[1:]
+        )
 
     def _attribute(self, cue: Match, low: int, high: int) -> bool:
         """Whether the mention is the attribute of a negated copula, right after it: denied even

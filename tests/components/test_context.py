@@ -269,7 +269,10 @@ RULES_2_1 = [
     # pseudo-cues
     pytest.param("ctx-257", set(), id="pseudo-pas-toujours"),
     pytest.param("ctx-251", set(), id="pseudo-non-answer"),
-    # exceptions ('sauf si', 'sauf lorsque', 'sauf en cas de': test_context_sauf_si_convention_2_7)
+    # exceptions
+    pytest.param("ctx-207", {"exception"}, id="sauf-si"),
+    pytest.param("ctx-221", {"exception"}, id="sauf-lorsque-is-no-hypothesis"),
+    pytest.param("ctx-225", {"exception"}, id="sauf-en-cas-de-is-no-hypothesis"),
     pytest.param("ctx-203", {"exception"}, id="a-l-exception-toutefois-de"),
     pytest.param("ctx-105", {"exception", "hypothesis"}, id="ne-que-ten-words-and-s-il-existe"),
     pytest.param("ctx-205", set(), id="sauf-en-cas-de-inside-brackets"),
@@ -375,6 +378,8 @@ RULES_2_2 = [
     pytest.param("fresh2-161", set(), id="sauf-dispositions-contraires-comma-is-a-proviso"),
     pytest.param("fresh2-166", set(), id="sauf-dispositions-legislatives-contraires-comma"),
     pytest.param("fresh-053", {"exception"}, id="sauf-list-goes-on-after-a-comma"),
+    pytest.param("ctx-064", {"exception"}, id="exception-ends-the-condition"),
+    pytest.param("fresh2-091", {"exception"}, id="sauf-si-ou-s-il-is-one-exception"),
     # par dérogation: the rule it opens, to the end of its sentence
     pytest.param("fresh2-150", {"exception", "negation"}, id="par-derogation-past-a-condition"),
     pytest.param("fresh2-165", {"exception"}, id="et-par-derogation"),
@@ -820,9 +825,13 @@ RULES_2_7 = [
                  "indemnités journalières", {"exception"}, id="hors-control"),
     pytest.param("La décision vaut, sauf mention contraire, agrément pour recevoir des bénéficiaires de l'aide sociale.",
                  "bénéficiaires de l'aide", set(), id="sauf-mention-contraire-comma"),
-    # 'sauf si', 'sauf en cas de' are exception and hypothesis
-    pytest.param("La pension est versée chaque mois, sauf si le bénéficiaire de l'aide sociale est hospitalisé.",
-                 "bénéficiaire de l'aide", {"exception", "hypothesis"}, id="sauf-si-condition"),
+    # a reference after the subject of 'ne s'applique pas' keeps it its subject
+    pytest.param("Le droit d'opposition prévu à l'article L. 121-4 du même code ne s'applique pas aux traitements statistiques.",
+                 "droit d'opposition", {"negation"}, id="subject-past-a-reference"),
+    pytest.param("Le droit d'opposition prévu pour les traitements statistiques ne s'applique pas aux archives.",
+                 "droit d'opposition", set(), id="subject-past-other-words-control"),
+    pytest.param("Ce délai ne s'applique pas aux droits de douane mentionnés à l'article 21.",
+                 "droits de douane", set(), id="mentioned-participle-is-no-verb-of-mentioning"),
     pytest.param("Sauf dispositions contraires, le bénéficiaire de l'aide sociale est entendu.",
                  "bénéficiaire de l'aide", set(), id="sauf-main-clause-control"),
 ]
@@ -849,14 +858,3 @@ def test_context_version_2_7(nlp_fast):
     major, minor, _ = (int(part) for part in lexicon.version.split("."))
     assert (major, minor) >= (2, 7)
 
-
-@pytest.mark.parametrize("case_id", ["ctx-207", "ctx-221", "ctx-225", "ctx-064", "fresh2-091"])
-def test_context_sauf_si_convention_2_7(nlp_fast, nlp_case_mentions, tuning_cases, case_id):
-    """Since 2.7.0 'sauf si / lorsque / en cas de' flag exception AND hypothesis, the convention of
-    fresh5 and fresh6 ('fresh5-225', 'fresh6-195', '204'); these older cases were labelled
-    exception only under the earlier convention (as 'fresh4-178'), which the rules no longer follow
-    (they were tests of 2.1.0-2.3.0: the exception still ends the condition, 'sauf si A ou s'il B'
-    is still one exception)."""
-    case = tuning_cases[case_id]
-    assert set(case["flags"]) == {"exception"}
-    assert _case_flags(case, nlp_fast, nlp_case_mentions) == {"exception", "hypothesis"}
