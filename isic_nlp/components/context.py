@@ -80,6 +80,20 @@ WITHIN_LABELS = ("negation",)
 # Cues that open a new clause, so that they end the `clause` scopes of the others
 # (since context 2.2.0 exceptions too: 'n'est pas versée sauf application d'une convention').
 CLAUSE_OPENERS = ("hypothesis", "exception")
+# A reference after a subject ('mentionné à l'article L. 262-2 du même code') keeps it the
+# subject of the verb that follows (since 2.7.0).
+REFERENCE_PARTICIPLES = frozenset(
+    "mentionné mentionnée mentionnés mentionnées prévu prévue prévus prévues "
+    "visé visée visés visées défini définie définis définies".split()
+)
+REFERENCE_WORDS = frozenset(
+    "à au aux l' l’ le la les du de des d' d’ article articles alinéa alinéas même "
+    "présent présente code règlement décret loi ordonnance et ou premier première -".split()
+)
+REFERENCE_LETTER = re.compile(r"^[a-z]\.?$")
+# Only for the cues of scope ('ne s'applique pas', 'n'est pas applicable'): 'Les indemnités
+# journalières prévues à l'article L. 732-4 ne peuvent pas être cumulées' denies nothing.
+REFERENCE_SUBJECT_CUES = frozenset(["neg.ne_s_applique_pas_a", "neg.not_applicable_to"])
 # Nouns whose complement is the real object of a verb ('ne peut pas faire l'objet d'un
 # recours', 'n'ouvre pas droit au bénéfice de l'allocation'): no noun complement boundary.
 # Since 2.3.0 also nouns of existence or making whose complement is what exists or is made
@@ -163,6 +177,13 @@ COPULAS = frozenset("est sont était étaient sera seront serait seraient soit s
 DOUBLE_NEGATION_REACH = 15
 DOUBLE_NEGATION_STOPS = frozenset(
     [".", ";", ",", ":", "(", ")", "et", "qui", "dont", "lorsque", "lorsqu'", "si", "s'il", "s'ils", "mais"]
+)
+# Since 2.7.0 a prohibition is the first negation of the pair too: 'La pratique est interdite sur
+# un mineur sans le consentement écrit …', 'interdire à un des époux de faire, sans le
+# consentement de l'autre, …' (a protective double negation: the consent is required).
+PROHIBITION_WORDS = frozenset(
+    "interdit interdite interdits interdites interdire interdisent interdisant prohibé prohibée "
+    "prohibés prohibées".split()
 )
 
 
@@ -415,6 +436,8 @@ class ContextQualifier(LexiconComponent):
                 gap = (cue.end, span.start)
             elif cue.start >= span.end and direction in ("backward", "both"):
                 gap = (span.end, cue.start)
+                if cue.entry.id in REFERENCE_SUBJECT_CUES and scope.reference(*gap):
+                    gap = (cue.start, cue.start)  # 'Le droit … mentionné à l'article 21 ne s'applique'
             else:
                 continue
             # White space and an incise right after the cue do not count in the distance.
@@ -576,6 +599,19 @@ class _Scope:
             if self.norms.words(low, high) > SUBJECT_GAP or self._complement(span, sent_start):
                 return True
         return self._bracketed(cue, gap, forward)
+
+    def reference(self, low: int, high: int) -> bool:
+        """Whether tokens [low, high) are a reference to a text after a subject, which keeps it the
+        subject of a cue of ``REFERENCE_SUBJECT_CUES`` after it ('Le droit d'opposition mentionné
+        à l'article 21 du même règlement ne s'applique pas', since 2.7.0): a participle of
+        reference, then only words of a reference (article, alinéa, du même code …) and numbers."""
+        words = [self.norms.get(i) for i in range(low, high) if not self.norms.is_space(i)]
+        if len(words) < 2 or words[0] not in REFERENCE_PARTICIPLES:
+            return False
+        return all(
+            word in REFERENCE_WORDS or any(c.isdigit() for c in word) or REFERENCE_LETTER.match(word)
+            for word in words[1:]
+        )
 
     def _attribute(self, cue: Match, low: int, high: int) -> bool:
         """Whether the mention is the attribute of a negated copula, right after it: denied even
@@ -921,7 +957,8 @@ def _double_negation(cue: Match, norms: "_Norms") -> bool:
     """Whether a *sans* negation follows a *ne* of its clause: 'ne … sans X' makes X a
     requirement, not an absence ('Un mineur ne peut pas acheter un animal sans le consentement
     de ses parents', 'ne peuvent faire l'objet d'une remise de dette ou de délais sans le
-    consentement des créanciers', 'Nul ne peut … sans'; since 2.6.0). Looked for up to
+    consentement des créanciers', 'Nul ne peut … sans'; since 2.6.0), or a prohibition ('est
+    interdite sur un mineur sans le consentement', since 2.7.0). Looked for up to
     ``DOUBLE_NEGATION_REACH`` words back, to a full stop, a semicolon, *et*, *mais*, a
     relative pronoun, a condition (a new clause: 'qui vit sans ressources') or a pause, unless
     the pause is right before *sans* ('ne peut, sans l'accord du salarié, …'; not 'ne sont pas
@@ -936,7 +973,7 @@ def _double_negation(cue: Match, norms: "_Norms") -> bool:
             continue
         if word is None or word in DOUBLE_NEGATION_STOPS:
             return False
-        if word in ("ne", "n'"):
+        if word in ("ne", "n'") or word in PROHIBITION_WORDS:
             return True
     return False
 

@@ -779,8 +779,66 @@ RULES_2_6 = [
 ]
 
 
-@pytest.mark.parametrize("text, words, flags", RULES_2_5 + RULES_2_6)
-def test_context_2_5_and_2_6_rules(nlp_fast, text, words, flags):
+# Context 2.7.0 (issue 12): rules written from the errors of the tuning halves (fresh5 and
+# fresh6 above all); sentences that are no case of any half.
+RULES_2_7 = [
+    # a prohibition before 'sans' is a protective double negation: the thing is required
+    pytest.param("Le prélèvement est interdit sur une personne majeure protégée sans le consentement de son tuteur.",
+                 "consentement", set(), id="prohibited-without"),
+    pytest.param("Il est interdit aux parents de vendre, sans le consentement du juge, les biens de l'enfant.",
+                 "consentement", set(), id="prohibit-comma-without"),
+    pytest.param("Le prélèvement a été fait sans le consentement de son tuteur.",
+                 "consentement", {"negation"}, id="without-control"),
+    # a verb of complying keeps its object
+    pytest.param("Lorsque l'entreprise ne respecte pas son obligation de reclassement, le juge est saisi.",
+                 "obligation de reclassement", {"hypothesis"}, id="not-complied"),
+    pytest.param("Le médecin traitant peut être consulté sans respecter le parcours de soins.",
+                 "parcours de soins", set(), id="without-complying"),
+    pytest.param("L'employeur ne peut pas respecter son obligation de reclassement.",
+                 "obligation de reclassement", set(), id="not-complied-after"),
+    pytest.param("L'employeur ne propose pas de parcours de soins.",
+                 "parcours de soins", {"negation"}, id="not-complied-control"),
+    # what a text does not mention is not absent; 'ne … pas tous' (not all); scope wording
+    pytest.param("La notification ne mentionne pas les délais de recours.",
+                 "délais de recours", set(), id="not-mentioned"),
+    pytest.param("La notification ne comporte pas les délais de recours.",
+                 "délais de recours", {"negation"}, id="not-mentioned-control"),
+    pytest.param("Les salariés qui ne relèvent pas tous de la même convention collective sont informés.",
+                 "convention collective", set(), id="not-all"),
+    pytest.param("Les accords collectifs ne sont pas concernés par cette mesure.",
+                 "accords collectifs", set(), id="not-concerned"),
+    pytest.param("Sont exclus du bénéfice de l'allocation de solidarité aux personnes âgées les étrangers en situation irrégulière.",
+                 "allocation de solidarité aux personnes âgées", set(), id="excluded-from-benefit"),
+    # 'n'avoir pas à' + verb is no duty, not a denial of its object
+    pytest.param("L'allocataire n'a pas à déclarer la pension alimentaire reçue.",
+                 "pension", set(), id="no-duty-pas-a"),
+    pytest.param("L'allocataire n'a pas droit à la pension alimentaire.",
+                 "pension", {"negation"}, id="no-right-control"),
+    # 'ne … plus que' restricts; 'Eventuellement' without its accent; 'hors la présence'; 'sauf mention contraire,'
+    pytest.param("Après six mois, l'assuré ne perçoit plus que les indemnités journalières.",
+                 "indemnités journalières", {"exception"}, id="ne-plus-que"),
+    pytest.param("Eventuellement, l'avis du comité social et économique est joint au dossier.",
+                 "avis du comité social et économique", {"hypothesis"}, id="eventuellement-unaccented"),
+    pytest.param("Le jury délibère hors la présence du demandeur.",
+                 "du demandeur", set(), id="hors-la-presence"),
+    pytest.param("Les sommes versées hors indemnités journalières sont déclarées.",
+                 "indemnités journalières", {"exception"}, id="hors-control"),
+    pytest.param("La décision vaut, sauf mention contraire, agrément pour recevoir des bénéficiaires de l'aide sociale.",
+                 "bénéficiaires de l'aide", set(), id="sauf-mention-contraire-comma"),
+    # a reference after the subject of 'ne s'applique pas' keeps it its subject
+    pytest.param("Le droit d'opposition prévu à l'article L. 121-4 du même code ne s'applique pas aux traitements statistiques.",
+                 "droit d'opposition", {"negation"}, id="subject-past-a-reference"),
+    pytest.param("Le droit d'opposition prévu pour les traitements statistiques ne s'applique pas aux archives.",
+                 "droit d'opposition", set(), id="subject-past-other-words-control"),
+    pytest.param("Ce délai ne s'applique pas aux droits de douane mentionnés à l'article 21.",
+                 "droits de douane", set(), id="mentioned-participle-is-no-verb-of-mentioning"),
+    pytest.param("Sauf dispositions contraires, le bénéficiaire de l'aide sociale est entendu.",
+                 "bénéficiaire de l'aide", set(), id="sauf-main-clause-control"),
+]
+
+
+@pytest.mark.parametrize("text, words, flags", RULES_2_5 + RULES_2_6 + RULES_2_7)
+def test_context_2_5_to_2_7_rules(nlp_fast, text, words, flags):
     doc = nlp_fast(text)
     spans = [span for span in doc.spans["isic"] if span.text == words]
     assert spans, [span.text for span in doc.spans["isic"]]
@@ -792,3 +850,11 @@ def test_context_version_2_6(nlp_fast):
     lexicon = nlp_fast.get_pipe("isic_context").lexicons[0]
     major, minor, _ = (int(part) for part in lexicon.version.split("."))
     assert (major, minor) >= (2, 6)
+
+
+def test_context_version_2_7(nlp_fast):
+    """The rules of this file's 2.7.0 block are those of context 2.7.0 or later."""
+    lexicon = nlp_fast.get_pipe("isic_context").lexicons[0]
+    major, minor, _ = (int(part) for part in lexicon.version.split("."))
+    assert (major, minor) >= (2, 7)
+
