@@ -96,13 +96,3 @@ def check_measured_notes(half: str, version: str) -> None:
     first = notes.splitlines()[0]
     assert first.startswith(f"# `{half}.jsonl`") and f"held out for context {version} and measured once" in first
     check_stated_table(drawn, notes)
-
-
-def check_unmeasured_notes(half: str, after: str) -> None:
-    """A half held out and not measured yet: its notes say so in their title (held out for the
-    version after context ``after``), and state the file's counts and table."""
-    drawn, notes = check_stated_counts(half)
-    first = notes.splitlines()[0]
-    assert first.startswith(f"# `{half}.jsonl`") and "held out" in first and "not been measured" in first
-    assert f"after context {after}" in first and "measured once" not in first
-    check_stated_table(drawn, notes)

@@ -2,21 +2,15 @@
 
 ``tests/fixtures/context/fresh7.jsonl`` (239 real lines of ../shared/corpora, drawn by
 ``benchmarks/sample_context_half.py --half fresh7``, labelled by meaning, weighted toward
-negation, conditions and exceptions) was labelled blind while context 2.7.0 was written, and is
-held out for the version of the context rules after 2.6.0: it has not been measured, and nothing
-scores it by default. These tests check its shape, that it is held out (``fresh6`` included), and
+negation, conditions and exceptions) was labelled blind while context 2.7.0 was written; 2.7.0
+was measured on it once, after it was frozen (floors in ``test_context_held_out.py``). These tests check its shape, that it is held out (``fresh6`` included), and
 that the counts and table of ``fresh7.md`` are the file's; they never run the context component.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from benchmarks.sample_context_half import HALVES
-from tests.context_halves import check_held_out, check_unmeasured_notes, check_well_formed
-
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
-
+from tests.context_halves import check_held_out, check_measured_notes, check_well_formed
 
 def test_fresh7_cases_are_well_formed():
     assert len(check_well_formed("fresh7")) == 239
@@ -29,11 +23,5 @@ def test_fresh7_is_held_out_from_every_earlier_half_fresh6_included():
     check_held_out("fresh7")  # its articles and texts, so none of fresh5's or fresh6's (measured for 2.6.0)
 
 
-def test_fresh7_is_not_scored_by_default():
-    """Held out until the rules after 2.6.0 are frozen: the benchmarks neither name it nor load it."""
-    for script in ("context_quality.py", "context_agreement.py"):
-        assert "fresh7" not in (BENCHMARKS / script).read_text(encoding="utf-8"), script
-
-
 def test_fresh7_notes_state_the_file_s_counts():
-    check_unmeasured_notes("fresh7", "2.6.0")
+    check_measured_notes("fresh7", "2.7.0")
