@@ -868,7 +868,6 @@ def _quoted_passages(
     )
     if not len(marks):
         return []
-    spaces = doc.to_array(IS_SPACE)
     passages: list[tuple[int, int]] = []
     open_at = None
     inner = 0  # quotations open within the passage
@@ -879,7 +878,7 @@ def _quoted_passages(
             if orth not in closing:
                 open_at, inner = i, 0
             continue
-        line_start = i == 0 or bool(spaces[i - 1] and "\n" in doc[i - 1].text)
+        line_start = _line_start(doc, i)
         if orth in opening:
             inner = 0 if line_start else inner + 1  # the next paragraph, or a quotation within
             continue
@@ -913,7 +912,7 @@ def _introduced(
             continue
         title = _heading_title(norms, begin)
         for cue in quotation_cues:
-            if (cue.start == begin and _block(doc, begin)) or (
+            if (cue.start == begin and _line_start(doc, begin)) or (
                 not title and cue.end <= begin and begin - cue.end <= scope_of(cue)[1]
             ):
                 regions.append((begin, end, cue))
@@ -921,13 +920,9 @@ def _introduced(
     return regions
 
 
-def _block(doc: Doc, begin: int) -> bool:
-    """Whether the quoted passage opening at ``begin`` starts a line (a line break inside the
-    passage does not count: it may be a line break inside a term, which changes nothing)."""
-    if begin == 0:
-        return True
-    before = doc[begin - 1]
-    return "\n" in before.whitespace_ or (before.is_space and "\n" in before.text)
+def _line_start(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` starts a line (a line break is a white-space token of its own)."""
+    return i == 0 or (doc[i - 1].is_space and "\n" in doc[i - 1].text)
 
 
 def _defined(norms: "_Norms", end: int) -> bool:
