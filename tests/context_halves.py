@@ -1,6 +1,6 @@
 """Checks shared by the fixture tests of the held-out halves of the context benchmark
 (``tests/components/test_context_fresh4.py``, ``test_context_fresh5.py``, ``test_context_fresh6.py``,
-``test_context_fresh7.py``): the fixture only,
+``test_context_fresh7.py``, ``test_context_fresh8.py``): the fixture only,
 never the context component; and ``needs_corpora``, for the tests that read ../shared/corpora."""
 
 from __future__ import annotations
@@ -95,4 +95,14 @@ def check_measured_notes(half: str, version: str) -> None:
     drawn, notes = check_stated_counts(half)
     first = notes.splitlines()[0]
     assert first.startswith(f"# `{half}.jsonl`") and f"held out for context {version} and measured once" in first
+    check_stated_table(drawn, notes)
+
+
+def check_unmeasured_notes(half: str, after: str) -> None:
+    """A half held out and not measured yet: its notes say so in their title (held out for the
+    version after context ``after``, "not been measured"), and state the file's counts and table."""
+    drawn, notes = check_stated_counts(half)
+    first = notes.splitlines()[0]
+    assert first.startswith(f"# `{half}.jsonl`") and "held out" in first and "not been measured" in first
+    assert f"after context {after}" in first and "measured once" not in first
     check_stated_table(drawn, notes)
