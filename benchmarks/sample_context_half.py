@@ -91,6 +91,24 @@ QUOTE_MARK = re.compile(r"[«\"“]")
 # fresh3 the repeal stratum found none left: its repeal and suppression lines are in abrogation).
 # fresh4: more negation right before a mention (negation_close 80); its quote stratum finds only 11
 # lines left with a mention and its repeal stratum none, so it draws 236 cases, not 270.
+# The strata looked for past the first per_file records from fresh3 on.
+RARE_STRATA = ["repeal", "abrogation", "quote", "exception"]
+
+
+def _later_half(n: int, seed: int, targets: dict[str, int], avoid_external: bool = True) -> dict:
+    """The settings of ``fresh<n>`` (n >= 3): every half before it left out (cases, fresh, fresh2 …
+    fresh<n-1>), the rare strata looked for everywhere, and no text of external.jsonl (from fresh5 on)."""
+    half = {
+        "seed": seed,
+        "targets": targets,
+        "earlier": ["cases.jsonl", "fresh.jsonl", *(f"fresh{k}.jsonl" for k in range(2, n))],
+        "everywhere": RARE_STRATA,
+    }
+    if avoid_external:
+        half["avoid_texts"] = ["external.jsonl"]
+    return half
+
+
 HALVES = {
     "fresh2": {
         "seed": 2026,
@@ -99,69 +117,33 @@ HALVES = {
         "earlier": ["cases.jsonl", "fresh.jsonl"],
         "everywhere": ["repeal"],
     },
-    "fresh3": {
-        "seed": 2027,
-        "targets": {"negation": 90, "negation_close": 60, "quote": 30, "repeal": 15, "abrogation": 20,
-                    "exception": 25, "hypothesis": 30, "plain": 15},
-        "earlier": ["cases.jsonl", "fresh.jsonl", "fresh2.jsonl"],
-        "everywhere": ["repeal", "abrogation", "quote", "exception"],
-    },
-    "fresh4": {
-        "seed": 2028,
-        "targets": {"negation": 70, "negation_close": 80, "quote": 30, "repeal": 15, "abrogation": 15,
-                    "exception": 25, "hypothesis": 25, "plain": 10},
-        "earlier": ["cases.jsonl", "fresh.jsonl", "fresh2.jsonl", "fresh3.jsonl"],
-        "everywhere": ["repeal", "abrogation", "quote", "exception"],
-    },
+    "fresh3": _later_half(3, 2027, {"negation": 90, "negation_close": 60, "quote": 30, "repeal": 15, "abrogation": 20,
+                                    "exception": 25, "hypothesis": 30, "plain": 15}, avoid_external=False),
+    "fresh4": _later_half(4, 2028, {"negation": 70, "negation_close": 80, "quote": 30, "repeal": 15, "abrogation": 15,
+                                    "exception": 25, "hypothesis": 25, "plain": 10}, avoid_external=False),
     # fresh5: weighted toward negation (100 + 110), held out for the rules after context 2.5.0; no
     # text of external.jsonl either (fresh4_second.jsonl has no text). Its quote and repeal strata
     # find no line left with a mention and abrogation only 6, so it draws 271 cases, not 325.
-    "fresh5": {
-        "seed": 2029,
-        "targets": {"negation": 100, "negation_close": 110, "quote": 30, "repeal": 15, "abrogation": 15,
-                    "exception": 25, "hypothesis": 20, "plain": 10},
-        "earlier": ["cases.jsonl", "fresh.jsonl", "fresh2.jsonl", "fresh3.jsonl", "fresh4.jsonl"],
-        "everywhere": ["repeal", "abrogation", "quote", "exception"],
-        "avoid_texts": ["external.jsonl"],
-    },
+    "fresh5": _later_half(5, 2029, {"negation": 100, "negation_close": 110, "quote": 30, "repeal": 15, "abrogation": 15,
+                                    "exception": 25, "hypothesis": 20, "plain": 10}),
     # fresh6: weighted toward negation (100 + 100) and hypothesis (40), held out for the rules after
     # context 2.6.0 (fresh5 is held out for 2.6.0); no text of external.jsonl either. Its quote, repeal
     # and abrogation strata find no line left with a mention and negation_close 87, so it draws 267
     # cases, not 340 (no other source file helps: see fresh6.md).
-    "fresh6": {
-        "seed": 2030,
-        "targets": {"negation": 100, "negation_close": 100, "quote": 30, "repeal": 15, "abrogation": 15,
-                    "exception": 30, "hypothesis": 40, "plain": 10},
-        "earlier": ["cases.jsonl", "fresh.jsonl", "fresh2.jsonl", "fresh3.jsonl", "fresh4.jsonl", "fresh5.jsonl"],
-        "everywhere": ["repeal", "abrogation", "quote", "exception"],
-        "avoid_texts": ["external.jsonl"],
-    },
+    "fresh6": _later_half(6, 2030, {"negation": 100, "negation_close": 100, "quote": 30, "repeal": 15, "abrogation": 15,
+                                    "exception": 30, "hypothesis": 40, "plain": 10}),
     # fresh7: weighted toward negation (90 + 90), hypothesis (50) and exception (40), held out for the
     # version after context 2.6.0 (fresh5 and fresh6 measured 2.6.0); no text of external.jsonl either.
     # Its quote, repeal and abrogation strata find no line left with a mention and negation_close 49,
     # so it draws 239 cases, not 340 (see fresh7.md).
-    "fresh7": {
-        "seed": 2031,
-        "targets": {"negation": 90, "negation_close": 90, "quote": 30, "repeal": 15, "abrogation": 15,
-                    "exception": 40, "hypothesis": 50, "plain": 10},
-        "earlier": ["cases.jsonl", "fresh.jsonl", "fresh2.jsonl", "fresh3.jsonl", "fresh4.jsonl", "fresh5.jsonl",
-                    "fresh6.jsonl"],
-        "everywhere": ["repeal", "abrogation", "quote", "exception"],
-        "avoid_texts": ["external.jsonl"],
-    },
+    "fresh7": _later_half(7, 2031, {"negation": 90, "negation_close": 90, "quote": 30, "repeal": 15, "abrogation": 15,
+                                    "exception": 40, "hypothesis": 50, "plain": 10}),
     # fresh8: weighted toward negation (100 + 60), hypothesis (60) and exception (40), held out for the
     # version after context 2.7.0 (fresh7 measured 2.7.0); no text of external.jsonl either. Its quote, repeal
     # and abrogation strata find no line left with a mention and negation_close 26, so it draws 236 cases, not
     # 330 (see fresh8.md).
-    "fresh8": {
-        "seed": 2032,
-        "targets": {"negation": 100, "negation_close": 60, "quote": 30, "repeal": 15, "abrogation": 15,
-                    "exception": 40, "hypothesis": 60, "plain": 10},
-        "earlier": ["cases.jsonl", "fresh.jsonl", "fresh2.jsonl", "fresh3.jsonl", "fresh4.jsonl", "fresh5.jsonl",
-                    "fresh6.jsonl", "fresh7.jsonl"],
-        "everywhere": ["repeal", "abrogation", "quote", "exception"],
-        "avoid_texts": ["external.jsonl"],
-    },
+    "fresh8": _later_half(8, 2032, {"negation": 100, "negation_close": 60, "quote": 30, "repeal": 15, "abrogation": 15,
+                                    "exception": 40, "hypothesis": 60, "plain": 10}),
 }
 
 

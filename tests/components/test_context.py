@@ -709,8 +709,6 @@ RULES_2_5 = [
 ]
 
 
-
-
 # --------------------------------------------------------------------------- context 2.6.0
 # General rules of French syntax and drafting (issue 12, from the errors of the tuning halves);
 # each sentence is written for the test, none is a case of a half.
@@ -845,15 +843,8 @@ def test_context_2_5_to_2_7_rules(nlp_fast, text, words, flags):
     assert set(spans[0]._.isic_context or {}) == flags, spans[0]._.isic_context
 
 
-def test_context_version_2_6(nlp_fast):
-    """The rules of this file's 2.6.0 block are those of context 2.6.0 or later."""
-    lexicon = nlp_fast.get_pipe("isic_context").lexicons[0]
-    major, minor, _ = (int(part) for part in lexicon.version.split("."))
-    assert (major, minor) >= (2, 6)
-
-
 def test_context_version_2_7(nlp_fast):
-    """The rules of this file's 2.7.0 block are those of context 2.7.0 or later."""
+    """The rules of this file's 2.6.0 and 2.7.0 blocks are those of context 2.7.0 or later."""
     lexicon = nlp_fast.get_pipe("isic_context").lexicons[0]
     major, minor, _ = (int(part) for part in lexicon.version.split("."))
     assert (major, minor) >= (2, 7)
