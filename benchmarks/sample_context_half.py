@@ -19,6 +19,7 @@ context rules are run on the cases.
     PYTHONPATH=. .venv/bin/python benchmarks/sample_context_half.py --half fresh6 > /tmp/fresh6_candidates.jsonl
     PYTHONPATH=. .venv/bin/python benchmarks/sample_context_half.py --half fresh7 > /tmp/fresh7_candidates.jsonl
     PYTHONPATH=. .venv/bin/python benchmarks/sample_context_half.py --half fresh8 > /tmp/fresh8_candidates.jsonl
+    PYTHONPATH=. .venv/bin/python benchmarks/sample_context_half.py --half fresh9 > /tmp/fresh9_candidates.jsonl
 
 Each half has its defaults in ``HALVES`` (seed, cases per stratum, earlier
 halves left out); ``--seed`` and ``--targets negation=90,quote=30`` override
@@ -144,6 +145,11 @@ HALVES = {
     # 330 (see fresh8.md).
     "fresh8": _later_half(8, 2032, {"negation": 100, "negation_close": 60, "quote": 30, "repeal": 15, "abrogation": 15,
                                     "exception": 40, "hypothesis": 60, "plain": 10}),
+    # fresh9: weighted toward negation (110 + 60), hypothesis (80) and exception (50), held out for the
+    # version after context 2.7.0 together with fresh8; no text of external.jsonl either (see fresh9.md
+    # for the strata that came short).
+    "fresh9": _later_half(9, 2033, {"negation": 110, "negation_close": 60, "quote": 30, "repeal": 15, "abrogation": 15,
+                                    "exception": 50, "hypothesis": 80, "plain": 10}),
 }
 
 

@@ -1,6 +1,6 @@
 """Checks shared by the fixture tests of the held-out halves of the context benchmark
 (``tests/components/test_context_fresh4.py``, ``test_context_fresh5.py``, ``test_context_fresh6.py``,
-``test_context_fresh7.py``, ``test_context_fresh8.py``): the fixture only,
+``test_context_fresh7.py``, ``test_context_fresh8.py``, ``test_context_fresh9.py``): the fixture only,
 never the context component; and ``needs_corpora``, for the tests that read ../shared/corpora."""
 
 from __future__ import annotations
@@ -56,6 +56,23 @@ def check_held_out(half: str) -> None:
     older = [c for name in HALVES[half]["earlier"] for c in cases(name)]
     assert not set(keys) & {article_key(c["record_id"]) for c in older}
     assert not {c["text"] for c in drawn} & {c["text"] for c in older + cases("external.jsonl")}
+
+
+def check_after_every_earlier_half(half: str) -> None:
+    """``fresh<n>`` leaves out every half before it (``cases``, ``fresh``, ``fresh2`` … ``fresh<n-1>``, in
+    that order) and the texts of ``external.jsonl``, and its fixture holds none of their articles or texts."""
+    n = int(half.removeprefix("fresh"))
+    assert HALVES[half]["earlier"] == ["cases.jsonl", "fresh.jsonl", *(f"fresh{k}.jsonl" for k in range(2, n))]
+    assert HALVES[half].get("avoid_texts") == ["external.jsonl"]
+    check_held_out(half)
+
+
+def check_not_scored(half: str) -> None:
+    """A half held out and not measured yet: neither ``benchmarks/context_quality.py`` nor
+    ``benchmarks/context_agreement.py`` names it (so nothing loads or scores it by default)."""
+    benchmarks = FIXTURES.parents[2] / "benchmarks"
+    for script in ("context_quality.py", "context_agreement.py"):
+        assert half not in (benchmarks / script).read_text(encoding="utf-8"), script
 
 
 def check_stated_counts(half: str) -> tuple[list[dict], str]:

@@ -39,24 +39,26 @@ def test_an_unknown_half_is_refused(capsys):
 
 def test_each_half_leaves_out_every_earlier_half():
     order = ["cases.jsonl", "fresh.jsonl", "fresh2.jsonl", "fresh3.jsonl", "fresh4.jsonl", "fresh5.jsonl",
-             "fresh6.jsonl", "fresh7.jsonl"]
+             "fresh6.jsonl", "fresh7.jsonl", "fresh8.jsonl"]
     assert HALVES["fresh2"]["earlier"] == order[:2]
     assert HALVES["fresh3"]["earlier"] == order[:3]
     assert HALVES["fresh4"]["earlier"] == order[:4]
     assert HALVES["fresh5"]["earlier"] == order[:5]
     assert HALVES["fresh6"]["earlier"] == order[:6]
     assert HALVES["fresh7"]["earlier"] == order[:7]
-    assert HALVES["fresh8"]["earlier"] == order
-    used, texts = used_records(HALVES["fresh8"]["earlier"])
+    assert HALVES["fresh8"]["earlier"] == order[:8]
+    assert HALVES["fresh9"]["earlier"] == order
+    used, texts = used_records(HALVES["fresh9"]["earlier"])
     for name in order:
         for case in _cases(name):
             assert article_key(case["record_id"]) in used and case["text"] in texts
 
 
-def test_fresh5_to_fresh8_also_leave_out_the_texts_of_external():
+def test_fresh5_to_fresh9_also_leave_out_the_texts_of_external():
     """external.jsonl's lines are not from ../shared/corpora's articles, but none of its texts may
-    come back in fresh5, fresh6, fresh7 or fresh8 (fresh4_second.jsonl holds no text: ids and second flags only)."""
-    assert all(HALVES[h]["avoid_texts"] == ["external.jsonl"] for h in ("fresh5", "fresh6", "fresh7", "fresh8"))
+    come back in fresh5 … fresh9 (fresh4_second.jsonl holds no text: ids and second flags only)."""
+    later = ("fresh5", "fresh6", "fresh7", "fresh8", "fresh9")
+    assert all(HALVES[h]["avoid_texts"] == ["external.jsonl"] for h in later)
     assert all("avoid_texts" not in HALVES[h] for h in ("fresh2", "fresh3", "fresh4"))
     assert all("text" not in case for case in _cases("fresh4_second.jsonl"))
     _, texts = used_records(HALVES["fresh5"]["avoid_texts"])
@@ -89,9 +91,9 @@ def test_the_fresh2_defaults_still_draw_the_fresh2_candidates(capsys):
 
 @pytest.mark.slow
 @needs_corpora
-@pytest.mark.parametrize("half", ["fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8"])
+@pytest.mark.parametrize("half", ["fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9"])
 def test_a_half_s_defaults_still_draw_its_candidates(capsys, half):
-    """``--half fresh3`` ... ``--half fresh8`` print the ids, records, strata,
+    """``--half fresh3`` ... ``--half fresh9`` print the ids, records, strata,
     texts and mentions of their fixture files, in order (the flags were written by hand afterwards)."""
     assert main(["--half", half]) == 0
     drawn = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
