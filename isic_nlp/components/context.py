@@ -91,9 +91,9 @@ REFERENCE_WORDS = frozenset(
     "présent présente code règlement décret loi ordonnance et ou premier première -".split()
 )
 REFERENCE_LETTER = re.compile(r"^[a-z]\.?$")
-# Only for the cues of scope ('ne s'applique pas', 'n'est pas applicable'): 'Les indemnités
-# journalières prévues à l'article L. 732-4 ne peuvent pas être cumulées' denies nothing.
-REFERENCE_SUBJECT_CUES = frozenset(["neg.ne_s_applique_pas_a", "neg.not_applicable_to"])
+# Only for the cues of scope whose entry says `subject_past_reference: true` ('ne s'applique pas',
+# 'n'est pas applicable'; in the code until 2.8.0): 'Les indemnités journalières prévues à
+# l'article L. 732-4 ne peuvent pas être cumulées' denies nothing.
 # Nouns whose complement is the real object of a verb ('ne peut pas faire l'objet d'un
 # recours', 'n'ouvre pas droit au bénéfice de l'allocation'): no noun complement boundary.
 # Since 2.3.0 also nouns of existence or making whose complement is what exists or is made
@@ -178,13 +178,9 @@ DOUBLE_NEGATION_REACH = 15
 DOUBLE_NEGATION_STOPS = frozenset(
     [".", ";", ",", ":", "(", ")", "et", "qui", "dont", "lorsque", "lorsqu'", "si", "s'il", "s'ils", "mais"]
 )
-# Since 2.7.0 a prohibition is the first negation of the pair too: 'La pratique est interdite sur
-# un mineur sans le consentement écrit …', 'interdire à un des époux de faire, sans le
-# consentement de l'autre, …' (a protective double negation: the consent is required).
-PROHIBITION_WORDS = frozenset(
-    "interdit interdite interdits interdites interdire interdisent interdisant prohibé prohibée "
-    "prohibés prohibées".split()
-)
+# The words that make the pair (ne, n', since 2.7.0 a prohibition: 'La pratique est interdite sur
+# un mineur sans le consentement écrit …') are the `double_negation_after` option of the cues
+# that can be its second negation (neg.sans, neg.sans_avoir), since 2.8.0.
 
 
 class ContextQualifier(LexiconComponent):
@@ -256,6 +252,16 @@ class ContextQualifier(LexiconComponent):
                     known=", ".join(CONTEXT_FLAGS + NON_QUALIFIER_LABELS),
                 )
             )
+        for lexicon in self.lexicons:
+            for entry in lexicon.entries:
+                extra = [label for label in entry.also if label not in CONTEXT_FLAGS]
+                if extra:
+                    raise IsicError(
+                        Errors.E313.format(
+                            entry=entry.id, file=lexicon.file, line=entry.line,
+                            labels=", ".join(extra), known=", ".join(CONTEXT_FLAGS),
+                        )
+                    )
 
     def __call__(self, doc: Doc) -> Doc:
         compiled = self.check_ready()
@@ -350,8 +356,14 @@ class ContextQualifier(LexiconComponent):
         for span, sent in zip(mentions, sents):
             flags: dict[str, tuple[str, str]] = {}
             if cues:
-                for flag, cue in self._governing_cues(span, sent, cues, scope).items():
+                governing = self._governing_cues(span, sent, cues, scope)
+                for flag, cue in governing.items():
                     flags[flag] = (doc[cue.start : cue.end].text, cue.entry.id)
+                for cue in governing.values():
+                    # 2.8.0: 'sauf si', 'à moins que' (entry option 'also'): an exception that
+                    # is a condition too; a cue of the flag itself nearer the mention wins.
+                    for label in cue.entry.also:
+                        flags.setdefault(label, (doc[cue.start : cue.end].text, cue.entry.id))
             for begin, end, cue in after:
                 if begin <= span.start < end:
                     flags.setdefault(cue.entry.label, (doc[cue.start : cue.end].text, cue.entry.id))
@@ -436,7 +448,7 @@ class ContextQualifier(LexiconComponent):
                 gap = (cue.end, span.start)
             elif cue.start >= span.end and direction in ("backward", "both"):
                 gap = (span.end, cue.start)
-                if cue.entry.id in REFERENCE_SUBJECT_CUES and scope.reference(*gap):
+                if cue.entry.subject_past_reference and scope.reference(*gap):
                     gap = (cue.start, cue.start)  # 'Le droit … mentionné à l'article 21 ne s'applique'
             else:
                 continue
@@ -602,7 +614,7 @@ class _Scope:
 
     def reference(self, low: int, high: int) -> bool:
         """Whether tokens [low, high) are a reference to a text after a subject, which keeps it the
-        subject of a cue of ``REFERENCE_SUBJECT_CUES`` after it ('Le droit d'opposition mentionné
+        subject of a cue with ``subject_past_reference`` after it ('Le droit d'opposition mentionné
         à l'article 21 du même règlement ne s'applique pas', since 2.7.0): a participle of
         reference, then only words of a reference (article, alinéa, du même code …) and numbers."""
         words = [self.norms.get(i) for i in range(low, high) if not self.norms.is_space(i)]
@@ -949,7 +961,8 @@ def _removed_passages(held: list[tuple[int, int]], norms: "_Norms") -> list[tupl
 
 
 def _double_negation(cue: Match, norms: "_Norms") -> bool:
-    """Whether a *sans* negation follows a *ne* of its clause: 'ne … sans X' makes X a
+    """Whether a cue with a ``double_negation_after`` option (*sans*, since 2.8.0 read from the
+    lexicon) follows one of its words (*ne*, a prohibition) in its clause: 'ne … sans X' makes X a
     requirement, not an absence ('Un mineur ne peut pas acheter un animal sans le consentement
     de ses parents', 'ne peuvent faire l'objet d'une remise de dette ou de délais sans le
     consentement des créanciers', 'Nul ne peut … sans'; since 2.6.0), or a prohibition ('est
@@ -958,7 +971,8 @@ def _double_negation(cue: Match, norms: "_Norms") -> bool:
     relative pronoun, a condition (a new clause: 'qui vit sans ressources') or a pause, unless
     the pause is right before *sans* ('ne peut, sans l'accord du salarié, …'; not 'ne sont pas
     des preuves loyales, tout comme les enregistrements sans consentement')."""
-    if cue.entry.label != "negation" or norms.get(cue.start) != "sans":
+    words = cue.entry.double_negation_after
+    if not words:
         return False
     i = cue.start
     for n in range(DOUBLE_NEGATION_REACH):
@@ -968,7 +982,7 @@ def _double_negation(cue: Match, norms: "_Norms") -> bool:
             continue
         if word is None or word in DOUBLE_NEGATION_STOPS:
             return False
-        if word in ("ne", "n'") or word in PROHIBITION_WORDS:
+        if word in words:
             return True
     return False
 
