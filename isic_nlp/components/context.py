@@ -478,6 +478,7 @@ class _Norms:
     """
 
     def __init__(self, doc: Doc):
+        self._doc = doc
         self._norms = doc.to_array(NORM)
         self._strings = doc.vocab.strings
         spaces = doc.to_array(IS_SPACE).astype(bool)
@@ -492,6 +493,10 @@ class _Norms:
         if 0 <= i < len(self._norms):
             return self._strings[int(self._norms[i])]
         return None
+
+    def text(self, i: int) -> str:
+        """The token's own text (its case: a roman numeral in capitals)."""
+        return self._doc[i].text
 
     def holds(self, low: int, high: int, values: frozenset) -> bool:
         """Whether a token of [low, high) has its NORM in ``values``."""
@@ -587,6 +592,8 @@ class _Scope:
                         continue  # 'par ailleurs', 'pour autant': no preposition of a complement
                     if incise and label == PAUSE_LABEL and start <= incise:
                         continue
+                    if label == PAUSE_LABEL and forward and start == cue.end and self._set_off(cue, sent_start):
+                        continue  # 2.8.0: ', le cas échéant, à l'usager': the cue's own incise
                     if label == PAUSE_LABEL and self._in_aside(start, low):
                         continue
                     if label == PAUSE_LABEL and cue.entry.label == "exception" and self._list_goes_on(start):
@@ -726,6 +733,25 @@ class _Scope:
             # de la stabilisation de son état de santé, celui-ci ne peut plus prétendre ...").
             return None
         return self.pauses[i + 1] if i + 1 < len(self.pauses) else None
+
+    def _set_off(self, cue: Match, sent_start: int) -> bool:
+        """Whether a whole adverbial condition (entry option ``adverbial_condition``: *le cas
+        échéant*, *s'il y a lieu*, *si besoin est*) is set off by a pause or heads its sentence (at most
+        a list label before it): ', le cas échéant, à l'usager …', '9° S'il y a lieu, la mention
+        …'. The pause right after it closes its own incise, and its scope runs on past it to the
+        next pause (since 2.8.0)."""
+        if not cue.entry.adverbial_condition:
+            return False
+        return self._holds(self.pauses, cue.start - 1, cue.start) or self._list_label(sent_start, cue.start)
+
+    def _list_label(self, low: int, high: int) -> bool:
+        """Whether tokens [low, high) are nothing or a list label ('8°', 'a)', 'II.-', '–'): no
+        word but a single letter or a roman numeral written in capitals."""
+        words = [self.norms.text(i) for i in range(low, high) if not self.norms.is_space(i)]
+        return len(words) <= 4 and all(
+            not any(c.isalpha() for c in w) or len(w.strip(".)-")) == 1 or (w.isupper() and ROMAN.fullmatch(w.strip(".-")))
+            for w in words
+        )
 
     def _in_aside(self, i: int, low: int) -> bool:
         """Whether pause i is a bracket, or inside brackets, that open after ``low`` (since

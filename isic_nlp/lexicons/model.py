@@ -54,6 +54,7 @@ ENTRY_KEYS = {
     "stop_at",
     "also",
     "subject_past_reference",
+    "adverbial_condition",
     "double_negation_after",
 }
 
@@ -104,6 +105,9 @@ class Entry:
     # in its clause, make it the second negation of a double negation ('ne … sans').
     also: tuple[str, ...] = ()
     subject_past_reference: bool = False
+    # A whole adverbial condition ('le cas échéant', 's'il y a lieu'): the words after it up to the
+    # next pause; set off by pauses, the words after its closing pause.
+    adverbial_condition: bool = False
     double_negation_after: tuple[str, ...] = ()
     line: int = 0
 
@@ -473,12 +477,10 @@ def _parse_entry(item: dict, line: int, labels: dict[str, Label], problem) -> En
     if "stop_at" in item:
         stop_at = _stop_at(item["stop_at"], labels, lambda message: bad("stop_at", message))
     also = _also(item, labels, label, bad)
-    subject_past_reference = item.get("subject_past_reference", False)
-    if not isinstance(subject_past_reference, bool):
-        bad(
-            "subject_past_reference",
-            f"'subject_past_reference' must be true or false, got {subject_past_reference!r}",
-        )
+    switches = {key: item.get(key, False) for key in ("subject_past_reference", "adverbial_condition")}
+    for key, value in switches.items():
+        if not isinstance(value, bool):
+            bad(key, f"'{key}' must be true or false, got {value!r}")
     double_negation_after = _as_list(item.get("double_negation_after"))
     if "double_negation_after" in item and (
         not isinstance(item["double_negation_after"], list)
@@ -506,7 +508,8 @@ def _parse_entry(item: dict, line: int, labels: dict[str, Label], problem) -> En
         max_scope=max_scope,
         stop_at=tuple(stop_at) if stop_at is not None else None,
         also=also,
-        subject_past_reference=subject_past_reference,
+        subject_past_reference=switches["subject_past_reference"],
+        adverbial_condition=switches["adverbial_condition"],
         double_negation_after=tuple(w.lower() for w in double_negation_after),
         line=line,
     )

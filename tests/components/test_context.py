@@ -854,6 +854,25 @@ RULES_2_8 = [
                  "accord collectif", {"exception"}, id="sauf-noun-is-exception-only"),
     pytest.param("Sauf si le salarié s'y oppose, le comité social et économique est consulté.",
                  "comité social et économique", set(), id="unless-main-clause-control"),
+    # 'le cas échéant', 's'il y a lieu': the words after them up to the next pause; set off by commas,
+    # the words after the closing comma; after a word and before a comma, nothing after them
+    pytest.param("Le directeur transmet, le cas échéant, aux services compétents les pièces nécessaires à l'examen de la demande d'aide sociale.",
+                 "aide sociale", {"hypothesis"}, id="le-cas-echeant-set-off-reaches-past-15-words"),
+    pytest.param("L'allocation est réduite, s'il y a lieu, du montant de la pension de réversion.",
+                 "pension de réversion", {"hypothesis"}, id="s-il-y-a-lieu-is-forward"),
+    pytest.param("Le juge entend le bénéficiaire de l'aide sociale et, s'il y a lieu, le conseil de la vie sociale.",
+                 "bénéficiaire de l'aide", set(), id="s-il-y-a-lieu-does-not-reach-back"),
+    pytest.param("4° Le cas échéant, la date de signature du projet personnalisé d'accès à l'emploi.",
+                 "projet personnalisé d'accès à l'emploi", {"hypothesis"}, id="le-cas-echeant-after-a-list-label"),
+    pytest.param("Le médecin rédige un certificat et une contre-visite s'il y a lieu, puis le conseil de la vie sociale est informé.",
+                 "conseil de la vie sociale", set(), id="s-il-y-a-lieu-closing-its-phrase"),
+    pytest.param("Les frais d'envoi et, le cas échéant, de copie sont remboursés, puis la pension est versée.",
+                 "pension", set(), id="le-cas-echeant-ends-at-the-next-pause"),
+    # 'si X ou non' is 'whether or not X'
+    pytest.param("Les règles diffèrent si le salarié est membre ou non du conseil de la vie sociale.",
+                 "conseil de la vie sociale", set(), id="si-ou-non-is-no-condition"),
+    pytest.param("Les règles diffèrent si le salarié est membre du conseil de la vie sociale.",
+                 "conseil de la vie sociale", {"hypothesis"}, id="si-ou-non-control"),
 ]
 
 
@@ -887,6 +906,7 @@ def test_context_options_of_the_shipped_lexicon(nlp_fast):
         "neg.ne_s_applique_pas_a", "neg.not_applicable_to"}
     assert {i for i, e in entries.items() if e.double_negation_after} == {"neg.sans", "neg.sans_avoir"}
     assert {"ne", "n'", "interdit", "prohibées"} <= set(entries["neg.sans"].double_negation_after)
+    assert {i for i, e in entries.items() if e.adverbial_condition} == {"hyp.le_cas_echeant"}
 
 
 @pytest.mark.parametrize("text, words, flags", RULES_2_5 + RULES_2_6 + RULES_2_7 + RULES_2_8)
