@@ -873,6 +873,13 @@ RULES_2_8 = [
                  "conseil de la vie sociale", set(), id="si-ou-non-is-no-condition"),
     pytest.param("Les règles diffèrent si le salarié est membre du conseil de la vie sociale.",
                  "conseil de la vie sociale", {"hypothesis"}, id="si-ou-non-control"),
+    # a negated verb of changing or depriving keeps its object, an object pronoun may come between
+    pytest.param("Le déménagement ne modifie pas les droits des personnes hébergées.",
+                 "droits des personnes", set(), id="not-modified"),
+    pytest.param("La cession du contrat ne le dépossède pas de ses droits.",
+                 "ses droits", set(), id="not-dispossessed-with-a-pronoun"),
+    pytest.param("Le déménagement ne garantit pas les droits des personnes hébergées.",
+                 "droits des personnes", {"negation"}, id="not-modified-control"),
 ]
 
 
