@@ -154,6 +154,10 @@ PREPOSITIONS = frozenset(
     "sans sous".split()
 )
 OPENING_BRACKET, CLOSING_BRACKET = "(", ")"
+# An incise inside a condition (since 2.8.0): at most this many words between its commas, and the
+# words that resume the clause after it (the complement of the word before the incise).
+INNER_INCISE = 20
+INCISE_RESUMES = frozenset(["à", "au", "aux"])
 # Since 2.6.0: a cue that reaches at most this many words qualifies the words next to it (a
 # noun, its subject); it opens no clause ('situé hors du département où réside …' does not end
 # the condition of a 'si' before it).
@@ -594,6 +598,8 @@ class _Scope:
                         continue
                     if label == PAUSE_LABEL and forward and start == cue.end and self._set_off(cue, sent_start):
                         continue  # 2.8.0: ', le cas échéant, à l'usager': the cue's own incise
+                    if label == PAUSE_LABEL and forward and cue.entry.label == "hypothesis" and self._inner_incise(start, cue):
+                        continue  # 2.8.0: 'En cas de renonciation, par le salarié, à des jours de repos'
                     if label == PAUSE_LABEL and self._in_aside(start, low):
                         continue
                     if label == PAUSE_LABEL and cue.entry.label == "exception" and self._list_goes_on(start):
@@ -733,6 +739,34 @@ class _Scope:
             # de la stabilisation de son état de santé, celui-ci ne peut plus prétendre ...").
             return None
         return self.pauses[i + 1] if i + 1 < len(self.pauses) else None
+
+    def _inner_incise(self, i: int, cue: Match) -> bool:
+        """Whether the comma at i opens or closes an incise inside a condition, after its cue: a
+        phrase that a preposition other than de opens, between two commas, after which the clause
+        goes on with the complement of the word before the incise (à, au, aux: 'Lorsque la mission
+        vise, en application d'un accord de branche étendu, à favoriser …', 'En cas de renonciation,
+        par le salarié, à des jours de repos …'), since 2.8.0. After a condition, a main clause
+        opens with a subject, not with such a complement ('Si …, à compter de cette date, le
+        salarié …'); 'des' / 'de' after the incise may open the subject ('…, dans un premier temps,
+        des échanges sont organisés') or the next item of a list ('ou en cas d'absence de réponse,
+        de la date d'expiration du délai prévu au a, au terme duquel')."""
+        norms = self.norms
+        if norms.get(i) != ",":
+            return False
+        k = bisect.bisect_left(self.pauses, i)
+        pairs = []
+        if k + 1 < len(self.pauses):
+            pairs.append((i, self.pauses[k + 1]))
+        if k > 0:
+            pairs.append((self.pauses[k - 1], i))
+        return any(
+            opening >= cue.end and norms.get(opening) == "," and norms.get(closing) == ","
+            and norms.get(norms.after(opening)) in PREPOSITIONS
+            and norms.get(norms.after(opening)) not in DE_FORMS
+            and norms.get(norms.after(closing)) in INCISE_RESUMES
+            and norms.words(opening, closing) <= INNER_INCISE
+            for opening, closing in pairs
+        )
 
     def _set_off(self, cue: Match, sent_start: int) -> bool:
         """Whether a whole adverbial condition (entry option ``adverbial_condition``: *le cas

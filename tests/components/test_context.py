@@ -873,6 +873,16 @@ RULES_2_8 = [
                  "conseil de la vie sociale", set(), id="si-ou-non-is-no-condition"),
     pytest.param("Les règles diffèrent si le salarié est membre du conseil de la vie sociale.",
                  "conseil de la vie sociale", {"hypothesis"}, id="si-ou-non-control"),
+    # a condition goes on past an incise that a preposition opens, when its complement follows it;
+    # 'en cas de' / 'dans le cas de' run to their comma over up to 40 words, like 'si'
+    pytest.param("Lorsque l'entreprise contribue, en application d'un accord de branche étendu, au financement de la formation, le salarié est informé.",
+                 "accord de branche", {"hypothesis"}, id="condition-incise-inside"),
+    pytest.param("En cas de renonciation, par le salarié, à des jours de repos prévus par la convention collective, le montant est réduit.",
+                 "convention collective", {"hypothesis"}, id="condition-past-an-incise"),
+    pytest.param("Si le salarié le demande, à compter de cette date, le comité social et économique est consulté.",
+                 "comité social et économique", set(), id="condition-incise-control-main-clause"),
+    pytest.param("En cas de rechute de la pathologie de l'enfant au titre de laquelle le droit à l'allocation journalière de présence parentale avait été ouvert, le droit est rouvert.",
+                 "allocation journalière de présence parentale", {"hypothesis"}, id="en-cas-de-over-15-words"),
     # a negated verb of changing or depriving keeps its object, an object pronoun may come between
     pytest.param("Le déménagement ne modifie pas les droits des personnes hébergées.",
                  "droits des personnes", set(), id="not-modified"),
