@@ -156,6 +156,11 @@ class Errors(metaclass=_Catalogue):
         "list it in the 'stop_at' of the labels or entries it should stop (lexicons/README.md)."
     )
 
+    E313 = (
+        "Context lexicon entry '{entry}' ({file}:{line}): 'also' names {labels}, which isic_context "
+        "does not flag on a mention; 'also' takes the qualifier labels {known} (lexicons/README.md)."
+    )
+
     E311 = (
         "isic_profile: exclude must be among {known}, got {value}. Fix the 'exclude' setting of "
         "[components.isic_profile] in the pipeline config (or the `exclude` argument of `nlp.add_pipe`)."

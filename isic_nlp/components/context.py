@@ -91,9 +91,9 @@ REFERENCE_WORDS = frozenset(
     "présent présente code règlement décret loi ordonnance et ou premier première -".split()
 )
 REFERENCE_LETTER = re.compile(r"^[a-z]\.?$")
-# Only for the cues of scope ('ne s'applique pas', 'n'est pas applicable'): 'Les indemnités
-# journalières prévues à l'article L. 732-4 ne peuvent pas être cumulées' denies nothing.
-REFERENCE_SUBJECT_CUES = frozenset(["neg.ne_s_applique_pas_a", "neg.not_applicable_to"])
+# Only for the cues of scope whose entry says `subject_past_reference: true` ('ne s'applique pas',
+# 'n'est pas applicable'; in the code until 2.8.0): 'Les indemnités journalières prévues à
+# l'article L. 732-4 ne peuvent pas être cumulées' denies nothing.
 # Nouns whose complement is the real object of a verb ('ne peut pas faire l'objet d'un
 # recours', 'n'ouvre pas droit au bénéfice de l'allocation'): no noun complement boundary.
 # Since 2.3.0 also nouns of existence or making whose complement is what exists or is made
@@ -154,6 +154,10 @@ PREPOSITIONS = frozenset(
     "sans sous".split()
 )
 OPENING_BRACKET, CLOSING_BRACKET = "(", ")"
+# An incise inside a condition (since 2.8.0): at most this many words between its commas, and the
+# words that resume the clause after it (the complement of the word before the incise).
+INNER_INCISE = 20
+INCISE_RESUMES = frozenset(["à", "au", "aux"])
 # Since 2.6.0: a cue that reaches at most this many words qualifies the words next to it (a
 # noun, its subject); it opens no clause ('situé hors du département où réside …' does not end
 # the condition of a 'si' before it).
@@ -178,13 +182,9 @@ DOUBLE_NEGATION_REACH = 15
 DOUBLE_NEGATION_STOPS = frozenset(
     [".", ";", ",", ":", "(", ")", "et", "qui", "dont", "lorsque", "lorsqu'", "si", "s'il", "s'ils", "mais"]
 )
-# Since 2.7.0 a prohibition is the first negation of the pair too: 'La pratique est interdite sur
-# un mineur sans le consentement écrit …', 'interdire à un des époux de faire, sans le
-# consentement de l'autre, …' (a protective double negation: the consent is required).
-PROHIBITION_WORDS = frozenset(
-    "interdit interdite interdits interdites interdire interdisent interdisant prohibé prohibée "
-    "prohibés prohibées".split()
-)
+# The words that make the pair (ne, n', since 2.7.0 a prohibition: 'La pratique est interdite sur
+# un mineur sans le consentement écrit …') are the `double_negation_after` option of the cues
+# that can be its second negation (neg.sans, neg.sans_avoir), since 2.8.0.
 
 
 class ContextQualifier(LexiconComponent):
@@ -256,6 +256,16 @@ class ContextQualifier(LexiconComponent):
                     known=", ".join(CONTEXT_FLAGS + NON_QUALIFIER_LABELS),
                 )
             )
+        for lexicon in self.lexicons:
+            for entry in lexicon.entries:
+                extra = [label for label in entry.also if label not in CONTEXT_FLAGS]
+                if extra:
+                    raise IsicError(
+                        Errors.E313.format(
+                            entry=entry.id, file=lexicon.file, line=entry.line,
+                            labels=", ".join(extra), known=", ".join(CONTEXT_FLAGS),
+                        )
+                    )
 
     def __call__(self, doc: Doc) -> Doc:
         compiled = self.check_ready()
@@ -350,8 +360,14 @@ class ContextQualifier(LexiconComponent):
         for span, sent in zip(mentions, sents):
             flags: dict[str, tuple[str, str]] = {}
             if cues:
-                for flag, cue in self._governing_cues(span, sent, cues, scope).items():
+                governing = self._governing_cues(span, sent, cues, scope)
+                for flag, cue in governing.items():
                     flags[flag] = (doc[cue.start : cue.end].text, cue.entry.id)
+                for cue in governing.values():
+                    # 2.8.0: 'sauf si', 'à moins que' (entry option 'also'): an exception that
+                    # is a condition too; a cue of the flag itself nearer the mention wins.
+                    for label in cue.entry.also:
+                        flags.setdefault(label, (doc[cue.start : cue.end].text, cue.entry.id))
             for begin, end, cue in after:
                 if begin <= span.start < end:
                     flags.setdefault(cue.entry.label, (doc[cue.start : cue.end].text, cue.entry.id))
@@ -436,7 +452,7 @@ class ContextQualifier(LexiconComponent):
                 gap = (cue.end, span.start)
             elif cue.start >= span.end and direction in ("backward", "both"):
                 gap = (span.end, cue.start)
-                if cue.entry.id in REFERENCE_SUBJECT_CUES and scope.reference(*gap):
+                if cue.entry.subject_past_reference and scope.reference(*gap):
                     gap = (cue.start, cue.start)  # 'Le droit … mentionné à l'article 21 ne s'applique'
             else:
                 continue
@@ -466,6 +482,7 @@ class _Norms:
     """
 
     def __init__(self, doc: Doc):
+        self._doc = doc
         self._norms = doc.to_array(NORM)
         self._strings = doc.vocab.strings
         spaces = doc.to_array(IS_SPACE).astype(bool)
@@ -480,6 +497,10 @@ class _Norms:
         if 0 <= i < len(self._norms):
             return self._strings[int(self._norms[i])]
         return None
+
+    def text(self, i: int) -> str:
+        """The token's own text (its case: a roman numeral in capitals)."""
+        return self._doc[i].text
 
     def holds(self, low: int, high: int, values: frozenset) -> bool:
         """Whether a token of [low, high) has its NORM in ``values``."""
@@ -575,6 +596,10 @@ class _Scope:
                         continue  # 'par ailleurs', 'pour autant': no preposition of a complement
                     if incise and label == PAUSE_LABEL and start <= incise:
                         continue
+                    if label == PAUSE_LABEL and forward and start == cue.end and self._set_off(cue, sent_start):
+                        continue  # 2.8.0: ', le cas échéant, à l'usager': the cue's own incise
+                    if label == PAUSE_LABEL and forward and cue.entry.label == "hypothesis" and self._inner_incise(start, cue):
+                        continue  # 2.8.0: 'En cas de renonciation, par le salarié, à des jours de repos'
                     if label == PAUSE_LABEL and self._in_aside(start, low):
                         continue
                     if label == PAUSE_LABEL and cue.entry.label == "exception" and self._list_goes_on(start):
@@ -602,7 +627,7 @@ class _Scope:
 
     def reference(self, low: int, high: int) -> bool:
         """Whether tokens [low, high) are a reference to a text after a subject, which keeps it the
-        subject of a cue of ``REFERENCE_SUBJECT_CUES`` after it ('Le droit d'opposition mentionné
+        subject of a cue with ``subject_past_reference`` after it ('Le droit d'opposition mentionné
         à l'article 21 du même règlement ne s'applique pas', since 2.7.0): a participle of
         reference, then only words of a reference (article, alinéa, du même code …) and numbers."""
         words = [self.norms.get(i) for i in range(low, high) if not self.norms.is_space(i)]
@@ -714,6 +739,53 @@ class _Scope:
             # de la stabilisation de son état de santé, celui-ci ne peut plus prétendre ...").
             return None
         return self.pauses[i + 1] if i + 1 < len(self.pauses) else None
+
+    def _inner_incise(self, i: int, cue: Match) -> bool:
+        """Whether the comma at i opens or closes an incise inside a condition, after its cue: a
+        phrase that a preposition other than de opens, between two commas, after which the clause
+        goes on with the complement of the word before the incise (à, au, aux: 'Lorsque la mission
+        vise, en application d'un accord de branche étendu, à favoriser …', 'En cas de renonciation,
+        par le salarié, à des jours de repos …'), since 2.8.0. After a condition, a main clause
+        opens with a subject, not with such a complement ('Si …, à compter de cette date, le
+        salarié …'); 'des' / 'de' after the incise may open the subject ('…, dans un premier temps,
+        des échanges sont organisés') or the next item of a list ('ou en cas d'absence de réponse,
+        de la date d'expiration du délai prévu au a, au terme duquel')."""
+        norms = self.norms
+        if norms.get(i) != ",":
+            return False
+        k = bisect.bisect_left(self.pauses, i)
+        pairs = []
+        if k + 1 < len(self.pauses):
+            pairs.append((i, self.pauses[k + 1]))
+        if k > 0:
+            pairs.append((self.pauses[k - 1], i))
+        return any(
+            opening >= cue.end and norms.get(opening) == "," and norms.get(closing) == ","
+            and norms.get(norms.after(opening)) in PREPOSITIONS
+            and norms.get(norms.after(opening)) not in DE_FORMS
+            and norms.get(norms.after(closing)) in INCISE_RESUMES
+            and norms.words(opening, closing) <= INNER_INCISE
+            for opening, closing in pairs
+        )
+
+    def _set_off(self, cue: Match, sent_start: int) -> bool:
+        """Whether a whole adverbial condition (entry option ``adverbial_condition``: *le cas
+        échéant*, *s'il y a lieu*, *si besoin est*) is set off by a pause or heads its sentence (at most
+        a list label before it): ', le cas échéant, à l'usager …', '9° S'il y a lieu, la mention
+        …'. The pause right after it closes its own incise, and its scope runs on past it to the
+        next pause (since 2.8.0)."""
+        if not cue.entry.adverbial_condition:
+            return False
+        return self._holds(self.pauses, cue.start - 1, cue.start) or self._list_label(sent_start, cue.start)
+
+    def _list_label(self, low: int, high: int) -> bool:
+        """Whether tokens [low, high) are nothing or a list label ('8°', 'a)', 'II.-', '–'): no
+        word but a single letter or a roman numeral written in capitals."""
+        words = [self.norms.text(i) for i in range(low, high) if not self.norms.is_space(i)]
+        return len(words) <= 4 and all(
+            not any(c.isalpha() for c in w) or len(w.strip(".)-")) == 1 or (w.isupper() and ROMAN.fullmatch(w.strip(".-")))
+            for w in words
+        )
 
     def _in_aside(self, i: int, low: int) -> bool:
         """Whether pause i is a bracket, or inside brackets, that open after ``low`` (since
@@ -949,7 +1021,8 @@ def _removed_passages(held: list[tuple[int, int]], norms: "_Norms") -> list[tupl
 
 
 def _double_negation(cue: Match, norms: "_Norms") -> bool:
-    """Whether a *sans* negation follows a *ne* of its clause: 'ne … sans X' makes X a
+    """Whether a cue with a ``double_negation_after`` option (*sans*, since 2.8.0 read from the
+    lexicon) follows one of its words (*ne*, a prohibition) in its clause: 'ne … sans X' makes X a
     requirement, not an absence ('Un mineur ne peut pas acheter un animal sans le consentement
     de ses parents', 'ne peuvent faire l'objet d'une remise de dette ou de délais sans le
     consentement des créanciers', 'Nul ne peut … sans'; since 2.6.0), or a prohibition ('est
@@ -958,7 +1031,8 @@ def _double_negation(cue: Match, norms: "_Norms") -> bool:
     relative pronoun, a condition (a new clause: 'qui vit sans ressources') or a pause, unless
     the pause is right before *sans* ('ne peut, sans l'accord du salarié, …'; not 'ne sont pas
     des preuves loyales, tout comme les enregistrements sans consentement')."""
-    if cue.entry.label != "negation" or norms.get(cue.start) != "sans":
+    words = cue.entry.double_negation_after
+    if not words:
         return False
     i = cue.start
     for n in range(DOUBLE_NEGATION_REACH):
@@ -968,7 +1042,7 @@ def _double_negation(cue: Match, norms: "_Norms") -> bool:
             continue
         if word is None or word in DOUBLE_NEGATION_STOPS:
             return False
-        if word in ("ne", "n'") or word in PROHIBITION_WORDS:
+        if word in words:
             return True
     return False
 

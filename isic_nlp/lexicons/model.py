@@ -52,6 +52,10 @@ ENTRY_KEYS = {
     "direction",
     "max_scope",
     "stop_at",
+    "also",
+    "subject_past_reference",
+    "adverbial_condition",
+    "double_negation_after",
 }
 
 
@@ -95,6 +99,16 @@ class Entry:
     direction: str | None = None
     max_scope: int | None = None
     stop_at: tuple[str, ...] | None = None
+    # Context only (since context 2.8.0): labels that the cue flags as well as its own ('sauf si':
+    # exception and hypothesis); a backward cue that reaches its subject past a reference
+    # ('Le droit … mentionné à l'article 21 ne s'applique pas'); the words that, before the cue
+    # in its clause, make it the second negation of a double negation ('ne … sans').
+    also: tuple[str, ...] = ()
+    subject_past_reference: bool = False
+    # A whole adverbial condition ('le cas échéant', 's'il y a lieu'): the words after it up to the
+    # next pause; set off by pauses, the words after its closing pause.
+    adverbial_condition: bool = False
+    double_negation_after: tuple[str, ...] = ()
     line: int = 0
 
 
@@ -462,6 +476,22 @@ def _parse_entry(item: dict, line: int, labels: dict[str, Label], problem) -> En
     stop_at = None
     if "stop_at" in item:
         stop_at = _stop_at(item["stop_at"], labels, lambda message: bad("stop_at", message))
+    also = _also(item, labels, label, bad)
+    switches = {key: item.get(key, False) for key in ("subject_past_reference", "adverbial_condition")}
+    for key, value in switches.items():
+        if not isinstance(value, bool):
+            bad(key, f"'{key}' must be true or false, got {value!r}")
+    double_negation_after = _as_list(item.get("double_negation_after"))
+    if "double_negation_after" in item and (
+        not isinstance(item["double_negation_after"], list)
+        or not double_negation_after
+        or not all(isinstance(w, str) and len(w.split()) == 1 for w in double_negation_after)
+    ):
+        bad(
+            "double_negation_after",
+            "'double_negation_after' must be a non-empty list of single words (e.g. [ne, \"n'\", interdit]), "
+            f"got {item['double_negation_after']!r}",
+        )
     if not ok or entry_id is None:
         return None
     return Entry(
@@ -477,8 +507,28 @@ def _parse_entry(item: dict, line: int, labels: dict[str, Label], problem) -> En
         direction=direction,
         max_scope=max_scope,
         stop_at=tuple(stop_at) if stop_at is not None else None,
+        also=also,
+        subject_past_reference=switches["subject_past_reference"],
+        adverbial_condition=switches["adverbial_condition"],
+        double_negation_after=tuple(w.lower() for w in double_negation_after),
         line=line,
     )
+
+
+def _also(item: dict, labels: dict, label: Any, bad) -> tuple[str, ...]:
+    """Check an ``also`` list: other labels of the same file that the cue flags too."""
+    if "also" not in item:
+        return ()
+    value = item["also"]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        bad("also", f"'also' must be a non-empty list of label names, got {value!r}")
+        return ()
+    unknown = [v for v in value if v not in labels]
+    if unknown:
+        bad("also", f"'also' names unknown label(s) {', '.join(unknown)} (labels of this file: {', '.join(labels)})")
+    elif label in value:
+        bad("also", f"'also' repeats the entry's own label {label!r}")
+    return tuple(value)
 
 
 # Token operators that let a token be absent: "?", "*", "{,n}", "{0}", "{0,n}".

@@ -145,11 +145,42 @@ def minimal(entries: str, version: str = "1.0.0") -> str:
         ("- id: a\n  label: rights\n  tokens: [{TAG: NOUN}]\n", 9, "uses TAG"),
         ("- id: a\n  label: rights\n  pattern: droit\n- id: b\n  label: rights\n  pattern: Droit\n", 10,
          "duplicate pattern 'Droit' (also in entry 'a' at line 7)"),
+        # context options (since context 2.8.0)
+        ("- id: a\n  label: rights\n  pattern: droit\n  also: hypothesis\n", 10, "'also' must be a non-empty list"),
+        ("- id: a\n  label: rights\n  pattern: droit\n  also: [hypothesis]\n", 10,
+         "'also' names unknown label(s) hypothesis"),
+        ("- id: a\n  label: rights\n  pattern: droit\n  also: [rights]\n", 10, "repeats the entry's own label"),
+        ("- id: a\n  label: rights\n  pattern: droit\n  subject_past_reference: yes please\n", 10,
+         "'subject_past_reference' must be true or false, got 'yes please'"),
+        ("- id: a\n  label: rights\n  pattern: droit\n  adverbial_condition: 1\n", 10,
+         "'adverbial_condition' must be true or false, got 1"),
+        ("- id: a\n  label: rights\n  pattern: droit\n  double_negation_after: ne\n", 10,
+         "'double_negation_after' must be a non-empty list of single words"),
+        ("- id: a\n  label: rights\n  pattern: droit\n  double_negation_after: [ne pas]\n", 10,
+         "'double_negation_after' must be a non-empty list of single words"),
     ],
 )
 def test_single_problem_and_its_line(entries, line, message):
     _, problems = parse_lexicon(minimal(entries), "mini.yaml")
     assert [(p.line, message in p.message) for p in problems] == [(line, True)]
+
+
+def test_context_options_are_read():
+    """``also``, ``subject_past_reference``, ``adverbial_condition`` and ``double_negation_after``
+    (context 2.8.0) reach the entry."""
+    text = (
+        "name: mini\nversion: 1.0.0\ndescription: test\nlabels:\n  exception: {group: context}\n"
+        "  hypothesis: {group: context}\nentries:\n"
+        "  - {id: a, label: exception, pattern: sauf si, also: [hypothesis]}\n"
+        "  - {id: b, label: exception, pattern: sans, subject_past_reference: true, double_negation_after: [ne, \"N'\"]}\n"
+        "  - {id: c, label: exception, pattern: hormis, adverbial_condition: true}\n"
+    )
+    lexicon, problems = parse_lexicon(text, "m.yaml")
+    assert problems == []
+    a, b, c = lexicon.entries
+    assert (a.also, b.subject_past_reference, b.double_negation_after) == (("hypothesis",), True, ("ne", "n'"))
+    assert (c.also, c.subject_past_reference, c.double_negation_after) == ((), False, ())
+    assert (a.adverbial_condition, c.adverbial_condition) == (False, True)
 
 
 @pytest.mark.parametrize("version", ["1.0.0", "2.10.3", "1.0.0-rc.1"])
