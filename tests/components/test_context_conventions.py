@@ -119,7 +119,7 @@ def test_open_conflicts_are_not_cited_as_examples(notes):
     conflicts = split_sections(notes)["Open conflicts"]
     assert not EXAMPLE.search(conflicts), "an Open conflicts case written as a checked example"
     disputed = set(re.findall(rf"`({ID})`", conflicts))
-    assert len(disputed) >= 10 and disputed <= set(labels())
+    assert disputed <= set(labels())  # none at present: every conflict found so far is decided
     cited = {i for i, _ in examples(notes)}
     assert not disputed & cited, f"cases in Open conflicts cited as examples: {sorted(disputed & cited)}"
 
