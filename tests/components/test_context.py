@@ -640,9 +640,9 @@ RULES_2_5 = [
                  "le salarié", set(), id="ni-verb-person"),
     pytest.param("Ni le salarié ni l'employeur ne peuvent y renoncer.", "le salarié", {"negation"},
                  id="ni-noun-person-control"),
-    # 'sans' + a verb of obligation; 'sans devoir' + an object still denies it
+    # 'sans' + a verb of obligation denies the act and its object (2.8.0, CONVENTIONS.md N20); so does 'sans devoir' + an object
     pytest.param("L'entreprise peut, sans devoir conclure un accord d'entreprise, adhérer au dispositif.",
-                 "accord d'entreprise", set(), id="sans-devoir-verb"),
+                 "accord d'entreprise", {"negation"}, id="sans-devoir-verb"),
     pytest.param("La salariée peut rompre son contrat de travail sans préavis et sans devoir d'indemnité de rupture.",
                  "indemnité de rupture", {"negation"}, id="sans-devoir-object-control"),
     pytest.param("Sans préjuger de négociations à venir concernant les classifications, les partenaires ont négocié.",
@@ -757,9 +757,9 @@ RULES_2_6 = [
                  "indemnité de licenciement", {"negation"}, id="sans-avoir-participle"),
     pytest.param("Il a quitté l'entreprise sans avoir droit à l'indemnité de licenciement.",
                  "indemnité de licenciement", {"negation"}, id="sans-avoir-droit-control"),
-    # a negated duty denies the act, not its object
+    # a negated duty denies the act and its object (2.8.0, CONVENTIONS.md N20; 2.6.0 denied only the act)
     pytest.param("Les associations qui ne sont pas tenues de conclure un accord collectif le peuvent.",
-                 "accord collectif", set(), id="negated-duty-object"),
+                 "accord collectif", {"negation"}, id="negated-duty-object"),
     # conditions: 'sous réserve que' is a clause; a short-scope exception opens no clause
     pytest.param("L'aide est accordée sous réserve que le demandeur justifie auprès de la caisse et dans le délai "
                  "fixé par le règlement départemental de la réalité de son projet personnalisé.",
@@ -807,9 +807,9 @@ RULES_2_7 = [
                  "accords collectifs", set(), id="not-concerned"),
     pytest.param("Sont exclus du bénéfice de l'allocation de solidarité aux personnes âgées les étrangers en situation irrégulière.",
                  "allocation de solidarité aux personnes âgées", set(), id="excluded-from-benefit"),
-    # 'n'avoir pas à' + verb is no duty, not a denial of its object
+    # 'n'avoir pas à' + verb is a denied duty: it denies its object (2.8.0, CONVENTIONS.md N20)
     pytest.param("L'allocataire n'a pas à déclarer la pension alimentaire reçue.",
-                 "pension", set(), id="no-duty-pas-a"),
+                 "pension", {"negation"}, id="no-duty-pas-a"),
     pytest.param("L'allocataire n'a pas droit à la pension alimentaire.",
                  "pension", {"negation"}, id="no-right-control"),
     # 'ne … plus que' restricts; 'Eventuellement' without its accent; 'hors la présence'; 'sauf mention contraire,'
