@@ -60,7 +60,7 @@ def fresh2_scores():
 @pytest.mark.parametrize("flag", ["negation", "hypothesis", "quotation"])
 def test_fresh2_f1_does_not_fall_below_the_reported_figure(fresh2_scores, flag):
     assert fresh2_scores[flag]["f1"] >= REPORTED[flag] - MARGIN, fresh2_scores[flag]
-    assert fresh2_scores[flag]["support"] == {"negation": 48, "hypothesis": 37, "quotation": 19}[flag]
+    assert fresh2_scores[flag]["support"] == {"negation": 48, "hypothesis": 38, "quotation": 19}[flag]
 
 
 def test_fresh2_legal_constructs_and_whole_cases(fresh2_scores):

@@ -35,10 +35,14 @@ REPORTED = {
                "all_flags_right": 0.852},
     "external_test": {"negation": 0.89, "hypothesis": 0.90, "all_flags_right": 0.879},
 }
+# The labels' counts today: the halves were relabelled on 2026-12-05 (tests/fixtures/context/CONVENTIONS.md,
+# "Decided conflicts"), after the figures above were measured; the floors stay those figures.
 SUPPORT = {"fresh7": {"negation": 28, "hypothesis": 50, "exception": 27},
-           "fresh5": {"negation": 54, "hypothesis": 45, "exception": 23},
-           "fresh6": {"negation": 45, "hypothesis": 51, "exception": 21},
-           "fresh4": {"negation": 45, "hypothesis": 41, "exception": 15}, "fresh3": {"negation": 42, "hypothesis": 45, "quotation": 18}, "external_test": {"negation": 42, "hypothesis": 36}}
+           "fresh5": {"negation": 55, "hypothesis": 45, "exception": 23},
+           "fresh6": {"negation": 46, "hypothesis": 52, "exception": 21},
+           "fresh4": {"negation": 46, "hypothesis": 43, "exception": 15},
+           "fresh3": {"negation": 43, "hypothesis": 46, "quotation": 18},
+           "external_test": {"negation": 42, "hypothesis": 36}}
 
 
 @pytest.fixture(scope="module")
