@@ -17,8 +17,9 @@ was labelled and committed before 2.2.0 was written: the honest figure of 2.2.0.
 while 2.5.0 was written by someone who had not seen it: ``--half fresh4`` is 2.5.0's
 held-out figure; see ``tests/fixtures/context/fresh4.md``), and so were ``fresh5`` and
 ``fresh6`` (271 and 267 lines, while 2.6.0 was written: ``--half fresh5+fresh6`` is 2.6.0's
-held-out figure, each half also apart), and ``fresh7`` (239 lines, while 2.7.0 was written:
-``--half fresh7`` is 2.7.0's held-out figure).
+held-out figure, each half also apart), ``fresh7`` (239 lines, while 2.7.0 was written:
+``--half fresh7`` is 2.7.0's held-out figure), and ``fresh8`` and ``fresh9`` (236 and 260 lines,
+while 2.8.0 was written: ``--half fresh8+fresh9`` is 2.8.0's held-out figure, each half also apart).
 Each flag comes with 95 % intervals: Wilson for precision and recall
 (statsmodels), a percentile bootstrap over the cases for F1.
 
@@ -59,18 +60,21 @@ FRESH4 = ROOT / "tests" / "fixtures" / "context" / "fresh4.jsonl"
 FRESH5 = ROOT / "tests" / "fixtures" / "context" / "fresh5.jsonl"
 FRESH6 = ROOT / "tests" / "fixtures" / "context" / "fresh6.jsonl"
 FRESH7 = ROOT / "tests" / "fixtures" / "context" / "fresh7.jsonl"
+FRESH8 = ROOT / "tests" / "fixtures" / "context" / "fresh8.jsonl"
+FRESH9 = ROOT / "tests" / "fixtures" / "context" / "fresh9.jsonl"
 EXTERNAL = ROOT / "tests" / "fixtures" / "context" / "external.jsonl"
 # The quotation flag of older cases read in their record (see record_quotation.md): used by --in-record.
 RECORD_QUOTATION = ROOT / "tests" / "fixtures" / "context" / "record_quotation.jsonl"
-HALVES = ("tune", "held_out", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "external")
+HALVES = ("tune", "held_out", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9",
+          "external")
 # Parts of the external half reported apart: sentences adapted from the test suites of EDS-NLP and
 # medkit (their labels), and sentences written for this set around their cue lists and issue 12; and
 # a split of it, drawn once (EXTERNAL_SPLIT_SEED, half of each source file on each side): context
 # 2.4.0 was tuned on external_tune, external_test is its held-out figure.
 PARTS = {"external": ("external_adapted", "external_written", "external_tune", "external_test")}
-# Halves scored together as well: the two held-out halves of context 2.6.0, labelled blind while it
-# was written and measured once after it was frozen (README, "Quality of the shipped rules").
-POOLED = {"fresh5+fresh6": ("fresh5", "fresh6")}
+# Halves scored together as well: the two held-out halves of context 2.6.0, and those of 2.8.0, each
+# pair labelled blind while its version was written and measured once after it was frozen (README).
+POOLED = {"fresh5+fresh6": ("fresh5", "fresh6"), "fresh8+fresh9": ("fresh8", "fresh9")}
 EXTERNAL_SPLIT_SEED = 2026
 BOOTSTRAP = 2000  # resamples of the cases for the F1 interval
 FLAGS = ("negation", "hypothesis", "quotation", "exception", "abrogation")
@@ -264,7 +268,7 @@ def scores(cases: list[dict], predicted: list[set[str]], seed: int = 12) -> dict
     return out
 
 
-def load_cases(paths=(CASES, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, EXTERNAL)) -> list[dict]:
+def load_cases(paths=(CASES, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8, FRESH9, EXTERNAL)) -> list[dict]:
     """The labelled cases of the given fixture files (every half by default)."""
     return [
         json.loads(line)
