@@ -1,7 +1,7 @@
 """Checks shared by the fixture tests of the held-out halves of the context benchmark
 (``tests/components/test_context_fresh4.py``, ``test_context_fresh5.py``, ``test_context_fresh6.py``,
-``test_context_fresh7.py``, ``test_context_fresh8.py``, ``test_context_fresh9.py``): the fixture only,
-never the context component; and ``needs_corpora``, for the tests that read ../shared/corpora."""
+``test_context_fresh7.py``, ``test_context_fresh8.py``, ``test_context_fresh9.py``, ``test_context_fresh10.py``):
+the fixture only, never the context component; and ``needs_corpora``, for the tests that read ../shared/corpora."""
 
 from __future__ import annotations
 
