@@ -68,6 +68,18 @@ RULES_2_9 = [
                  "Le salarié", set(), id="cesse-person-control"),
     pytest.param("Les conditions d'attribution de l'allocation journalière cessent d'être remplies.",
                  "allocation journalière", set(), id="cessent-remplies-control"),
+    # 'en aucun cas' set off by commas is the particle of the 'ne' before it; a limit stays a limit
+    pytest.param("Cette absence ne donne lieu, en aucun cas, au versement d'indemnités journalières.",
+                 "indemnités journalières", {"negation"}, id="ne-en-aucun-cas"),
+    pytest.param("Le montant de l'allocation journalière ne peut, en aucun cas, excéder celui de la pension "
+                 "d'invalidité.", "pension d'invalidité", set(), id="ne-en-aucun-cas-limit-control"),
+    # an agreement that does not cover or govern the subject is negated (N5), not its subject
+    pytest.param("Le salarié exerce une activité qui n'est pas couverte par une convention collective.",
+                 "convention collective", {"negation"}, id="not-covered-by-agent"),
+    pytest.param("L'accord de branche n'est pas régi par le code rural.",
+                 "accord de branche", {"negation"}, id="not-governed-subject"),
+    pytest.param("Le projet est défini par un accord de branche et la convention collective.",
+                 "accord de branche", set(), id="covered-by-control"),
 ]
 
 
