@@ -19,7 +19,8 @@ held-out figure; see ``tests/fixtures/context/fresh4.md``), and so were ``fresh5
 ``fresh6`` (271 and 267 lines, while 2.6.0 was written: ``--half fresh5+fresh6`` is 2.6.0's
 held-out figure, each half also apart), ``fresh7`` (239 lines, while 2.7.0 was written:
 ``--half fresh7`` is 2.7.0's held-out figure), and ``fresh8`` and ``fresh9`` (236 and 260 lines,
-while 2.8.0 was written: ``--half fresh8+fresh9`` is 2.8.0's held-out figure, each half also apart).
+while 2.8.0 was written: ``--half fresh8+fresh9`` is 2.8.0's held-out figure, each half also apart),
+and ``fresh10`` (253 lines, while 2.9.0 was written: ``--half fresh10`` is 2.9.0's held-out figure).
 Each flag comes with 95 % intervals: Wilson for precision and recall
 (statsmodels), a percentile bootstrap over the cases for F1.
 
@@ -62,11 +63,12 @@ FRESH6 = ROOT / "tests" / "fixtures" / "context" / "fresh6.jsonl"
 FRESH7 = ROOT / "tests" / "fixtures" / "context" / "fresh7.jsonl"
 FRESH8 = ROOT / "tests" / "fixtures" / "context" / "fresh8.jsonl"
 FRESH9 = ROOT / "tests" / "fixtures" / "context" / "fresh9.jsonl"
+FRESH10 = ROOT / "tests" / "fixtures" / "context" / "fresh10.jsonl"
 EXTERNAL = ROOT / "tests" / "fixtures" / "context" / "external.jsonl"
 # The quotation flag of older cases read in their record (see record_quotation.md): used by --in-record.
 RECORD_QUOTATION = ROOT / "tests" / "fixtures" / "context" / "record_quotation.jsonl"
 HALVES = ("tune", "held_out", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9",
-          "external")
+          "fresh10", "external")
 # Parts of the external half reported apart: sentences adapted from the test suites of EDS-NLP and
 # medkit (their labels), and sentences written for this set around their cue lists and issue 12; and
 # a split of it, drawn once (EXTERNAL_SPLIT_SEED, half of each source file on each side): context
@@ -74,7 +76,10 @@ HALVES = ("tune", "held_out", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "
 PARTS = {"external": ("external_adapted", "external_written", "external_tune", "external_test")}
 # Halves scored together as well: the two held-out halves of context 2.6.0, and those of 2.8.0, each
 # pair labelled blind while its version was written and measured once after it was frozen (README).
-POOLED = {"fresh5+fresh6": ("fresh5", "fresh6"), "fresh8+fresh9": ("fresh8", "fresh9")}
+# fresh8+fresh9+fresh10: every line labelled blind for 2.8.0 and 2.9.0, a held-out figure for 2.8.0
+# (2.9.0 was written from fresh8 and fresh9's errors).
+POOLED = {"fresh5+fresh6": ("fresh5", "fresh6"), "fresh8+fresh9": ("fresh8", "fresh9"),
+          "fresh8+fresh9+fresh10": ("fresh8", "fresh9", "fresh10")}
 EXTERNAL_SPLIT_SEED = 2026
 BOOTSTRAP = 2000  # resamples of the cases for the F1 interval
 FLAGS = ("negation", "hypothesis", "quotation", "exception", "abrogation")
@@ -268,7 +273,9 @@ def scores(cases: list[dict], predicted: list[set[str]], seed: int = 12) -> dict
     return out
 
 
-def load_cases(paths=(CASES, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8, FRESH9, EXTERNAL)) -> list[dict]:
+def load_cases(
+    paths=(CASES, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8, FRESH9, FRESH10, EXTERNAL),
+) -> list[dict]:
     """The labelled cases of the given fixture files (every half by default)."""
     return [
         json.loads(line)
