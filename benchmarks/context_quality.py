@@ -53,22 +53,19 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CASES = ROOT / "tests" / "fixtures" / "context" / "cases.jsonl"
-FRESH = ROOT / "tests" / "fixtures" / "context" / "fresh.jsonl"
-FRESH2 = ROOT / "tests" / "fixtures" / "context" / "fresh2.jsonl"
-FRESH3 = ROOT / "tests" / "fixtures" / "context" / "fresh3.jsonl"
-FRESH4 = ROOT / "tests" / "fixtures" / "context" / "fresh4.jsonl"
-FRESH5 = ROOT / "tests" / "fixtures" / "context" / "fresh5.jsonl"
-FRESH6 = ROOT / "tests" / "fixtures" / "context" / "fresh6.jsonl"
-FRESH7 = ROOT / "tests" / "fixtures" / "context" / "fresh7.jsonl"
-FRESH8 = ROOT / "tests" / "fixtures" / "context" / "fresh8.jsonl"
-FRESH9 = ROOT / "tests" / "fixtures" / "context" / "fresh9.jsonl"
-FRESH10 = ROOT / "tests" / "fixtures" / "context" / "fresh10.jsonl"
-EXTERNAL = ROOT / "tests" / "fixtures" / "context" / "external.jsonl"
+FIXTURES = ROOT / "tests" / "fixtures" / "context"
+CASES = FIXTURES / "cases.jsonl"  # the halves tune and held_out
+FRESH = FIXTURES / "fresh.jsonl"
+FRESH2 = FIXTURES / "fresh2.jsonl"
+FRESH3 = FIXTURES / "fresh3.jsonl"
+FRESH4 = FIXTURES / "fresh4.jsonl"
+EXTERNAL = FIXTURES / "external.jsonl"
 # The quotation flag of older cases read in their record (see record_quotation.md): used by --in-record.
 RECORD_QUOTATION = ROOT / "tests" / "fixtures" / "context" / "record_quotation.jsonl"
 HALVES = ("tune", "held_out", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9",
           "fresh10", "external")
+# Every labelled fixture file, in the order of HALVES: cases.jsonl, fresh.jsonl … freshN.jsonl, external.jsonl.
+HALF_FILES = (CASES, *(FIXTURES / f"{half}.jsonl" for half in HALVES if half.startswith("fresh")), EXTERNAL)
 # Parts of the external half reported apart: sentences adapted from the test suites of EDS-NLP and
 # medkit (their labels), and sentences written for this set around their cue lists and issue 12; and
 # a split of it, drawn once (EXTERNAL_SPLIT_SEED, half of each source file on each side): context
@@ -273,9 +270,7 @@ def scores(cases: list[dict], predicted: list[set[str]], seed: int = 12) -> dict
     return out
 
 
-def load_cases(
-    paths=(CASES, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8, FRESH9, FRESH10, EXTERNAL),
-) -> list[dict]:
+def load_cases(paths=HALF_FILES) -> list[dict]:
     """The labelled cases of the given fixture files (every half by default)."""
     return [
         json.loads(line)

@@ -332,12 +332,18 @@ def _stop_at(value: Any, labels: dict, report) -> list[str] | None:
     """Check a ``stop_at`` list: labels of the same file whose cues end a scope."""
     if value is None:
         return None
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        report(f"'stop_at' must be a list of label names, got {value!r}")
+    return _label_names("stop_at", value, labels, report)
+
+
+def _label_names(key: str, value: Any, labels: dict, report, non_empty: bool = False) -> list[str] | None:
+    """Check the list of label names that option ``key`` gives: a list of strings (not empty if
+    ``non_empty``), each a label of the same file; None (reported) when it is not."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value) or (non_empty and not value):
+        report(f"'{key}' must be a {'non-empty ' if non_empty else ''}list of label names, got {value!r}")
         return None
     unknown = [v for v in value if v not in labels]
     if unknown:
-        report(f"'stop_at' names unknown label(s) {', '.join(unknown)} (labels of this file: {', '.join(labels)})")
+        report(f"'{key}' names unknown label(s) {', '.join(unknown)} (labels of this file: {', '.join(labels)})")
         return None
     return list(value)
 
@@ -519,14 +525,10 @@ def _also(item: dict, labels: dict, label: Any, bad) -> tuple[str, ...]:
     """Check an ``also`` list: other labels of the same file that the cue flags too."""
     if "also" not in item:
         return ()
-    value = item["also"]
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        bad("also", f"'also' must be a non-empty list of label names, got {value!r}")
+    value = _label_names("also", item["also"], labels, lambda message: bad("also", message), non_empty=True)
+    if value is None:
         return ()
-    unknown = [v for v in value if v not in labels]
-    if unknown:
-        bad("also", f"'also' names unknown label(s) {', '.join(unknown)} (labels of this file: {', '.join(labels)})")
-    elif label in value:
+    if label in value:
         bad("also", f"'also' repeats the entry's own label {label!r}")
     return tuple(value)
 

@@ -59,16 +59,13 @@ SUPPORT = {"fresh10": {"negation": 12, "hypothesis": 43, "exception": 20},
 
 @pytest.fixture(scope="module")
 def held_out_scores():
-    from benchmarks.context_quality import (
-        EXTERNAL, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8, FRESH9, FRESH10, external_parts, load_cases,
-        predict_cases, scores,
-    )
+    from benchmarks.context_quality import EXTERNAL, external_parts, load_cases, predict_cases, scores
+    from tests.context_halves import cases
 
     external = load_cases([EXTERNAL])
     parts = external_parts(external)
-    halves = {"fresh10": load_cases([FRESH10]), "fresh9": load_cases([FRESH9]), "fresh8": load_cases([FRESH8]), "fresh7": load_cases([FRESH7]), "fresh6": load_cases([FRESH6]), "fresh5": load_cases([FRESH5]),
-              "fresh4": load_cases([FRESH4]), "fresh3": load_cases([FRESH3]),
-              "external_test": [c for c in external if parts[c["id"]][1] == "external_test"]}
+    halves = {half: cases(f"{half}.jsonl") for half in REPORTED if half != "external_test"}
+    halves["external_test"] = [c for c in external if parts[c["id"]][1] == "external_test"]
     predicted, _ = predict_cases("fast", [case for cases in halves.values() for case in cases])
     out, start = {}, 0
     for half, cases in halves.items():
