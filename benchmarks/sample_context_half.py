@@ -83,6 +83,14 @@ STRATA["negation_close"] = re.compile(
     re.I,
 )
 STRATA["repeal"] = re.compile(r"\b(?:est|sont) (?:abrog|supprim)|\babrog[ée]e?s?\b", re.I)
+# From fresh11 on: a negation word and a mention in one clause (no punctuation between them),
+# the mention after the word (at most CLAUSE characters) or, for ne / n', right before it (at
+# most SUBJECT characters: the subject of a denied verb). About one line in ten of the negation
+# stratum is negated, too few to measure negation on a half; these lines are more often
+# negated, and still drawn from the words only.
+CLAUSE, SUBJECT = 60, 40
+STRATA["negation_clause"] = NEGATION
+NO_PAUSE = re.compile(r"[,;:.()«»\"“”\n]")
 QUOTE_MARK = re.compile(r"[«\"“]")
 # Cases per stratum of each half, in drawing order (the order matters: the strata
 # share one random generator). fresh2: about 215 cases first, negation first, then
@@ -156,7 +164,14 @@ HALVES = {
     # external.jsonl either (see fresh10.md for the strata that came short).
     "fresh10": _later_half(10, 2034, {"negation": 170, "negation_close": 60, "quote": 30, "repeal": 15,
                                       "abrogation": 15, "exception": 30, "hypothesis": 40, "plain": 10}),
+    # fresh11: the negation_clause stratum (a negation word and a mention in one clause) first, to hold
+    # enough negated mentions for a negation figure; held out for the version after context 2.9.0
+    # (fresh10 measured 2.9.0); no text of external.jsonl either (see fresh11.md).
+    "fresh11": _later_half(11, 2035, {"negation_clause": 220, "negation": 40, "exception": 40, "hypothesis": 50,
+                                      "quote": 30, "repeal": 15, "abrogation": 15, "plain": 10}),
 }
+# fresh11 looks for its negation_clause lines in every record of a file too.
+HALVES["fresh11"]["everywhere"] = [*RARE_STRATA, "negation_clause"]
 
 
 def article_key(record_id: str) -> str:
@@ -194,6 +209,17 @@ def units(text: str):
             yield line, 0
 
 
+def in_clause(text: str, cue: tuple[int, int], span) -> bool:
+    """Whether a mention lies in the clause of a negation word: after it, within CLAUSE
+    characters, or (ne / n') right before it, within SUBJECT characters, with no pause between."""
+    start, end = cue
+    if 0 <= span.start_char - end <= CLAUSE:
+        return not NO_PAUSE.search(text, end, span.start_char)
+    if text[start].lower() == "n" and 0 <= start - span.end_char <= SUBJECT:
+        return not NO_PAUSE.search(text, span.end_char, start)
+    return False
+
+
 def candidates(seed: int, per_file: int, targets: dict[str, int], earlier: list[str],
                everywhere: list[str]) -> dict[str, list[dict]]:
     rng = random.Random(seed)
@@ -210,7 +236,14 @@ def candidates(seed: int, per_file: int, targets: dict[str, int], earlier: list[
                 line = text[offset:]
                 item = {"file": name, "record_id": record["id"], "text": text}
                 for stratum, pattern in strata.items():
-                    if stratum == "quote":
+                    if stratum not in pools:  # a stratum this half does not draw
+                        continue
+                    if stratum == "negation_clause":
+                        found = None
+                        cues = [(offset + f.start(), offset + f.end()) for f in pattern.finditer(line)]
+                        if cues:
+                            pools[stratum].append({**item, "stratum": stratum, "cue_at": cues})
+                    elif stratum == "quote":
                         found = pattern.search(text) if QUOTE_MARK.search(line) else None
                     elif stratum == "negation_close":
                         # every negation word of the line: the one right before a mention is wanted
@@ -270,6 +303,16 @@ def draw(seed: int = 2026, per_file: int = 1500, targets: dict[str, int] | None 
                     if not spans:
                         continue
                     at = item.pop("cue_at")
+                    if stratum == "negation_clause":  # the first mention in a clause with a cue word
+                        text = item["text"]
+                        clause = [s for s in spans if any(in_clause(text, cue, s) for cue in at)]
+                        if not clause:
+                            continue
+                        out.append({**item, "mention": clause[0].text, "start": clause[0].start_char})
+                        taken_records.add(article_key(item["record_id"]))
+                        taken_texts.add(item["text"])
+                        taken += 1
+                        break
                     if isinstance(at, list):  # negation_close: the first mention right after a cue word
                         close = [s for s in spans if any(0 <= s.start_char - end <= CLOSE for end in at)]
                         if not close:
