@@ -261,6 +261,22 @@ def candidates(seed: int, per_file: int, targets: dict[str, int], earlier: list[
     return pools
 
 
+def _mention_for(stratum: str, item: dict, spans: list, rng: random.Random):
+    """The mention a candidate line is drawn with, or None if the line has none for its stratum
+    (the cue position ``cue_at`` is taken off the item)."""
+    at = item.pop("cue_at")
+    if stratum == "negation_clause":  # the first mention in a clause with a cue word
+        return next((s for s in spans if any(in_clause(item["text"], cue, s) for cue in at)), None)
+    if isinstance(at, list):  # negation_close: the first mention right after a cue word
+        return next((s for s in spans if any(0 <= s.start_char - end <= CLOSE for end in at)), None)
+    if at is None:  # plain: any mention
+        return spans[rng.randrange(len(spans))]
+    span = min(spans, key=lambda s: (min(abs(s.start_char - at), abs(s.end_char - at)), s.start_char))
+    if stratum == "negation" and min(abs(span.start_char - at), abs(span.end_char - at)) > NEAR:
+        return None
+    return span
+
+
 def draw(seed: int = 2026, per_file: int = 1500, targets: dict[str, int] | None = None,
          earlier: list[str] | None = None, everywhere: list[str] | None = None,
          avoid_texts: list[str] | None = None) -> list[dict]:
@@ -302,32 +318,9 @@ def draw(seed: int = 2026, per_file: int = 1500, targets: dict[str, int] | None 
                     spans = candidate_mentions(nlp, item["text"])
                     if not spans:
                         continue
-                    at = item.pop("cue_at")
-                    if stratum == "negation_clause":  # the first mention in a clause with a cue word
-                        text = item["text"]
-                        clause = [s for s in spans if any(in_clause(text, cue, s) for cue in at)]
-                        if not clause:
-                            continue
-                        out.append({**item, "mention": clause[0].text, "start": clause[0].start_char})
-                        taken_records.add(article_key(item["record_id"]))
-                        taken_texts.add(item["text"])
-                        taken += 1
-                        break
-                    if isinstance(at, list):  # negation_close: the first mention right after a cue word
-                        close = [s for s in spans if any(0 <= s.start_char - end <= CLOSE for end in at)]
-                        if not close:
-                            continue
-                        out.append({**item, "mention": close[0].text, "start": close[0].start_char})
-                        taken_records.add(article_key(item["record_id"]))
-                        taken_texts.add(item["text"])
-                        taken += 1
-                        break
-                    if at is None:
-                        span = spans[rng.randrange(len(spans))]
-                    else:
-                        span = min(spans, key=lambda s: (min(abs(s.start_char - at), abs(s.end_char - at)), s.start_char))
-                        if stratum == "negation" and min(abs(span.start_char - at), abs(span.end_char - at)) > NEAR:
-                            continue
+                    span = _mention_for(stratum, item, spans, rng)
+                    if span is None:
+                        continue
                     out.append({**item, "mention": span.text, "start": span.start_char})
                     taken_records.add(article_key(item["record_id"]))
                     taken_texts.add(item["text"])
