@@ -10,7 +10,7 @@ alternated in every round so that machine noise hits them alike:
 * ``fast_tables``: ``isic_nlp.analyse`` with ``fast``, i.e. with the documents
   and mentions tables built;
 * ``accurate_parse`` (only when named): ``accurate`` plus ``fr_core_news_sm``'s parser,
-  ``benchmarks/accurate_parse.cfg`` (README, "The parse in accurate").
+  ``benchmarks/accurate_parse.cfg`` (docs/context.md, "The parse in accurate").
 
 Texts: round-robin over the records of ``../shared/corpora`` (LEGI codes,
 CASF, service-public and travail-emploi sheets, collective agreements) until
@@ -50,7 +50,7 @@ FILES = [
 ]
 CONFIGS = ["bare_sm", "accurate", "fast", "fast_tables"]
 # On request only (--configs accurate accurate_parse): accurate plus fr_core_news_sm's parser, the
-# experiment of README "The parse in accurate".
+# experiment of docs/context.md, "The parse in accurate".
 EXTRA_CONFIGS = {"accurate_parse": ROOT / "benchmarks" / "accurate_parse.cfg"}
 
 

@@ -373,7 +373,7 @@ RULES_2_2 = [
     pytest.param("fresh-134", {"quotation"}, id="quoted-paragraph-letter"),
     pytest.param("fresh-144", {"quotation"}, id="quoted-paragraph-number"),
     # --- since context 2.3.0 (the errors of the four halves; fresh2 is tuning data since 2.3.0).
-    # Each rule is a construction of legal French counted in ../shared/corpora (README, "Context").
+    # Each rule is a construction of legal French counted in ../shared/corpora (docs/context.md, "Context 2.3.0").
     # exceptions end at their comma, unless their list goes on
     pytest.param("fresh2-161", set(), id="sauf-dispositions-contraires-comma-is-a-proviso"),
     pytest.param("fresh2-166", set(), id="sauf-dispositions-legislatives-contraires-comma"),

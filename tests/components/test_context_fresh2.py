@@ -17,7 +17,7 @@ import pytest
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "context"
 
-# Reported for fast, context 2.3.0 (README, "Context"), minus MARGIN (2.2.0: negation 0.78,
+# Reported for fast, context 2.3.0 (docs/context.md, "Quality"), minus MARGIN (2.2.0: negation 0.78,
 # hypothesis 0.87, quotation 0.95, legal constructs 0.894, every flag right 0.851).
 REPORTED = {"negation": 0.968, "hypothesis": 0.923, "quotation": 0.973, "legal_constructs": 0.976, "all_flags_right": 0.949}
 MARGIN = 0.03
