@@ -21,6 +21,7 @@ context rules are run on the cases.
     PYTHONPATH=. .venv/bin/python benchmarks/sample_context_half.py --half fresh8 > /tmp/fresh8_candidates.jsonl
     PYTHONPATH=. .venv/bin/python benchmarks/sample_context_half.py --half fresh9 > /tmp/fresh9_candidates.jsonl
     PYTHONPATH=. .venv/bin/python benchmarks/sample_context_half.py --half fresh10 > /tmp/fresh10_candidates.jsonl
+    PYTHONPATH=. .venv/bin/python benchmarks/sample_context_half.py --half fresh11 > /tmp/fresh11_candidates.jsonl
 
 Each half has its defaults in ``HALVES`` (seed, cases per stratum, earlier
 halves left out); ``--seed`` and ``--targets negation=90,quote=30`` override

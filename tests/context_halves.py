@@ -1,7 +1,8 @@
 """Checks shared by the fixture tests of the held-out halves of the context benchmark
 (``tests/components/test_context_fresh4.py``, ``test_context_fresh5.py``, ``test_context_fresh6.py``,
-``test_context_fresh7.py``, ``test_context_fresh8.py``, ``test_context_fresh9.py``, ``test_context_fresh10.py``):
-the fixture only, never the context component; and ``needs_corpora``, for the tests that read ../shared/corpora."""
+``test_context_fresh7.py``, ``test_context_fresh8.py``, ``test_context_fresh9.py``, ``test_context_fresh10.py``,
+``test_context_fresh11.py``): the fixture only, never the context component; and ``needs_corpora``, for the tests
+that read ../shared/corpora."""
 
 from __future__ import annotations
 
@@ -67,6 +68,14 @@ def check_after_every_earlier_half(half: str) -> None:
     check_held_out(half)
 
 
+def check_not_scored(half: str) -> None:
+    """A half held out and not measured yet: neither ``benchmarks/context_quality.py`` nor
+    ``benchmarks/context_agreement.py`` names it (so nothing loads or scores it by default)."""
+    benchmarks = FIXTURES.parents[2] / "benchmarks"
+    for script in ("context_quality.py", "context_agreement.py"):
+        assert half not in (benchmarks / script).read_text(encoding="utf-8"), script
+
+
 def check_stated_counts(half: str) -> tuple[list[dict], str]:
     """The counts that ``<half>.md`` states (cases, flags, mentions with no flag) are the file's; the cases and notes."""
     drawn = cases(f"{half}.jsonl")
@@ -80,14 +89,16 @@ def check_stated_counts(half: str) -> tuple[list[dict], str]:
     return drawn, notes
 
 
-STRATA = ["negation", "negation_close", "quote", "repeal", "abrogation", "exception", "hypothesis", "plain"]
+STRATA = ["negation_clause", "negation", "negation_close", "quote", "repeal", "abrogation", "exception", "hypothesis",
+          "plain"]
 
 
 def check_stated_table(drawn: list[dict], notes: str) -> None:
-    """The table of a half's notes, one row per stratum and an ``all`` row ("| `stratum` | cases |
-    none | negation | hypothesis | quotation | exception | abrogation | ..."), counts the file's cases."""
+    """The table of a half's notes, one row per stratum the half draws and an ``all`` row ("| `stratum` |
+    cases | none | negation | hypothesis | quotation | exception | abrogation | ..."), counts the file's cases."""
     rows = {line.split("|")[1].strip(): line for line in notes.splitlines() if line.startswith("| ")}
-    for stratum in [*STRATA, "all"]:
+    targets = HALVES[drawn[0]["half"]]["targets"]
+    for stratum in [*(s for s in STRATA if s in targets), "all"]:
         of = drawn if stratum == "all" else [c for c in drawn if c["stratum"] == stratum]
         cells = [cell.strip() for cell in rows[stratum if stratum == "all" else f"`{stratum}`"].strip("|").split("|")]
         if not of:
@@ -104,4 +115,14 @@ def check_measured_notes(half: str, version: str) -> None:
     drawn, notes = check_stated_counts(half)
     first = notes.splitlines()[0]
     assert first.startswith(f"# `{half}.jsonl`") and f"held out for context {version} and measured once" in first
+    check_stated_table(drawn, notes)
+
+
+def check_unmeasured_notes(half: str, after: str) -> None:
+    """A half held out and not measured yet: its notes say so in their title (held out for the
+    version after context ``after``, "not been measured"), and state the file's counts and table."""
+    drawn, notes = check_stated_counts(half)
+    first = notes.splitlines()[0]
+    assert first.startswith(f"# `{half}.jsonl`") and "held out" in first and "not been measured" in first
+    assert f"after context {after}" in first and "measured once" not in first
     check_stated_table(drawn, notes)

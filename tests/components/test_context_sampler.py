@@ -39,7 +39,7 @@ def test_an_unknown_half_is_refused(capsys):
 
 def test_each_half_leaves_out_every_earlier_half():
     order = ["cases.jsonl", "fresh.jsonl", "fresh2.jsonl", "fresh3.jsonl", "fresh4.jsonl", "fresh5.jsonl",
-             "fresh6.jsonl", "fresh7.jsonl", "fresh8.jsonl", "fresh9.jsonl"]
+             "fresh6.jsonl", "fresh7.jsonl", "fresh8.jsonl", "fresh9.jsonl", "fresh10.jsonl"]
     assert HALVES["fresh2"]["earlier"] == order[:2]
     assert HALVES["fresh3"]["earlier"] == order[:3]
     assert HALVES["fresh4"]["earlier"] == order[:4]
@@ -48,17 +48,18 @@ def test_each_half_leaves_out_every_earlier_half():
     assert HALVES["fresh7"]["earlier"] == order[:7]
     assert HALVES["fresh8"]["earlier"] == order[:8]
     assert HALVES["fresh9"]["earlier"] == order[:9]
-    assert HALVES["fresh10"]["earlier"] == order
-    used, texts = used_records(HALVES["fresh10"]["earlier"])
+    assert HALVES["fresh10"]["earlier"] == order[:10]
+    assert HALVES["fresh11"]["earlier"] == order
+    used, texts = used_records(HALVES["fresh11"]["earlier"])
     for name in order:
         for case in _cases(name):
             assert article_key(case["record_id"]) in used and case["text"] in texts
 
 
-def test_fresh5_to_fresh10_also_leave_out_the_texts_of_external():
+def test_fresh5_to_fresh11_also_leave_out_the_texts_of_external():
     """external.jsonl's lines are not from ../shared/corpora's articles, but none of its texts may
-    come back in fresh5 … fresh10 (fresh4_second.jsonl holds no text: ids and second flags only)."""
-    later = ("fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10")
+    come back in fresh5 … fresh11 (fresh4_second.jsonl holds no text: ids and second flags only)."""
+    later = ("fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11")
     assert all(HALVES[h]["avoid_texts"] == ["external.jsonl"] for h in later)
     assert all("avoid_texts" not in HALVES[h] for h in ("fresh2", "fresh3", "fresh4"))
     assert all("text" not in case for case in _cases("fresh4_second.jsonl"))
@@ -92,9 +93,10 @@ def test_the_fresh2_defaults_still_draw_the_fresh2_candidates(capsys):
 
 @pytest.mark.slow
 @needs_corpora
-@pytest.mark.parametrize("half", ["fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10"])
+@pytest.mark.parametrize("half", ["fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10",
+                                  "fresh11"])
 def test_a_half_s_defaults_still_draw_its_candidates(capsys, half):
-    """``--half fresh3`` ... ``--half fresh10`` print the ids, records, strata,
+    """``--half fresh3`` ... ``--half fresh11`` print the ids, records, strata,
     texts and mentions of their fixture files, in order (the flags were written by hand afterwards)."""
     assert main(["--half", half]) == 0
     drawn = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
