@@ -117,6 +117,9 @@ COORDINATORS = frozenset(["et", "ou", "voire"])
 # comma: 'Sauf en cas d'urgence, le lieu …'); any other word continues its list ('sauf
 # convention, accord collectif d'entreprise …', 'Sauf cas de force majeure, d'absence de faute').
 SUBJECT_PRONOUNS = frozenset("il elle ils elles on je nous vous ce cela ceci celui celle ceux celles chacun nul".split())
+# The last word of a condition on a noun ('en cas de', 'dans le cas d''), and what continues
+# its list after a comma (since 2.10.0: 'En cas d'embauche …, d'une action …, ou de …').
+NOUN_CONDITION_ENDS = frozenset(["de", "d'", "d’"])
 # Conjunctions that open a clause after a comma (not a list item).
 CLAUSE_WORDS = frozenset("si lorsque quand lorsqu' s'il s'ils et ou mais dès afin puis alors".split())
 # What a text does to quoted words it deletes or replaces (since 2.3.0).
@@ -389,9 +392,11 @@ class ContextQualifier(LexiconComponent):
         """Whether a hypothesis or exception cue opens a clause: not one that qualifies the
         word next to it or its subject (backward, or a scope of at most one word: 'il ne lui
         est pas possible d'obtenir une pension', 'Discrimination suspectée'; since 2.6.0 at
-        most ``NEAR_SCOPE`` words: 'situé hors du département où réside …')."""
+        most ``NEAR_SCOPE`` words: 'situé hors du département où réside …'; since 2.10.0 not an
+        entry with ``in_clause``: 'En cas de licenciement pour un motif autre qu'une faute grave'
+        stays in its condition)."""
         direction, max_scope = self._scope(cue)
-        return direction != "backward" and max_scope > NEAR_SCOPE
+        return direction != "backward" and max_scope > NEAR_SCOPE and not cue.entry.in_clause
 
     def _stop_at(self, cue: Match) -> tuple[str, ...]:
         """The labels whose cues end this cue's scope (termination always does)."""
@@ -602,8 +607,10 @@ class _Scope:
                         continue  # 2.8.0: 'En cas de renonciation, par le salarié, à des jours de repos'
                     if label == PAUSE_LABEL and self._in_aside(start, low):
                         continue
-                    if label == PAUSE_LABEL and cue.entry.label == "exception" and self._list_goes_on(start):
-                        continue
+                    if label == PAUSE_LABEL and cue.entry.label == "exception" and not cue.entry.in_clause and self._list_goes_on(start):
+                        continue  # 2.10.0: not an exception inside its clause ('une langue autre que le français, activités')
+                    if label == PAUSE_LABEL and forward and self._condition_list_goes_on(cue, start):
+                        continue  # 2.10.0: 'En cas d'embauche …, d'une action …, ou de cette période'
                     if label == CLAUSE_LABEL and not forward and self.norms.get(start) in COORDINATORS:
                         continue  # coordinated subjects: 'L'article 20 … et le protocole … sont abrogés'
                     if label == CLAUSE_LABEL and forward and self._coordinated_noun(cue, start):
@@ -684,6 +691,25 @@ class _Scope:
     def inside_actor(self, span: Span) -> bool:
         """Whether a mention inside a negation cue is a person."""
         return self._actor(span, False)
+
+    def _condition_list_goes_on(self, cue: Match, i: int) -> bool:
+        """Whether the comma at i continues the list of a condition that ends with 'de' ('en cas
+        de', 'dans le cas de'): the next word, or the one after 'et' / 'ou', is 'de' or 'd''
+        ('En cas d'embauche à l'issue de cette période, d'une action concourant à son insertion
+        professionnelle, ou de cette période d'essai, le contrat est rompu'). Not a condition set
+        off by a comma before it, whose comma closes the incise ('vous bénéficiez, pendant 1 an, en
+        cas de maladie ou de maternité, d'indemnités journalières'). Since 2.10.0."""
+        norms = self.norms
+        if cue.entry.label != "hypothesis" or norms.get(cue.end - 1) not in NOUN_CONDITION_ENDS:
+            return False
+        if self._holds(self.pauses, norms.before(cue.start), cue.start):
+            return False
+        if norms.get(i) != ",":
+            return False
+        at = norms.after(i)
+        if norms.get(at) in COORDINATORS:
+            at = norms.after(at)
+        return norms.get(at) in NOUN_CONDITION_ENDS
 
     def _list_goes_on(self, i: int) -> bool:
         """Whether the comma at i continues an exception's list rather than open the main clause:
