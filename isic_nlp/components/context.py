@@ -781,7 +781,9 @@ class _Scope:
         opens with a subject, not with such a complement ('Si …, à compter de cette date, le
         salarié …'); 'des' / 'de' after the incise may open the subject ('…, dans un premier temps,
         des échanges sont organisés') or the next item of a list ('ou en cas d'absence de réponse,
-        de la date d'expiration du délai prévu au a, au terme duquel')."""
+        de la date d'expiration du délai prévu au a, au terme duquel'). Since 2.10.0 also an
+        agent set off after a noun of action, then its object with de / d' ('subordonnée à la
+        détention, par le travailleur, d'une attestation')."""
         norms = self.norms
         if norms.get(i) != ",":
             return False
@@ -795,7 +797,10 @@ class _Scope:
             opening >= cue.end and norms.get(opening) == "," and norms.get(closing) == ","
             and norms.get(norms.after(opening)) in PREPOSITIONS
             and norms.get(norms.after(opening)) not in DE_FORMS
-            and norms.get(norms.after(closing)) in INCISE_RESUMES
+            and (
+                norms.get(norms.after(closing)) in INCISE_RESUMES
+                or (norms.get(norms.after(opening)) == "par" and norms.get(norms.after(closing)) in NOUN_CONDITION_ENDS)
+            )
             and norms.words(opening, closing) <= INNER_INCISE
             for opening, closing in pairs
         )
