@@ -104,6 +104,8 @@ LIGHT_NOUNS = frozenset(
     "objet bénéfice versement paiement attribution octroi service existence conclusion application".split()
     # since 2.6.0 nouns of kind: 'aucune forme de discrimination' denies the discrimination
     + "forme formes sorte sortes type types genre espèce".split()
+    # since 2.10.0 the payments of a pension (N9: 'les arrérages des rentes viagères')
+    + "arrérages".split()
 )
 # Clitic pronouns: a mention that opens with one right after a negation cue is the
 # negated verb itself ('ne peut pas vous demander'), not a person the verb bears on.
@@ -607,7 +609,7 @@ class _Scope:
                         continue
                     if label == PAUSE_LABEL and forward and start == cue.end and self._set_off(cue, sent_start):
                         continue  # 2.8.0: ', le cas échéant, à l'usager': the cue's own incise
-                    if label == PAUSE_LABEL and forward and cue.entry.label == "hypothesis" and self._inner_incise(start, cue):
+                    if label == PAUSE_LABEL and forward and _conditional(cue) and self._inner_incise(start, cue):
                         continue  # 2.8.0: 'En cas de renonciation, par le salarié, à des jours de repos'
                     if label == PAUSE_LABEL and self._in_aside(start, low):
                         continue
@@ -706,7 +708,7 @@ class _Scope:
         off by a comma before it, whose comma closes the incise ('vous bénéficiez, pendant 1 an, en
         cas de maladie ou de maternité, d'indemnités journalières'). Since 2.10.0."""
         norms = self.norms
-        if cue.entry.label != "hypothesis" or norms.get(cue.end - 1) not in NOUN_CONDITION_ENDS:
+        if not _conditional(cue) or norms.get(cue.end - 1) not in NOUN_CONDITION_ENDS:
             return False
         if self._holds(self.pauses, norms.before(cue.start), cue.start):
             return False
@@ -1094,6 +1096,13 @@ def _glued_bracket(norms: "_Norms", i: int) -> bool:
 def _adverbial_tokens(spans: list[tuple[int, int]]) -> frozenset[int]:
     """The tokens of the set adverbial phrases of a Doc (``adverbial`` entries, since 2.5.0)."""
     return frozenset(i for start, end in spans for i in range(start, end))
+
+
+def _conditional(cue: Match) -> bool:
+    """Whether a cue opens a condition: a hypothesis cue, or since 2.10.0 an unless clause
+    that flags hypothesis too ('sauf si l'un d'eux demande, au plus tard deux mois avant …, au
+    Comité d'ouvrir la négociation')."""
+    return cue.entry.label == "hypothesis" or "hypothesis" in cue.entry.also
 
 
 def _coordinated_exceptions(cues: list[Match], norms: "_Norms", terminations) -> list[Match]:
