@@ -104,6 +104,8 @@ LIGHT_NOUNS = frozenset(
     "objet bénéfice versement paiement attribution octroi service existence conclusion application".split()
     # since 2.6.0 nouns of kind: 'aucune forme de discrimination' denies the discrimination
     + "forme formes sorte sortes type types genre espèce".split()
+    # since 2.10.0 the payments of a pension (N9: 'les arrérages des rentes viagères')
+    + "arrérages".split()
 )
 # Clitic pronouns: a mention that opens with one right after a negation cue is the
 # negated verb itself ('ne peut pas vous demander'), not a person the verb bears on.
@@ -117,6 +119,13 @@ COORDINATORS = frozenset(["et", "ou", "voire"])
 # comma: 'Sauf en cas d'urgence, le lieu …'); any other word continues its list ('sauf
 # convention, accord collectif d'entreprise …', 'Sauf cas de force majeure, d'absence de faute').
 SUBJECT_PRONOUNS = frozenset("il elle ils elles on je nous vous ce cela ceci celui celle ceux celles chacun nul".split())
+# The last word of a condition on a noun ('en cas de', 'dans le cas d''), and what continues
+# its list after a comma (since 2.10.0: 'En cas d'embauche …, d'une action …, ou de …').
+NOUN_CONDITION_ENDS = frozenset(["de", "d'", "d’"])
+# Finite verbs that open a mention ('a droit à', 'ont droit à'): the predicate of the clause,
+# which 'sans' + a noun before it does not deny (since 2.10.0: 'les personnes sans activité
+# professionnelle ont droit à la prise en charge').
+FINITE_VERBS = frozenset("a ont peut peuvent est sont doit doivent bénéficie bénéficient perçoit perçoivent".split())
 # Conjunctions that open a clause after a comma (not a list item).
 CLAUSE_WORDS = frozenset("si lorsque quand lorsqu' s'il s'ils et ou mais dès afin puis alors".split())
 # What a text does to quoted words it deletes or replaces (since 2.3.0).
@@ -389,9 +398,11 @@ class ContextQualifier(LexiconComponent):
         """Whether a hypothesis or exception cue opens a clause: not one that qualifies the
         word next to it or its subject (backward, or a scope of at most one word: 'il ne lui
         est pas possible d'obtenir une pension', 'Discrimination suspectée'; since 2.6.0 at
-        most ``NEAR_SCOPE`` words: 'situé hors du département où réside …')."""
+        most ``NEAR_SCOPE`` words: 'situé hors du département où réside …'; since 2.10.0 not an
+        entry with ``in_clause``: 'En cas de licenciement pour un motif autre qu'une faute grave'
+        stays in its condition)."""
         direction, max_scope = self._scope(cue)
-        return direction != "backward" and max_scope > NEAR_SCOPE
+        return direction != "backward" and max_scope > NEAR_SCOPE and not cue.entry.in_clause
 
     def _stop_at(self, cue: Match) -> tuple[str, ...]:
         """The labels whose cues end this cue's scope (termination always does)."""
@@ -598,12 +609,14 @@ class _Scope:
                         continue
                     if label == PAUSE_LABEL and forward and start == cue.end and self._set_off(cue, sent_start):
                         continue  # 2.8.0: ', le cas échéant, à l'usager': the cue's own incise
-                    if label == PAUSE_LABEL and forward and cue.entry.label == "hypothesis" and self._inner_incise(start, cue):
+                    if label == PAUSE_LABEL and forward and _conditional(cue) and self._inner_incise(start, cue):
                         continue  # 2.8.0: 'En cas de renonciation, par le salarié, à des jours de repos'
                     if label == PAUSE_LABEL and self._in_aside(start, low):
                         continue
-                    if label == PAUSE_LABEL and cue.entry.label == "exception" and self._list_goes_on(start):
-                        continue
+                    if label == PAUSE_LABEL and cue.entry.label == "exception" and not cue.entry.in_clause and self._list_goes_on(start):
+                        continue  # 2.10.0: not an exception inside its clause ('une langue autre que le français, activités')
+                    if label == PAUSE_LABEL and forward and self._condition_list_goes_on(cue, start):
+                        continue  # 2.10.0: 'En cas d'embauche …, d'une action …, ou de cette période'
                     if label == CLAUSE_LABEL and not forward and self.norms.get(start) in COORDINATORS:
                         continue  # coordinated subjects: 'L'article 20 … et le protocole … sont abrogés'
                     if label == CLAUSE_LABEL and forward and self._coordinated_noun(cue, start):
@@ -616,6 +629,8 @@ class _Scope:
                 return True
         if forward and cue.entry.label == "negation" and self._indirect_complement(cue, span, low):
             return True
+        if forward and self.norms.get(cue.end - 1) == "sans" and self.norms.get(span.start) in FINITE_VERBS:
+            return True  # 2.10.0: 'les personnes sans activité professionnelle ont droit à'
         if PHRASE_LABEL in stop_at and forward and self._noun_complement(low, high, self.norms.get(cue.end - 1)):
             return True
         if forward and cue.entry.label == "hypothesis" and self._holds(self.exceptions, low, high):
@@ -685,6 +700,25 @@ class _Scope:
         """Whether a mention inside a negation cue is a person."""
         return self._actor(span, False)
 
+    def _condition_list_goes_on(self, cue: Match, i: int) -> bool:
+        """Whether the comma at i continues the list of a condition that ends with 'de' ('en cas
+        de', 'dans le cas de'): the next word, or the one after 'et' / 'ou', is 'de' or 'd''
+        ('En cas d'embauche à l'issue de cette période, d'une action concourant à son insertion
+        professionnelle, ou de cette période d'essai, le contrat est rompu'). Not a condition set
+        off by a comma before it, whose comma closes the incise ('vous bénéficiez, pendant 1 an, en
+        cas de maladie ou de maternité, d'indemnités journalières'). Since 2.10.0."""
+        norms = self.norms
+        if not _conditional(cue) or norms.get(cue.end - 1) not in NOUN_CONDITION_ENDS:
+            return False
+        if self._holds(self.pauses, norms.before(cue.start), cue.start):
+            return False
+        if norms.get(i) != ",":
+            return False
+        at = norms.after(i)
+        if norms.get(at) in COORDINATORS:
+            at = norms.after(at)
+        return norms.get(at) in NOUN_CONDITION_ENDS
+
     def _list_goes_on(self, i: int) -> bool:
         """Whether the comma at i continues an exception's list rather than open the main clause:
         the next word is no determiner nor subject pronoun ('sauf convention, accord collectif
@@ -749,7 +783,9 @@ class _Scope:
         opens with a subject, not with such a complement ('Si …, à compter de cette date, le
         salarié …'); 'des' / 'de' after the incise may open the subject ('…, dans un premier temps,
         des échanges sont organisés') or the next item of a list ('ou en cas d'absence de réponse,
-        de la date d'expiration du délai prévu au a, au terme duquel')."""
+        de la date d'expiration du délai prévu au a, au terme duquel'). Since 2.10.0 also an
+        agent set off after a noun of action, then its object with de / d' ('subordonnée à la
+        détention, par le travailleur, d'une attestation')."""
         norms = self.norms
         if norms.get(i) != ",":
             return False
@@ -763,7 +799,10 @@ class _Scope:
             opening >= cue.end and norms.get(opening) == "," and norms.get(closing) == ","
             and norms.get(norms.after(opening)) in PREPOSITIONS
             and norms.get(norms.after(opening)) not in DE_FORMS
-            and norms.get(norms.after(closing)) in INCISE_RESUMES
+            and (
+                norms.get(norms.after(closing)) in INCISE_RESUMES
+                or (norms.get(norms.after(opening)) == "par" and norms.get(norms.after(closing)) in NOUN_CONDITION_ENDS)
+            )
             and norms.words(opening, closing) <= INNER_INCISE
             for opening, closing in pairs
         )
@@ -1057,6 +1096,13 @@ def _glued_bracket(norms: "_Norms", i: int) -> bool:
 def _adverbial_tokens(spans: list[tuple[int, int]]) -> frozenset[int]:
     """The tokens of the set adverbial phrases of a Doc (``adverbial`` entries, since 2.5.0)."""
     return frozenset(i for start, end in spans for i in range(start, end))
+
+
+def _conditional(cue: Match) -> bool:
+    """Whether a cue opens a condition: a hypothesis cue, or since 2.10.0 an unless clause
+    that flags hypothesis too ('sauf si l'un d'eux demande, au plus tard deux mois avant …, au
+    Comité d'ouvrir la négociation')."""
+    return cue.entry.label == "hypothesis" or "hypothesis" in cue.entry.also
 
 
 def _coordinated_exceptions(cues: list[Match], norms: "_Norms", terminations) -> list[Match]:

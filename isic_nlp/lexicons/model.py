@@ -56,6 +56,7 @@ ENTRY_KEYS = {
     "subject_past_reference",
     "adverbial_condition",
     "double_negation_after",
+    "in_clause",
 }
 
 
@@ -109,6 +110,9 @@ class Entry:
     # next pause; set off by pauses, the words after its closing pause.
     adverbial_condition: bool = False
     double_negation_after: tuple[str, ...] = ()
+    # Since context 2.10.0: an exception that qualifies a word inside its clause ('un motif autre
+    # qu'une faute grave', 'exclusivement', 'seul le'): it opens no clause of its own.
+    in_clause: bool = False
     line: int = 0
 
 
@@ -483,7 +487,7 @@ def _parse_entry(item: dict, line: int, labels: dict[str, Label], problem) -> En
     if "stop_at" in item:
         stop_at = _stop_at(item["stop_at"], labels, lambda message: bad("stop_at", message))
     also = _also(item, labels, label, bad)
-    switches = {key: item.get(key, False) for key in ("subject_past_reference", "adverbial_condition")}
+    switches = {key: item.get(key, False) for key in ("subject_past_reference", "adverbial_condition", "in_clause")}
     for key, value in switches.items():
         if not isinstance(value, bool):
             bad(key, f"'{key}' must be true or false, got {value!r}")
@@ -517,6 +521,7 @@ def _parse_entry(item: dict, line: int, labels: dict[str, Label], problem) -> En
         subject_past_reference=switches["subject_past_reference"],
         adverbial_condition=switches["adverbial_condition"],
         double_negation_after=tuple(w.lower() for w in double_negation_after),
+        in_clause=switches["in_clause"],
         line=line,
     )
 

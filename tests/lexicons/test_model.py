@@ -173,7 +173,7 @@ def test_context_options_are_read():
         "  hypothesis: {group: context}\nentries:\n"
         "  - {id: a, label: exception, pattern: sauf si, also: [hypothesis]}\n"
         "  - {id: b, label: exception, pattern: sans, subject_past_reference: true, double_negation_after: [ne, \"N'\"]}\n"
-        "  - {id: c, label: exception, pattern: hormis, adverbial_condition: true}\n"
+        "  - {id: c, label: exception, pattern: hormis, adverbial_condition: true, in_clause: true}\n"
     )
     lexicon, problems = parse_lexicon(text, "m.yaml")
     assert problems == []
@@ -181,6 +181,7 @@ def test_context_options_are_read():
     assert (a.also, b.subject_past_reference, b.double_negation_after) == (("hypothesis",), True, ("ne", "n'"))
     assert (c.also, c.subject_past_reference, c.double_negation_after) == ((), False, ())
     assert (a.adverbial_condition, c.adverbial_condition) == (False, True)
+    assert (a.in_clause, c.in_clause) == (False, True)
 
 
 @pytest.mark.parametrize("version", ["1.0.0", "2.10.3", "1.0.0-rc.1"])
