@@ -20,7 +20,9 @@ held-out figure; see ``tests/fixtures/context/fresh4.md``), and so were ``fresh5
 held-out figure, each half also apart), ``fresh7`` (239 lines, while 2.7.0 was written:
 ``--half fresh7`` is 2.7.0's held-out figure), and ``fresh8`` and ``fresh9`` (236 and 260 lines,
 while 2.8.0 was written: ``--half fresh8+fresh9`` is 2.8.0's held-out figure, each half also apart),
-and ``fresh10`` (253 lines, while 2.9.0 was written: ``--half fresh10`` is 2.9.0's held-out figure).
+and ``fresh10`` (253 lines, while 2.9.0 was written: ``--half fresh10`` is 2.9.0's held-out figure),
+and ``fresh11`` (360 lines, while 2.10.0 was written: ``--half fresh11`` is 2.10.0's held-out figure;
+``--half fresh10+fresh11`` from a checkout of 2.9.0 is 2.9.0's).
 Each flag comes with 95 % intervals: Wilson for precision and recall
 (statsmodels), a percentile bootstrap over the cases for F1.
 
@@ -63,7 +65,7 @@ EXTERNAL = FIXTURES / "external.jsonl"
 # The quotation flag of older cases read in their record (see record_quotation.md): used by --in-record.
 RECORD_QUOTATION = ROOT / "tests" / "fixtures" / "context" / "record_quotation.jsonl"
 HALVES = ("tune", "held_out", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9",
-          "fresh10", "external")
+          "fresh10", "fresh11", "external")
 # Every labelled fixture file, in the order of HALVES: cases.jsonl, fresh.jsonl … freshN.jsonl, external.jsonl.
 HALF_FILES = (CASES, *(FIXTURES / f"{half}.jsonl" for half in HALVES if half.startswith("fresh")), EXTERNAL)
 # Parts of the external half reported apart: sentences adapted from the test suites of EDS-NLP and
@@ -74,9 +76,10 @@ PARTS = {"external": ("external_adapted", "external_written", "external_tune", "
 # Halves scored together as well: the two held-out halves of context 2.6.0, and those of 2.8.0, each
 # pair labelled blind while its version was written and measured once after it was frozen (README).
 # fresh8+fresh9+fresh10: every line labelled blind for 2.8.0 and 2.9.0, a held-out figure for 2.8.0
-# (2.9.0 was written from fresh8 and fresh9's errors).
+# (2.9.0 was written from fresh8 and fresh9's errors). fresh10+fresh11: every line labelled blind since
+# 2.9.0 was frozen, a held-out figure for 2.9.0 (from its checkout; 2.10.0 was written from fresh10's errors).
 POOLED = {"fresh5+fresh6": ("fresh5", "fresh6"), "fresh8+fresh9": ("fresh8", "fresh9"),
-          "fresh8+fresh9+fresh10": ("fresh8", "fresh9", "fresh10")}
+          "fresh8+fresh9+fresh10": ("fresh8", "fresh9", "fresh10"), "fresh10+fresh11": ("fresh10", "fresh11")}
 EXTERNAL_SPLIT_SEED = 2026
 BOOTSTRAP = 2000  # resamples of the cases for the F1 interval
 FLAGS = ("negation", "hypothesis", "quotation", "exception", "abrogation")

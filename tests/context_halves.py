@@ -68,14 +68,6 @@ def check_after_every_earlier_half(half: str) -> None:
     check_held_out(half)
 
 
-def check_not_scored(half: str) -> None:
-    """A half held out and not measured yet: neither ``benchmarks/context_quality.py`` nor
-    ``benchmarks/context_agreement.py`` names it (so nothing loads or scores it by default)."""
-    benchmarks = FIXTURES.parents[2] / "benchmarks"
-    for script in ("context_quality.py", "context_agreement.py"):
-        assert half not in (benchmarks / script).read_text(encoding="utf-8"), script
-
-
 def check_stated_counts(half: str) -> tuple[list[dict], str]:
     """The counts that ``<half>.md`` states (cases, flags, mentions with no flag) are the file's; the cases and notes."""
     drawn = cases(f"{half}.jsonl")
@@ -115,14 +107,4 @@ def check_measured_notes(half: str, version: str) -> None:
     drawn, notes = check_stated_counts(half)
     first = notes.splitlines()[0]
     assert first.startswith(f"# `{half}.jsonl`") and f"held out for context {version} and measured once" in first
-    check_stated_table(drawn, notes)
-
-
-def check_unmeasured_notes(half: str, after: str) -> None:
-    """A half held out and not measured yet: its notes say so in their title (held out for the
-    version after context ``after``, "not been measured"), and state the file's counts and table."""
-    drawn, notes = check_stated_counts(half)
-    first = notes.splitlines()[0]
-    assert first.startswith(f"# `{half}.jsonl`") and "held out" in first and "not been measured" in first
-    assert f"after context {after}" in first and "measured once" not in first
     check_stated_table(drawn, notes)
