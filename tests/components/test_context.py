@@ -264,7 +264,7 @@ RULES_2_1 = [
     pytest.param("ctx-055", {"hypothesis"}, id="incise-si-au-cours-de-cette-periode"),
     # nominal negations
     pytest.param("ctx-007", {"negation"}, id="en-l-absence-de"),
-    pytest.param("ctx-261", {"negation"}, id="sont-exclues-liste"),
+    pytest.param("ctx-261", {"exception"}, id="sont-exclues-de-l-assiette-liste"),  # CONVENTIONS.md E6 (2.10.1)
     pytest.param("ctx-171", {"abrogation"}, id="points-de-is-not-pas-de"),
     # pseudo-cues
     pytest.param("ctx-257", set(), id="pseudo-pas-toujours"),
