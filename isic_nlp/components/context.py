@@ -122,10 +122,6 @@ SUBJECT_PRONOUNS = frozenset("il elle ils elles on je nous vous ce cela ceci cel
 # The last word of a condition on a noun ('en cas de', 'dans le cas d''), and what continues
 # its list after a comma (since 2.10.0: 'En cas d'embauche …, d'une action …, ou de …').
 NOUN_CONDITION_ENDS = frozenset(["de", "d'", "d’"])
-# Finite verbs that open a mention ('a droit à', 'ont droit à'): the predicate of the clause,
-# which 'sans' + a noun before it does not deny (since 2.10.0: 'les personnes sans activité
-# professionnelle ont droit à la prise en charge').
-FINITE_VERBS = frozenset("a ont peut peuvent est sont doit doivent bénéficie bénéficient perçoit perçoivent".split())
 # Conjunctions that open a clause after a comma (not a list item).
 CLAUSE_WORDS = frozenset("si lorsque quand lorsqu' s'il s'ils et ou mais dès afin puis alors".split())
 # What a text does to quoted words it deletes or replaces (since 2.3.0).
@@ -629,8 +625,8 @@ class _Scope:
                 return True
         if forward and cue.entry.label == "negation" and self._indirect_complement(cue, span, low):
             return True
-        if forward and self.norms.get(cue.end - 1) == "sans" and self.norms.get(span.start) in FINITE_VERBS:
-            return True  # 2.10.0: 'les personnes sans activité professionnelle ont droit à'
+        if forward and cue.entry.finite_verbs and self.norms.get(span.start) in cue.entry.finite_verbs:
+            return True  # 2.10.0 (an entry option since 2.10.1): 'les personnes sans activité professionnelle ont droit à'
         if PHRASE_LABEL in stop_at and forward and self._noun_complement(low, high, self.norms.get(cue.end - 1)):
             return True
         if forward and cue.entry.label == "hypothesis" and self._holds(self.exceptions, low, high):

@@ -57,6 +57,7 @@ ENTRY_KEYS = {
     "adverbial_condition",
     "double_negation_after",
     "in_clause",
+    "finite_verbs",
 }
 
 
@@ -110,6 +111,9 @@ class Entry:
     # next pause; set off by pauses, the words after its closing pause.
     adverbial_condition: bool = False
     double_negation_after: tuple[str, ...] = ()
+    # Since context 2.10.1 (in the code in 2.10.0): words that open the clause's finite verb ('ont
+    # droit à'), which the cue ('sans' + a noun before it) does not deny.
+    finite_verbs: tuple[str, ...] = ()
     # Since context 2.10.0: an exception that qualifies a word inside its clause ('un motif autre
     # qu'une faute grave', 'exclusivement', 'seul le'): it opens no clause of its own.
     in_clause: bool = False
@@ -491,17 +495,8 @@ def _parse_entry(item: dict, line: int, labels: dict[str, Label], problem) -> En
     for key, value in switches.items():
         if not isinstance(value, bool):
             bad(key, f"'{key}' must be true or false, got {value!r}")
-    double_negation_after = _as_list(item.get("double_negation_after"))
-    if "double_negation_after" in item and (
-        not isinstance(item["double_negation_after"], list)
-        or not double_negation_after
-        or not all(isinstance(w, str) and len(w.split()) == 1 for w in double_negation_after)
-    ):
-        bad(
-            "double_negation_after",
-            "'double_negation_after' must be a non-empty list of single words (e.g. [ne, \"n'\", interdit]), "
-            f"got {item['double_negation_after']!r}",
-        )
+    double_negation_after = _single_words(item, "double_negation_after", "[ne, \"n'\", interdit]", bad)
+    finite_verbs = _single_words(item, "finite_verbs", "[a, ont, peut]", bad)
     if not ok or entry_id is None:
         return None
     return Entry(
@@ -520,10 +515,24 @@ def _parse_entry(item: dict, line: int, labels: dict[str, Label], problem) -> En
         also=also,
         subject_past_reference=switches["subject_past_reference"],
         adverbial_condition=switches["adverbial_condition"],
-        double_negation_after=tuple(w.lower() for w in double_negation_after),
+        double_negation_after=double_negation_after,
         in_clause=switches["in_clause"],
+        finite_verbs=finite_verbs,
         line=line,
     )
+
+
+def _single_words(item: dict, key: str, example: str, bad) -> tuple[str, ...]:
+    """Check an option that is a list of single words (``double_negation_after``, ``finite_verbs``);
+    the words in lower case."""
+    words = _as_list(item.get(key))
+    if key in item and (
+        not isinstance(item[key], list) or not words
+        or not all(isinstance(w, str) and len(w.split()) == 1 for w in words)
+    ):
+        bad(key, f"'{key}' must be a non-empty list of single words (e.g. {example}), got {item[key]!r}")
+        return ()
+    return tuple(w.lower() for w in words)
 
 
 def _also(item: dict, labels: dict, label: Any, bad) -> tuple[str, ...]:

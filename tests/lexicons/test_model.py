@@ -158,6 +158,8 @@ def minimal(entries: str, version: str = "1.0.0") -> str:
          "'double_negation_after' must be a non-empty list of single words"),
         ("- id: a\n  label: rights\n  pattern: droit\n  double_negation_after: [ne pas]\n", 10,
          "'double_negation_after' must be a non-empty list of single words"),
+        ("- id: a\n  label: rights\n  pattern: droit\n  finite_verbs: []\n", 10,
+         "'finite_verbs' must be a non-empty list of single words"),
     ],
 )
 def test_single_problem_and_its_line(entries, line, message):
@@ -167,13 +169,13 @@ def test_single_problem_and_its_line(entries, line, message):
 
 def test_context_options_are_read():
     """``also``, ``subject_past_reference``, ``adverbial_condition`` and ``double_negation_after``
-    (context 2.8.0) reach the entry."""
+    (context 2.8.0), ``in_clause`` (2.10.0) and ``finite_verbs`` (2.10.1) reach the entry."""
     text = (
         "name: mini\nversion: 1.0.0\ndescription: test\nlabels:\n  exception: {group: context}\n"
         "  hypothesis: {group: context}\nentries:\n"
         "  - {id: a, label: exception, pattern: sauf si, also: [hypothesis]}\n"
         "  - {id: b, label: exception, pattern: sans, subject_past_reference: true, double_negation_after: [ne, \"N'\"]}\n"
-        "  - {id: c, label: exception, pattern: hormis, adverbial_condition: true, in_clause: true}\n"
+        "  - {id: c, label: exception, pattern: hormis, adverbial_condition: true, in_clause: true, finite_verbs: [Ont, a]}\n"
     )
     lexicon, problems = parse_lexicon(text, "m.yaml")
     assert problems == []
@@ -182,6 +184,7 @@ def test_context_options_are_read():
     assert (c.also, c.subject_past_reference, c.double_negation_after) == ((), False, ())
     assert (a.adverbial_condition, c.adverbial_condition) == (False, True)
     assert (a.in_clause, c.in_clause) == (False, True)
+    assert (a.finite_verbs, c.finite_verbs) == ((), ("ont", "a"))
 
 
 @pytest.mark.parametrize("version", ["1.0.0", "2.10.3", "1.0.0-rc.1"])
