@@ -1,16 +1,18 @@
 """How far two annotators agree on the context flags: the ceiling a detector can reach.
 
-``tests/fixtures/context/fresh4_second.jsonl`` holds a second, blind labelling
-of the ``fresh4`` cases (same definitions and conventions, ``fresh2.md`` and
-``fresh3.md``; the second annotator saw neither the first labels nor
-``fresh4.md``, nor any output of the rules). This script scores the second
-labels against the first exactly as ``context_quality.py`` scores the rules
-(precision, recall and F1 per flag with their intervals, legal constructs,
-every flag right), adds Cohen's kappa per flag (scikit-learn), and, beside
-them, the rules against each annotator, so that the rules' F1 can be read
-against the annotators' own agreement.
+``tests/fixtures/context/<half>_second.jsonl`` holds a second, blind labelling
+of a half's cases: ``fresh4`` (same definitions and conventions, ``fresh2.md``
+and ``fresh3.md``) and ``fresh11`` (``CONVENTIONS.md`` as it was before
+``fresh11``'s cases were added to it; see ``fresh11_second.md``); the second
+annotator saw neither the first labels nor the half's notes, nor any output of
+the rules. This script scores the second labels against the first exactly as
+``context_quality.py`` scores the rules (precision, recall and F1 per flag with
+their intervals, legal constructs, every flag right), adds Cohen's kappa per
+flag (scikit-learn), and, beside them, the rules against each annotator, so
+that the rules' F1 can be read against the annotators' own agreement.
 
-    .venv/bin/python benchmarks/context_agreement.py                      # fast; writes benchmarks/results/context_agreement.json
+    .venv/bin/python benchmarks/context_agreement.py                      # fresh4, fast; writes benchmarks/results/context_agreement.json
+    .venv/bin/python benchmarks/context_agreement.py --half fresh11 --out benchmarks/results/context_agreement_fresh11.json
     .venv/bin/python benchmarks/context_agreement.py --show-disagreements 40
 """
 
@@ -22,7 +24,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SECOND = ROOT / "tests" / "fixtures" / "context" / "fresh4_second.jsonl"
+FIXTURES = ROOT / "tests" / "fixtures" / "context"
+# The halves labelled twice: the second labelling of each is <half>_second.jsonl.
+SECOND_HALVES = ("fresh4", "fresh11")
+SECOND = FIXTURES / "fresh4_second.jsonl"
 
 
 def second_labels(path: Path = SECOND) -> dict[str, set[str]]:
@@ -63,18 +68,19 @@ def agreement(cases: list[dict], second: dict[str, set[str]], rules: list[set[st
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--half", default="fresh4", choices=SECOND_HALVES, help="the half labelled twice")
     parser.add_argument("--pipeline", default="fast")
     parser.add_argument("--show-disagreements", type=int, default=0)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "context_agreement.json")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    from benchmarks.context_quality import FLAGS, FRESH4, load_cases, predict_cases
+    from benchmarks.context_quality import FLAGS, load_cases, predict_cases
 
-    cases = load_cases([FRESH4])
-    second = second_labels()
+    cases = load_cases([FIXTURES / f"{args.half}.jsonl"])
+    second = second_labels(FIXTURES / f"{args.half}_second.jsonl")
     rules, _ = predict_cases(args.pipeline, cases)
     result = agreement(cases, second, rules)
-    print(f"fresh4: {len(cases)} cases; F1 (legal constructs, every flag right: share of cases)")
+    print(f"{args.half}: {len(cases)} cases; F1 (legal constructs, every flag right: share of cases)")
     print(f"{'flag':<12}{'second vs first':>18}{'kappa':>8}{'rules vs first':>16}{'rules vs second':>17}")
     for flag in FLAGS:
         cells = [result["second_vs_first"][flag]["f1"], result["kappa"][flag],
@@ -92,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{case['text'][:200]!r}")
             shown += 1
     report = {"command": "python benchmarks/context_agreement.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-              "pipeline": args.pipeline, "n_cases": len(cases), **result}
+              "half": args.half, "pipeline": args.pipeline, "n_cases": len(cases), **result}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, default=float) + "\n", encoding="utf-8")
     return 0

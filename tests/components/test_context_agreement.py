@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from benchmarks.context_agreement import SECOND, agreement
-from benchmarks.context_quality import FLAGS, FRESH4, load_cases
+from benchmarks.context_agreement import FIXTURES, SECOND_HALVES, agreement
+from benchmarks.context_quality import FLAGS, load_cases
 
 
 def _case(i, flags, stratum="negation"):
@@ -35,8 +35,11 @@ def test_a_case_without_a_second_label_is_an_error():
         agreement([_case(0, []), _case(1, [])], {"c0": set()})
 
 
-def test_the_second_labelling_covers_fresh4_with_known_flags():
-    first = {case["id"] for case in load_cases([FRESH4])}
-    rows = [json.loads(line) for line in SECOND.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert [row["id"] for row in rows] == sorted(first) and len(rows) == 236
+@pytest.mark.parametrize("half, n", [("fresh4", 236), ("fresh11", 360)])
+def test_a_second_labelling_covers_its_half_with_known_flags(half, n):
+    assert half in SECOND_HALVES
+    first = {case["id"] for case in load_cases([FIXTURES / f"{half}.jsonl"])}
+    second = FIXTURES / f"{half}_second.jsonl"
+    rows = [json.loads(line) for line in second.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert [row["id"] for row in rows] == sorted(first) and len(rows) == n
     assert all(set(row["flags"]) <= set(FLAGS) and set(row) == {"id", "flags", "note"} for row in rows)
